@@ -1,0 +1,42 @@
+"""Subcommands of the ``annotator`` command line, and what they share."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from ..domain import Progress
+from ..project import Project
+
+
+def add_project_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--project", metavar="PATH",
+                       help="project file (default: the default project in the user data folder)")
+    group.add_argument("--db", metavar="URL", help="SQLAlchemy database URL of the project")
+
+
+def open_from_args(args: argparse.Namespace) -> Project:
+    from ..defaults import open_project
+
+    return open_project(args.project, args.db)
+
+
+def default_annotator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "analyst"
+
+
+def stderr_progress(what: str) -> Progress:
+    """Progress on stderr when it is a terminal; silent otherwise."""
+    if not sys.stderr.isatty():
+        return lambda _done, _total: None
+
+    def report(done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\r{what} {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+    return report

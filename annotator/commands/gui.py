@@ -1,0 +1,22 @@
+"""gui: the desktop window (the Qt front end in ``ui``)."""
+
+from __future__ import annotations
+
+import argparse
+
+from . import add_project_options
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("gui", help="open the annotation window (the default command)")
+    add_project_options(p)
+    p.add_argument("--screenshot", metavar="PNG",
+                   help="render the main window offscreen (1400x900) to PNG and exit")
+    p.add_argument("--doc", metavar="ID", help="open this document (external or row id)")
+    p.set_defaults(func=gui)
+
+
+def gui(args: argparse.Namespace) -> int:
+    from ui.app import run  # Qt only loads for this command
+
+    return run(args)

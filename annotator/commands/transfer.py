@@ -1,0 +1,77 @@
+"""import and export."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import add_project_options, default_annotator, open_from_args, stderr_progress
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    from ..formats import readers, writers
+
+    p = sub.add_parser("import", help="import articles (and their spans) into the project",
+                       description="Import articles. All or nothing: an error anywhere "
+                                   "writes nothing and names the file and line.")
+    add_project_options(p)
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    p.add_argument("--format", default="auto",
+                   choices=["auto", *sorted(f.name for f in readers())])
+    p.add_argument("--annotator", default=None,
+                   help="annotator of spans that name none (default: your user name)")
+    p.set_defaults(func=import_)
+
+    p = sub.add_parser("export", help="export spans",
+                       description="Export spans. Offsets are [start, end) in Unicode code "
+                                   "points of the stored text.")
+    add_project_options(p)
+    p.add_argument("--format", required=True, choices=sorted(f.name for f in writers()))
+    p.add_argument("-o", "--output", default="-", metavar="FILE",
+                   help="output file or folder ('-': standard output, the default)")
+    p.add_argument("--annotator", action="append", default=[], dest="annotators",
+                   metavar="NAME", help="only this annotator's spans (repeatable)")
+    p.add_argument("--label", action="append", default=[], dest="labels", metavar="KEY",
+                   help="only spans with this label (repeatable)")
+    p.add_argument("--document", action="append", default=[], dest="documents", metavar="ID",
+                   help="only this document, by id (repeatable)")
+    p.add_argument("--keep-formulas", action="store_true",
+                   help="CSV: do not neutralize cells a spreadsheet would run as formulas")
+    p.set_defaults(func=export)
+
+
+def import_(args: argparse.Namespace) -> int:
+    from ..formats import ReadOptions, import_files
+
+    options = ReadOptions(progress=stderr_progress("importing"))
+    with open_from_args(args) as project:
+        report = import_files(project, [Path(p) for p in args.paths], format_name=args.format,
+                              annotator=args.annotator or default_annotator(), options=options)
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    from ..domain import SpanFilter
+    from ..formats import WriteOptions
+    from ..formats import export as run_export
+
+    where = SpanFilter(tuple(args.annotators), tuple(args.labels), tuple(args.documents))
+    target = None if args.output == "-" else Path(args.output)
+    with open_from_args(args) as project:
+        unknown = [label for label in args.labels if not project.scheme.has_label(label)]
+        if unknown:
+            from ..errors import FormatError
+
+            raise FormatError(f"no label {', '.join(map(repr, unknown))} in the project's scheme")
+        options = WriteOptions(where=where, neutralize_formulas=not args.keep_formulas,
+                               progress=stderr_progress("exporting"))
+        report = run_export(project, args.format, target, options)
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if target is not None:
+        print(f"wrote {report.summary()} to {target}", file=sys.stderr)
+    return 0

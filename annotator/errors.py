@@ -1,0 +1,36 @@
+"""Typed errors of the core. The edges (CLI, dialogs) turn them into messages."""
+
+from __future__ import annotations
+
+
+class AnnotatorError(Exception):
+    """Base of every error the core raises on purpose."""
+
+
+class ProjectError(AnnotatorError):
+    """A project file cannot be opened, created or upgraded."""
+
+
+class SchemeError(AnnotatorError):
+    """A label scheme is invalid; the message names the file and the key."""
+
+
+class FormatError(AnnotatorError):
+    """Input data is malformed. Carries where: file, line (or record)."""
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None):
+        self.file = file
+        self.line = line
+        self.reason = message
+        where = file or ""
+        if line is not None:
+            where = f"{where}:{line}" if where else f"line {line}"
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class EditError(AnnotatorError):
+    """A user edit is not allowed (another annotator's span, bad offsets...)."""
+
+
+class Cancelled(AnnotatorError):
+    """Long work was cancelled by the user; nothing was written."""

@@ -1,0 +1,114 @@
+"""CSV (RFC 4180, UTF-8, header row).
+
+In: one article per row; a ``text`` column is required, ``id``, ``title``,
+``outlet``, ``author``, ``date`` and ``url`` are optional, other columns go to
+the document's metadata. No spans.
+
+Out: one row per span: ``doc_id, doc_title, annotator, label, start, end,
+text, note, attributes`` (JSON), ``origin, created_at, updated_at, sentence``.
+``start``/``end`` are ``[start, end)`` in Unicode code points of the stored
+text. Cells a spreadsheet would run as a formula (starting with ``=``, ``+``,
+``-``, ``@``, tab or CR) are prefixed with ``'`` unless neutralizing is off.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..domain import IncomingDocument
+from ..errors import FormatError
+from ..text import Sentences, read_text
+from . import ExportReport, Format, ReadOptions, WriteOptions, register
+from .output import open_output
+from .txt import title_of
+
+COLUMNS = ("doc_id", "doc_title", "annotator", "label", "start", "end", "text", "note",
+           "attributes", "origin", "created_at", "updated_at", "sentence")
+DOCUMENT_COLUMNS = {"id": "external_id", "title": "title", "outlet": "outlet",
+                    "author": "author", "date": "published", "url": "url"}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+def neutralize(cell: str) -> str:
+    """A cell made safe to open in a spreadsheet (OWASP CSV injection)."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
+    docs: list[IncomingDocument] = []
+    for path in paths:
+        text, encoding = read_text(path)
+        if encoding:
+            options.notes.append(f"{path}: not UTF-8, decoded as {encoding}")
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        try:
+            header = next(reader, None)
+            if header is None:
+                raise FormatError("the file is empty", file=str(path))
+            names = [h.strip().lower() for h in header]
+            if "text" not in names:
+                raise FormatError('no "text" column in the header', file=str(path), line=1)
+            for row in reader:
+                if not any(cell.strip() for cell in row):
+                    continue
+                line = reader.line_num
+                if len(row) != len(names):
+                    raise FormatError(f"{len(row)} cells, the header has {len(names)}",
+                                      file=str(path), line=line)
+                record = dict(zip(names, row))
+                body = record.pop("text")
+                if not body:
+                    raise FormatError("empty text", file=str(path), line=line)
+                fields = {DOCUMENT_COLUMNS[k]: (record.pop(k) or None)
+                          for k in list(record) if k in DOCUMENT_COLUMNS}
+                fields["title"] = fields.get("title") or title_of(body)
+                docs.append(IncomingDocument(text=body, source=str(path), line=line,
+                                             meta={k: v for k, v in record.items() if v},
+                                             **fields))
+        except csv.Error as exc:
+            raise FormatError(f"malformed CSV: {exc}", file=str(path), line=reader.line_num) from None
+    return docs
+
+
+def _time(value: datetime | None) -> str:
+    return value.isoformat(timespec="seconds") + "Z" if value else ""
+
+
+def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
+    report = ExportReport()
+    safe = neutralize if options.neutralize_formulas else str
+    total = project.document_count()
+    with open_output(target, newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(COLUMNS)
+        for n, (doc, spans) in enumerate(project.iter_spans(options.where)):
+            if n % 200 == 0:
+                options.progress(n, total)
+            if not spans:
+                continue
+            report.documents += 1
+            text = doc.text
+            sentences = Sentences(text)
+            doc_id, title = safe(doc.key), safe(doc.title)
+            writer.writerows(
+                (doc_id, title, safe(s.annotator), safe(s.label), s.start, s.end,
+                 safe(text[s.start:s.end]), safe(s.note),
+                 json.dumps(s.attributes, ensure_ascii=False) if s.attributes else "",
+                 s.origin, _time(s.created_at), _time(s.updated_at),
+                 safe(sentences.around(s.start, s.end)))
+                for s in spans
+            )
+            report.spans += len(spans)
+    return report
+
+
+FORMAT = register(Format("csv", "CSV", ("*.csv",), __doc__ or "", read=read, write=write))

@@ -1,0 +1,44 @@
+"""Writing export files atomically: a cancelled or failed export leaves nothing."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from ..errors import FormatError
+
+
+@contextmanager
+def open_output(target: Path | None, *, newline: str = "") -> Iterator[TextIO]:
+    """A text stream to ``target`` (None or ``-``: standard output).
+
+    A file is written beside its destination and renamed into place only when
+    the writer finishes, so an error or a cancel never leaves half a file.
+    """
+    if target is None or str(target) == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    target = Path(target)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+                                   dir=target.parent if str(target.parent) else ".")
+    except OSError as exc:
+        raise FormatError(f"cannot write: {exc.strerror}", file=str(target)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise FormatError(f"cannot write: {exc.strerror}", file=str(target)) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,58 @@
+"""Text helpers that need no NLP pipeline: decoding files, sentence context."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from pathlib import Path
+
+from .errors import FormatError
+
+# Sentence ends: the sentencizer's terminal punctuation, closing quotes and
+# brackets after it, then white space; or a line break.
+_SENTENCE_END = re.compile(r"[.!?\u2026\u203c\u2047-\u2049\u3002\uff01\uff1f]+[\"'\u201d\u2019)\]]*\s+|\n+|\r+")
+
+
+def decode(data: bytes, source: str) -> tuple[str, str | None]:
+    """Text of a file's bytes and, when it was not UTF-8, the encoding guessed.
+
+    UTF-8 with or without BOM is taken as is; anything else is detected with
+    charset-normalizer and reported, or refused when it looks binary.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or "\x00" in str(best):
+        line = data[: utf8_error.start].count(b"\n") + 1
+        raise FormatError("not UTF-8 and not a text encoding that can be recognised "
+                          f"(invalid byte at offset {utf8_error.start})", file=source, line=line)
+    return str(best), best.encoding
+
+
+def read_text(path: Path) -> tuple[str, str | None]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FormatError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    return decode(data, str(path))
+
+
+class Sentences:
+    """Sentence boundaries of one text, for the context column of exports."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+
+    def around(self, start: int, end: int) -> str:
+        """The sentence(s) containing ``[start, end)``, stripped."""
+        first = self._starts[bisect_right(self._starts, start) - 1]
+        i = bisect_right(self._starts, max(start, end - 1))
+        last = self._starts[i] if i < len(self._starts) else len(self.text)
+        return self.text[first:last].strip()
