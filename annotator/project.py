@@ -49,7 +49,9 @@ def text_sha256(text: str) -> str:
 
 
 @dataclass
-class _Edit:
+class Edit:
+    """One undoable user action: its own transactions to undo and redo it."""
+
     description: str
     document_id: int
     undo: Callable[[], None]
@@ -60,11 +62,11 @@ class _Edit:
 class History:
     """Undo and redo stacks of edits (in memory, for the session)."""
 
-    done: list[_Edit] = field(default_factory=list)
-    undone: list[_Edit] = field(default_factory=list)
+    done: list[Edit] = field(default_factory=list)
+    undone: list[Edit] = field(default_factory=list)
     limit: int = 1000
 
-    def push(self, edit: _Edit) -> None:
+    def push(self, edit: Edit) -> None:
         self.done.append(edit)
         del self.done[: -self.limit]
         self.undone.clear()
@@ -112,12 +114,14 @@ class Project:
         self.close()
 
     @contextmanager
-    def _read(self) -> Iterator[Session]:
+    def reading(self) -> Iterator[Session]:
+        """A read transaction (for core modules that query beyond these methods)."""
         with self._guard(), self._sessions() as session, session.begin():
             yield session
 
     @contextmanager
-    def _write(self) -> Iterator[Session]:
+    def writing(self) -> Iterator[Session]:
+        """A write transaction, committed on exit: one per user action."""
         with self._guard(), self._writer() as session, session.begin():
             yield session
 
@@ -137,30 +141,31 @@ class Project:
     @property
     def scheme(self) -> Scheme:
         if self._scheme is None:
-            with self._read() as s:
+            with self.reading() as s:
                 self._scheme = Scheme.from_dict(s.get(ProjectInfo, "scheme").value)
         return self._scheme
 
     def set_scheme(self, scheme: Scheme) -> None:
-        with self._write() as s:
+        with self.writing() as s:
             s.get(ProjectInfo, "scheme").value = scheme.to_dict()
         self._scheme = scheme
 
     def setting(self, key: str, default: Any = None) -> Any:
-        with self._read() as s:
+        with self.reading() as s:
             row = s.get(ProjectInfo, f"setting:{key}")
             return default if row is None else row.value
 
     def set_setting(self, key: str, value: Any) -> None:
-        with self._write() as s:
+        with self.writing() as s:
             s.merge(ProjectInfo(key=f"setting:{key}", value=value))
 
     # -- annotators --------------------------------------------------------
     def annotators(self) -> list[str]:
-        with self._read() as s:
+        with self.reading() as s:
             return list(s.scalars(select(Annotator.name).order_by(Annotator.name)))
 
-    def _annotator_id(self, s: Session, name: str, kind: str = "human") -> int:
+    def annotator_id(self, s: Session, name: str, kind: str = "human") -> int:
+        """The id of an annotator, created on first use."""
         cached = self._annotator_ids.get(name)
         if cached is not None:
             return cached
@@ -176,48 +181,48 @@ class Project:
         return found
 
     def ensure_annotator(self, name: str, kind: str = "human") -> None:
-        with self._write() as s:
-            self._annotator_id(s, name, kind)
+        with self.writing() as s:
+            self.annotator_id(s, name, kind)
 
     # -- documents ---------------------------------------------------------
     def document_count(self) -> int:
-        with self._read() as s:
+        with self.reading() as s:
             return s.scalar(select(func.count(Document.id))) or 0
 
     def document_ids(self) -> list[int]:
-        with self._read() as s:
+        with self.reading() as s:
             return list(s.scalars(select(Document.id).order_by(Document.id)))
 
     def document(self, document_id: int) -> DocumentData:
-        with self._read() as s:
+        with self.reading() as s:
             row = s.get(Document, document_id)
             if row is None:
                 raise ProjectError(f"no document with id {document_id}")
-            return _document_data(row)
+            return document_data(row)
 
     def find_document(self, key: str) -> DocumentData | None:
         """A document by external id, else by row id."""
-        with self._read() as s:
+        with self.reading() as s:
             row = s.scalar(select(Document).where(Document.external_id == key).limit(1))
             if row is None and key.isdigit():
                 row = s.get(Document, int(key))
-            return _document_data(row) if row is not None else None
+            return document_data(row) if row is not None else None
 
     def documents(self, keys: Iterable[str] = ()) -> Iterator[DocumentData]:
         """All documents (or those named by external or row id), in import order."""
         keys = list(keys)
-        with self._read() as s:
+        with self.reading() as s:
             query = select(Document).order_by(Document.id)
             if keys:
                 ids = [int(k) for k in keys if k.isdigit()]
                 query = query.where(or_(Document.external_id.in_(keys), Document.id.in_(ids)))
             for row in s.scalars(query):
-                yield _document_data(row)
+                yield document_data(row)
 
     def summaries(self, annotator: str | None, *, offset: int = 0, limit: int = 200,
                   search: str = "", status: str | None = None) -> list[DocumentSummary]:
         """A page of the document list, filtered and counted in SQL."""
-        with self._read() as s:
+        with self.reading() as s:
             query = self._summary_query(s, annotator, search, status)
             rows = s.execute(query.order_by(Document.id).offset(offset).limit(limit))
             return [DocumentSummary(r.id, r.external_id, r.title, r.outlet, r.spans, r.status)
@@ -225,7 +230,7 @@ class Project:
 
     def summary_count(self, annotator: str | None, *, search: str = "",
                       status: str | None = None) -> int:
-        with self._read() as s:
+        with self.reading() as s:
             query = self._summary_query(s, annotator, search, status).subquery()
             return s.scalar(select(func.count()).select_from(query)) or 0
 
@@ -258,23 +263,23 @@ class Project:
     # -- spans -------------------------------------------------------------
     def spans(self, document_id: int, annotators: Iterable[str] | None = None) -> list[SpanData]:
         """Live spans of a document, by start then end (all annotators if None)."""
-        with self._read() as s:
+        with self.reading() as s:
             query = (select(Span, Annotator.name).join(Annotator)
                      .where(Span.document_id == document_id, Span.deleted_at.is_(None))
                      .order_by(Span.start, Span.end, Span.id))
             if annotators is not None:
                 query = query.where(Annotator.name.in_(list(annotators)))
-            return [_span_data(span, name) for span, name in s.execute(query)]
+            return [span_data(span, name) for span, name in s.execute(query)]
 
     def span(self, span_id: int) -> SpanData:
-        with self._read() as s:
-            return self._span_data(s, span_id)
+        with self.reading() as s:
+            return self._load_span(s, span_id)
 
-    def _span_data(self, s: Session, span_id: int) -> SpanData:
+    def _load_span(self, s: Session, span_id: int) -> SpanData:
         row = s.execute(select(Span, Annotator.name).join(Annotator).where(Span.id == span_id)).first()
         if row is None:
             raise EditError(f"no span with id {span_id}")
-        return _span_data(*row)
+        return span_data(*row)
 
     def iter_spans(self, where: SpanFilter = SpanFilter()) -> Iterator[tuple[DocumentData, list[SpanData]]]:
         """Documents with their live spans, filtered, in import order.
@@ -282,7 +287,7 @@ class Project:
         Two streamed queries in one read transaction (documents, and spans in
         document order) merged as they go: exports of 200,000 spans stay fast.
         """
-        with self._read() as s:
+        with self.reading() as s:
             docs = select(Document).order_by(Document.id)
             spans = (select(Span, Annotator.name).join(Annotator).where(Span.deleted_at.is_(None))
                      .order_by(Span.document_id, Span.start, Span.end, Span.label,
@@ -302,9 +307,9 @@ class Project:
                 found: list[SpanData] = []
                 while pending is not None and pending[0].document_id <= doc.id:
                     if pending[0].document_id == doc.id:
-                        found.append(_span_data(*pending))
+                        found.append(span_data(*pending))
                     pending = next(span_rows, None)
-                yield _document_data(doc), found
+                yield document_data(doc), found
                 s.expunge(doc)
 
     # -- edits (each one transaction, each undoable) ------------------------
@@ -315,20 +320,20 @@ class Project:
         self._check_label(label, attributes)
         if origin not in ORIGINS:
             raise EditError(f"unknown origin {origin!r}")
-        with self._write() as s:
+        with self.writing() as s:
             doc = s.get(Document, document_id)
             if doc is None:
                 raise EditError(f"no document with id {document_id}")
             _check_offsets(start, end, len(doc.text))
-            row = Span(document_id=document_id, annotator_id=self._annotator_id(s, annotator),
+            row = Span(document_id=document_id, annotator_id=self.annotator_id(s, annotator),
                        label=label, start=start, end=end, note=note, attributes=attributes,
                        origin=origin, provenance=provenance or {})
             s.add(row)
             self._touch_status(s, document_id, row.annotator_id)
             s.flush()
-            span = _span_data(row, annotator)
+            span = span_data(row, annotator)
         name = self.scheme.label(label)
-        self.history.push(_Edit(f"Add {name.name if name else label}", document_id,
+        self.history.push(Edit(f"Add {name.name if name else label}", document_id,
                                 undo=lambda: self._set_deleted(span.id, True),
                                 redo=lambda: self._set_deleted(span.id, False)))
         return span
@@ -336,7 +341,7 @@ class Project:
     def delete_span(self, span_id: int, annotator: str) -> SpanData:
         span = self._own(span_id, annotator)
         self._set_deleted(span_id, True)
-        self.history.push(_Edit("Delete span", span.document_id,
+        self.history.push(Edit("Delete span", span.document_id,
                                 undo=lambda: self._set_deleted(span_id, False),
                                 redo=lambda: self._set_deleted(span_id, True)))
         return span
@@ -352,7 +357,7 @@ class Project:
         old = {k: getattr(before, k) for k in changes}
         self._apply(span_id, changes)
         what = "Relabel span" if "label" in changes else "Edit span"
-        self.history.push(_Edit(what, before.document_id,
+        self.history.push(Edit(what, before.document_id,
                                 undo=lambda: self._apply(span_id, old),
                                 redo=lambda: self._apply(span_id, changes)))
         return self.span(span_id)
@@ -366,12 +371,12 @@ class Project:
             raise EditError(f"document label {key!r}: {problem}")
         old = self.document_labels(document_id, annotator).get(key)
         self._put_document_label(document_id, annotator, key, value)
-        self.history.push(_Edit(f"Set {definition.name}", document_id,
+        self.history.push(Edit(f"Set {definition.name}", document_id,
                                 undo=lambda: self._put_document_label(document_id, annotator, key, old),
                                 redo=lambda: self._put_document_label(document_id, annotator, key, value)))
 
     def document_labels(self, document_id: int, annotator: str) -> dict[str, Any]:
-        with self._read() as s:
+        with self.reading() as s:
             rows = s.execute(select(DocumentLabel.key, DocumentLabel.value).join(Annotator)
                              .where(DocumentLabel.document_id == document_id,
                                     Annotator.name == annotator))
@@ -380,7 +385,7 @@ class Project:
     def document_labels_by_document(self, annotators: Iterable[str] = ()) -> dict[int, dict[str, dict[str, Any]]]:
         """Every document label: document id -> annotator -> key -> value."""
         annotators = list(annotators)
-        with self._read() as s:
+        with self.reading() as s:
             query = (select(DocumentLabel.document_id, Annotator.name, DocumentLabel.key,
                             DocumentLabel.value).join(Annotator)
                      .order_by(DocumentLabel.document_id, Annotator.name, DocumentLabel.key))
@@ -396,12 +401,12 @@ class Project:
             raise EditError(f"status must be one of {', '.join(STATUSES)}")
         old = self.status(document_id, annotator)
         self._put_status(document_id, annotator, status)
-        self.history.push(_Edit(f"Mark {status.replace('_', ' ')}", document_id,
+        self.history.push(Edit(f"Mark {status.replace('_', ' ')}", document_id,
                                 undo=lambda: self._put_status(document_id, annotator, old),
                                 redo=lambda: self._put_status(document_id, annotator, status)))
 
     def status(self, document_id: int, annotator: str) -> str:
-        with self._read() as s:
+        with self.reading() as s:
             found = s.scalar(select(DocumentStatus.status).join(Annotator).where(
                 DocumentStatus.document_id == document_id, Annotator.name == annotator))
             return found or "todo"
@@ -435,12 +440,12 @@ class Project:
         return span
 
     def _set_deleted(self, span_id: int, deleted: bool) -> None:
-        with self._write() as s:
+        with self.writing() as s:
             s.execute(update(Span).where(Span.id == span_id)
                       .values(deleted_at=utcnow() if deleted else None, updated_at=utcnow()))
 
     def _apply(self, span_id: int, values: dict[str, Any]) -> None:
-        with self._write() as s:
+        with self.writing() as s:
             row = s.get(Span, span_id)
             if row is None:
                 raise EditError(f"no span with id {span_id}")
@@ -452,8 +457,8 @@ class Project:
             row.updated_at = utcnow()
 
     def _put_document_label(self, document_id: int, annotator: str, key: str, value: Any) -> None:
-        with self._write() as s:
-            annotator_id = self._annotator_id(s, annotator)
+        with self.writing() as s:
+            annotator_id = self.annotator_id(s, annotator)
             row = s.scalar(select(DocumentLabel).where(
                 DocumentLabel.document_id == document_id,
                 DocumentLabel.annotator_id == annotator_id, DocumentLabel.key == key))
@@ -468,8 +473,8 @@ class Project:
                 row.updated_at = utcnow()
 
     def _put_status(self, document_id: int, annotator: str, status: str) -> None:
-        with self._write() as s:
-            annotator_id = self._annotator_id(s, annotator)
+        with self.writing() as s:
+            annotator_id = self.annotator_id(s, annotator)
             s.merge(DocumentStatus(document_id=document_id, annotator_id=annotator_id,
                                    status=status, updated_at=utcnow()))
 
@@ -495,7 +500,7 @@ class Project:
             _validate_incoming(doc, scheme)
         report = ImportReport()
         total = len(docs)
-        with self._write() as s:
+        with self.writing() as s:
             by_sha: dict[str, int] = {}
             shas = [text_sha256(d.text) for d in docs]
             for chunk in _chunks(sorted(set(shas)), 500):
@@ -529,7 +534,7 @@ class Project:
                     })
                 seen = existing_spans[doc_id]
                 for span in doc.spans:
-                    annotator_id = self._annotator_id(s, span.annotator or annotator)
+                    annotator_id = self.annotator_id(s, span.annotator or annotator)
                     identity = (annotator_id, span.label, span.start, span.end)
                     if identity in seen:
                         report.spans_duplicate += 1
@@ -543,7 +548,7 @@ class Project:
                     })
                     statuses.add((doc_id, annotator_id))
                 for name, values in doc.document_labels.items():
-                    annotator_id = self._annotator_id(s, name)
+                    annotator_id = self.annotator_id(s, name)
                     for key, value in values.items():
                         labels.append({"document_id": doc_id, "annotator_id": annotator_id,
                                        "key": key, "value": value, "updated_at": now})
@@ -569,7 +574,7 @@ class Project:
 
     # -- statistics --------------------------------------------------------
     def stats(self) -> dict[str, Any]:
-        with self._read() as s:
+        with self.reading() as s:
             documents = s.scalar(select(func.count(Document.id))) or 0
             live = Span.deleted_at.is_(None)
             by_label = dict(s.execute(select(Span.label, func.count()).where(live)
@@ -639,13 +644,13 @@ def _validate_incoming(doc: IncomingDocument, scheme: Scheme) -> None:
                 raise FormatError(f"document label {key!r} of {name}: {problem}", **where)
 
 
-def _document_data(row: Document) -> DocumentData:
+def document_data(row: Document) -> DocumentData:
     return DocumentData(id=row.id, external_id=row.external_id, title=row.title, text=row.text,
                         sha256=row.sha256, outlet=row.outlet, author=row.author,
                         published=row.published, url=row.url, meta=dict(row.meta or {}))
 
 
-def _span_data(row: Span, annotator: str) -> SpanData:
+def span_data(row: Span, annotator: str) -> SpanData:
     return SpanData(id=row.id, document_id=row.document_id, annotator=annotator, label=row.label,
                     start=row.start, end=row.end, note=row.note or "",
                     attributes=dict(row.attributes or {}), origin=row.origin,
