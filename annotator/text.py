@@ -8,9 +8,13 @@ from pathlib import Path
 
 from .errors import FormatError
 
-# Sentence ends: the sentencizer's terminal punctuation, closing quotes and
-# brackets after it, then white space; or a line break.
-_SENTENCE_END = re.compile(r"[.!?\u2026\u203c\u2047-\u2049\u3002\uff01\uff1f]+[\"'\u201d\u2019)\]]*\s+|\n+|\r+")
+# Sentence ends: the sentencizer's terminal punctuation (with closing quotes
+# and brackets) followed by white space, or a line break. The pattern starts
+# with one character class so the regex engine can skip ahead fast; a match
+# that is not followed by white space ("3.5") is no boundary.
+_TERMINALS = "!.?\u2026\u203c\u2047-\u2049\u3002\uff01\uff1f"
+_CLOSERS = "\"'\u201d\u2019\u00bb\u203a)\\]}"
+_SENTENCE_END = re.compile(f"[{_TERMINALS}\r\n][{_TERMINALS}{_CLOSERS}]*\\s*")
 
 
 def decode(data: bytes, source: str) -> tuple[str, str | None]:
@@ -48,7 +52,8 @@ class Sentences:
 
     def __init__(self, text: str):
         self.text = text
-        self._starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+        self._starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)
+                              if m.group()[-1].isspace() or m.end() == len(text)]
 
     def around(self, start: int, end: int) -> str:
         """The sentence(s) containing ``[start, end)``, stripped."""
