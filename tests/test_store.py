@@ -144,3 +144,39 @@ def test_default_project_is_made_once_with_the_samples(data_dir: Path) -> None:
     with open_project() as p:
         assert p.document_count() == 3 and len(p.spans(1)) == 1
     assert sorted(x.name for x in data_dir.iterdir() if x.suffix == ".annotator") == ["default.annotator"]
+
+
+def test_an_older_project_is_backed_up_then_upgraded(project_path: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pretend this app is one release ahead: a copy of our migrations plus a 0002.
+    import shutil
+
+    migrations = tmp_path / "migrations"
+    shutil.copytree(store.MIGRATIONS_DIR, migrations)
+    (migrations / "versions" / "0002_add_colour.py").write_text(textwrap.dedent('''
+        import sqlalchemy as sa
+        from alembic import op
+        revision = "0002"
+        down_revision = "0001"
+        branch_labels = depends_on = None
+        def upgrade():
+            with op.batch_alter_table("annotator") as batch:
+                batch.add_column(sa.Column("colour", sa.String(7), nullable=True))
+        def downgrade():
+            pass
+    '''), encoding="utf-8")
+    with Project.create(project_path, resolve_scheme(None)) as p:
+        p.ensure_annotator("ana")
+    monkeypatch.setattr(store, "MIGRATIONS_DIR", migrations)
+    monkeypatch.setattr(store, "SCHEMA_REVISION", "0002")
+    with Project.open(project_path) as p:
+        assert p.annotators() == ["ana"]
+        with p.engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+            columns = [row[1] for row in conn.execute(text("PRAGMA table_info(annotator)"))]
+            assert "colour" in columns
+    backup = project_path.with_name(project_path.name + ".rev0001.bak")
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert conn.execute("SELECT name FROM annotator").fetchall() == [("ana",)]
+    conn.close()

@@ -31,7 +31,9 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
         text, encoding = read_text(path)
         if encoding:
             options.notes.append(f"{path}: not UTF-8, decoded as {encoding}")
-        lines = text.splitlines()
+        # Only LF ends a record: JSON written with ensure_ascii=False may hold
+        # U+2028 and other characters that str.splitlines() would break on.
+        lines = text.split("\n")
         for number, line in enumerate(lines, start=1):
             if line.strip():
                 docs.append(parse_record(line, str(path), number))

@@ -16,7 +16,7 @@ from . import Format, ReadOptions, register
 
 
 def title_of(text: str) -> str:
-    lines = text.splitlines()
+    lines = [line.rstrip("\r") for line in text.split("\n", 2)]
     if len(lines) >= 2 and lines[0].strip() and not lines[1].strip():
         return lines[0].strip()
     return ""
