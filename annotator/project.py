@@ -522,9 +522,9 @@ class Project:
                     doc_id = by_sha[sha]
                     report.documents_existing += 1
                     if doc_id not in existing_spans:
-                        existing_spans[doc_id] = set(s.execute(
+                        existing_spans[doc_id] = {tuple(row) for row in s.execute(
                             select(Span.annotator_id, Span.label, Span.start, Span.end)
-                            .where(Span.document_id == doc_id, Span.deleted_at.is_(None))).tuples().all())
+                            .where(Span.document_id == doc_id, Span.deleted_at.is_(None)))}
                 else:
                     doc_id = by_sha[sha] = next_id
                     next_id += 1
@@ -565,8 +565,9 @@ class Project:
             report.spans_added = len(spans)
             existing_ids = [d for d in existing_spans if d < first_new_id]
             for chunk in _chunks(existing_ids, 500):
-                statuses -= set(s.execute(select(DocumentStatus.document_id, DocumentStatus.annotator_id)
-                                          .where(DocumentStatus.document_id.in_(chunk))).tuples().all())
+                statuses -= {tuple(row) for row in s.execute(
+                    select(DocumentStatus.document_id, DocumentStatus.annotator_id)
+                    .where(DocumentStatus.document_id.in_(chunk)))}
             if statuses:
                 s.execute(DocumentStatus.__table__.insert(), [
                     {"document_id": d, "annotator_id": a, "status": "in_progress", "updated_at": now}
