@@ -100,16 +100,16 @@ def detect(path: Path) -> Format:
     _load_all()
     if path.is_dir():
         return REGISTRY["txt"]
-    name = path.name.lower()
-    for fmt in readers():
-        if any(Path(name).match(p) for p in fmt.patterns):
-            return fmt
+    name = Path(path.name.lower())
+    matches = [(len(p), fmt) for fmt in readers() for p in fmt.patterns if name.match(p)]
+    if matches:  # the most specific pattern wins: *.doccano.jsonl over *.jsonl
+        return max(matches, key=lambda m: m[0])[1]
     raise FormatError("cannot tell the format from the file name; name it with --format",
                       file=str(path))
 
 
 def _load_all() -> None:
-    from . import csv, jsonl, semeval, txt  # noqa: F401  (each registers itself)
+    from . import csv, doccano, jsonl, labelstudio, semeval, txt, w3c  # noqa: F401  (each registers itself)
 
 
 def read_files(paths: Sequence[Path], format_name: str = "auto",

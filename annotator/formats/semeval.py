@@ -32,6 +32,7 @@ from ..errors import FormatError
 from ..text import read_text
 from . import ExportReport, Format, ReadOptions, WriteOptions, register
 from .folder import open_folder, write_text
+from .layers import MergedLayers
 from .txt import title_of
 
 GENERIC_LABEL = "propaganda"
@@ -123,9 +124,8 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
     report = ExportReport()
     total = project.document_count()
     owners: dict[str, str] = {}
-    annotators: set[str] = set()
+    layers = MergedLayers("SemEval")
     lines: list[str] = []
-    repeated = 0
     with open_folder(target) as folder:
         for n, (doc, spans) in enumerate(project.iter_spans(options.where)):
             ident = article_id(doc.key) or str(doc.id)
@@ -134,28 +134,17 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
                                   f"article{ident}.txt")
             owners[ident] = doc.key
             write_text(folder / f"article{ident}.txt", doc.text)
-            seen: set[str] = set()
-            for span in spans:
+            for span in layers.unique(spans):
                 if span.label == GENERIC_LABEL:
-                    line = f"{ident}\t{span.start}\t{span.end}"
+                    lines.append(f"{ident}\t{span.start}\t{span.end}")
                 else:
-                    line = f"{ident}\t{span.label}\t{span.start}\t{span.end}"
-                if line in seen:
-                    repeated += 1
-                    continue
-                seen.add(line)
-                lines.append(line)
-                annotators.add(span.annotator)
+                    lines.append(f"{ident}\t{span.label}\t{span.start}\t{span.end}")
+                report.spans += 1
             report.documents += 1
-            report.spans += len(seen)
             if n % 200 == 0:
                 options.progress(n, total)
         write_text(folder / LABELS_FILE, "".join(line + "\n" for line in lines))
-    if len(annotators) > 1:
-        report.notes.append(f"SemEval files have no annotators: the spans of {len(annotators)} "
-                            "annotators are merged (choose one with --annotator)")
-    if repeated:
-        report.notes.append(f"{repeated} spans repeated another annotator's and were written once")
+    report.notes.extend(layers.notes())
     return report
 
 
