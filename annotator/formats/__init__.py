@@ -109,7 +109,7 @@ def detect(path: Path) -> Format:
 
 
 def _load_all() -> None:
-    from . import brat, csv, doccano, jsonl, labelstudio, semeval, txt, w3c  # noqa: F401  (each registers itself)
+    from . import brat, csv, docbin, doccano, jsonl, labelstudio, semeval, txt, w3c  # noqa: F401
 
 
 def read_files(paths: Sequence[Path], format_name: str = "auto",
