@@ -74,6 +74,7 @@ class IncomingSpan:
     origin: str = "imported"
     provenance: dict[str, Any] = field(default_factory=dict)
     line: int | None = None
+    source: str | None = None  # the file the span was read from, when not the document's
 
 
 @dataclass

@@ -491,15 +491,19 @@ class Project:
 
     # -- import ------------------------------------------------------------
     def import_documents(self, incoming: Iterable[IncomingDocument], *, annotator: str,
-                         progress: Progress = no_progress) -> ImportReport:
+                         progress: Progress = no_progress,
+                         scheme: Scheme | None = None) -> ImportReport:
         """Add documents and their spans in one transaction: all or nothing.
 
         A document whose text is already in the project (same SHA-256) is not
         added again; its spans attach to the existing one, minus those already
         there. Spans are never moved: bad offsets or labels are errors.
+        ``scheme`` (the project's with labels added) is checked against and
+        stored in the same transaction.
         """
         docs = list(incoming)
-        scheme = self.scheme
+        new_scheme = scheme is not None and scheme != self.scheme
+        scheme = scheme or self.scheme
         for doc in docs:
             _validate_incoming(doc, scheme)
         report = ImportReport()
@@ -574,7 +578,11 @@ class Project:
                     for d, a in statuses])
             for row in labels:
                 s.merge(DocumentLabel(**{k: v for k, v in row.items()}))
+            if new_scheme:
+                s.get(ProjectInfo, "scheme").value = scheme.to_dict()
             progress(total, total)
+        if new_scheme:
+            self._scheme = scheme
         if report.documents_existing:
             report.notes.append(
                 f"{report.documents_existing} documents were already in the project; "
@@ -630,7 +638,7 @@ def _validate_incoming(doc: IncomingDocument, scheme: Scheme) -> None:
             **where)
     length = len(doc.text)
     for span in doc.spans:
-        at = {"file": doc.source, "line": span.line or doc.line}
+        at = {"file": span.source or doc.source, "line": span.line or doc.line}
         if not (isinstance(span.start, int) and isinstance(span.end, int)) \
                 or isinstance(span.start, bool) or isinstance(span.end, bool):
             raise FormatError("span offsets must be integers", **at)

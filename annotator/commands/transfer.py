@@ -21,6 +21,15 @@ def add(sub: argparse._SubParsersAction) -> None:
                    choices=["auto", *sorted(f.name for f in readers())])
     p.add_argument("--annotator", default=None,
                    help="annotator of spans that name none (default: your user name)")
+    p.add_argument("--label", default=None, metavar="KEY",
+                   help="label of spans the file gives none (SemEval span identification: "
+                        "default propaganda)")
+    p.add_argument("--add-labels", action="store_true",
+                   help="add labels the scheme lacks instead of refusing the import")
+    p.add_argument("--spans-key", default="sc", metavar="KEY",
+                   help="spaCy DocBin: the doc.spans group to read (default sc; else doc.ents)")
+    p.add_argument("--offset-unit", choices=["utf16", "codepoint"], default=None,
+                   help="doccano: how the file counts offsets (default utf16, doccano's own)")
     p.set_defaults(func=import_)
 
     p = sub.add_parser("export", help="export spans",
@@ -28,8 +37,9 @@ def add(sub: argparse._SubParsersAction) -> None:
                                    "points of the stored text.")
     add_project_options(p)
     p.add_argument("--format", required=True, choices=sorted(f.name for f in writers()))
-    p.add_argument("-o", "--output", default="-", metavar="FILE",
-                   help="output file or folder ('-': standard output, the default)")
+    p.add_argument("-o", "--output", default="-", metavar="PATH",
+                   help="output file, or folder for semeval and brat "
+                        "('-': standard output, the default)")
     p.add_argument("--annotator", action="append", default=[], dest="annotators",
                    metavar="NAME", help="only this annotator's spans (repeatable)")
     p.add_argument("--label", action="append", default=[], dest="labels", metavar="KEY",
@@ -38,16 +48,24 @@ def add(sub: argparse._SubParsersAction) -> None:
                    help="only this document, by id (repeatable)")
     p.add_argument("--keep-formulas", action="store_true",
                    help="CSV: do not neutralize cells a spreadsheet would run as formulas")
+    p.add_argument("--gold", action="store_true",
+                   help="only the gold (adjudicated) annotators' spans")
+    p.add_argument("--spans-key", default="sc", metavar="KEY",
+                   help="spaCy DocBin: the doc.spans group to write (default sc)")
+    p.add_argument("--offset-unit", choices=["utf16", "codepoint"], default=None,
+                   help="doccano: how to count offsets (default utf16, doccano's own)")
     p.set_defaults(func=export)
 
 
 def import_(args: argparse.Namespace) -> int:
     from ..formats import ReadOptions, import_files
 
-    options = ReadOptions(progress=stderr_progress("importing"))
+    options = ReadOptions(progress=stderr_progress("importing"), label=args.label,
+                          spans_key=args.spans_key, offset_unit=args.offset_unit)
     with open_from_args(args) as project:
         report = import_files(project, [Path(p) for p in args.paths], format_name=args.format,
-                              annotator=args.annotator or default_annotator(), options=options)
+                              annotator=args.annotator or default_annotator(), options=options,
+                              add_labels=args.add_labels)
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
     print(report.summary())
@@ -68,7 +86,8 @@ def export(args: argparse.Namespace) -> int:
 
             raise FormatError(f"no label {', '.join(map(repr, unknown))} in the project's scheme")
         options = WriteOptions(where=where, neutralize_formulas=not args.keep_formulas,
-                               progress=stderr_progress("exporting"))
+                               progress=stderr_progress("exporting"), gold=args.gold,
+                               spans_key=args.spans_key, offset_unit=args.offset_unit)
         report = run_export(project, args.format, target, options)
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)

@@ -11,7 +11,7 @@ and a reader and/or a writer:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,10 @@ class ReadOptions:
     progress: Progress = no_progress
     label: str | None = None  # for formats whose spans carry no label
     notes: list[str] = field(default_factory=list)  # readers append what the user should know
+    spans_key: str = "sc"  # spaCy DocBin: the span group to read
+    offset_unit: str | None = None  # "codepoint" or "utf16" where a tool's setting decides (doccano)
+    # Formats whose files hold spans but no text (W3C) anchor on the project's documents.
+    project: Project | None = None
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,9 @@ class WriteOptions:
     where: SpanFilter = SpanFilter()
     neutralize_formulas: bool = True
     progress: Progress = no_progress
+    gold: bool = False  # only the gold (adjudicated) annotators' spans
+    spans_key: str = "sc"  # spaCy DocBin: the span group to write
+    offset_unit: str | None = None  # as in ReadOptions
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -93,16 +100,16 @@ def detect(path: Path) -> Format:
     _load_all()
     if path.is_dir():
         return REGISTRY["txt"]
-    name = path.name.lower()
-    for fmt in readers():
-        if any(Path(name).match(p) for p in fmt.patterns):
-            return fmt
+    name = Path(path.name.lower())
+    matches = [(len(p), fmt) for fmt in readers() for p in fmt.patterns if name.match(p)]
+    if matches:  # the most specific pattern wins: *.doccano.jsonl over *.jsonl
+        return max(matches, key=lambda m: m[0])[1]
     raise FormatError("cannot tell the format from the file name; name it with --format",
                       file=str(path))
 
 
 def _load_all() -> None:
-    from . import csv, jsonl, txt  # noqa: F401  (each registers itself)
+    from . import brat, csv, docbin, doccano, jsonl, labelstudio, semeval, txt, w3c  # noqa: F401
 
 
 def read_files(paths: Sequence[Path], format_name: str = "auto",
@@ -127,13 +134,52 @@ def read_files(paths: Sequence[Path], format_name: str = "auto",
 
 
 def import_files(project: Project, paths: Sequence[Path], *, format_name: str = "auto",
-                 annotator: str, options: ReadOptions | None = None) -> Any:
-    """Read then import files in one transaction; returns the ImportReport."""
-    options = options or ReadOptions()
+                 annotator: str, options: ReadOptions | None = None,
+                 add_labels: bool = False) -> Any:
+    """Read then import files in one transaction; returns the ImportReport.
+
+    Labels the scheme lacks are refused, all listed with where each was first
+    seen; with ``add_labels`` they are added to the project's scheme in the
+    same transaction as the spans.
+    """
+    options = replace(options or ReadOptions(), project=project)
     docs = read_files(paths, format_name, options)
-    report = project.import_documents(docs, annotator=annotator, progress=options.progress)
+    scheme = project.scheme
+    unknown = unknown_labels(docs, scheme)
+    if unknown and not add_labels:
+        listed = ", ".join(f"{label!r} ({where})" for label, where in unknown.items())
+        raise FormatError(f"{len(unknown)} labels are not in the scheme {scheme.name!r}: "
+                          f"{listed}; add them with --add-labels")
+    if unknown:
+        scheme = scheme.with_labels(list(unknown))
+        options.notes.append(f"added {len(unknown)} labels to the scheme: {', '.join(unknown)}")
+    report = project.import_documents(docs, annotator=annotator, progress=options.progress,
+                                      scheme=scheme)
     report.notes[:0] = options.notes
     return report
+
+
+def unknown_labels(docs: Sequence[IncomingDocument], scheme: Any) -> dict[str, str]:
+    """Labels the scheme lacks, in order of appearance, with file:line of the first."""
+    found: dict[str, str] = {}
+    for doc in docs:
+        for span in doc.spans:
+            if span.label not in found and not scheme.has_label(span.label):
+                line = span.line or doc.line
+                source = span.source or doc.source
+                found[span.label] = f"{source}:{line}" if line is not None else source
+    return found
+
+
+def gold_annotators(project: Project) -> list[str]:
+    """Names of the project's gold (adjudicated) annotators."""
+    from sqlalchemy import select
+
+    from ..models import Annotator
+
+    with project.reading() as s:
+        return list(s.scalars(select(Annotator.name).where(Annotator.kind == "gold")
+                              .order_by(Annotator.name)))
 
 
 def export(project: Project, format_name: str, target: Path | None,
@@ -141,4 +187,13 @@ def export(project: Project, format_name: str, target: Path | None,
     fmt = get(format_name)
     if fmt.write is None:
         raise FormatError(f"the {fmt.name} format cannot be exported")
-    return fmt.write(project, target, options or WriteOptions())
+    options = options or WriteOptions()
+    if options.gold:
+        gold = gold_annotators(project)
+        if not gold:
+            raise FormatError("the project has no gold annotator yet (adjudicate first)")
+        chosen = [g for g in gold if not options.where.annotators or g in options.where.annotators]
+        if not chosen:
+            raise FormatError(f"none of the chosen annotators is a gold annotator ({', '.join(gold)})")
+        options = replace(options, where=replace(options.where, annotators=tuple(chosen)))
+    return fmt.write(project, target, options)

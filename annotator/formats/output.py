@@ -8,20 +8,21 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import Any
 
 from ..errors import FormatError
 
 
 @contextmanager
-def open_output(target: Path | None, *, newline: str = "") -> Iterator[TextIO]:
-    """A text stream to ``target`` (None or ``-``: standard output).
+def open_output(target: Path | None, *, newline: str = "", binary: bool = False) -> Iterator[Any]:
+    """A text stream (or with ``binary`` a byte stream) to ``target`` (None or
+    ``-``: standard output).
 
     A file is written beside its destination and renamed into place only when
     the writer finishes, so an error or a cancel never leaves half a file.
     """
     if target is None or str(target) == "-":
-        yield sys.stdout
+        yield sys.stdout.buffer if binary else sys.stdout
         sys.stdout.flush()
         return
     target = Path(target)
@@ -31,7 +32,8 @@ def open_output(target: Path | None, *, newline: str = "") -> Iterator[TextIO]:
     except OSError as exc:
         raise FormatError(f"cannot write: {exc.strerror}", file=str(target)) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as out:
+        with (os.fdopen(fd, "wb") if binary
+              else os.fdopen(fd, "w", encoding="utf-8", newline=newline)) as out:
             yield out
             out.flush()
             os.fsync(out.fileno())

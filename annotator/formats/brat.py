@@ -1,0 +1,221 @@
+"""brat standoff: ``NAME.txt`` beside ``NAME.ann`` per document.
+
+Offsets in ``.ann`` files are ``[start, end)`` in Unicode code points over the
+``.txt`` file exactly as stored (a CRLF line break counts as two characters,
+as brat's Python server reads it); we read and write them that way.
+
+In: ``.ann`` files or folders of them, each with its ``.txt``. Text-bound
+lines ``T1<TAB>Label START END<TAB>text`` become spans; the covered text must
+match the ``.txt`` (white space compared loosely), else the file is refused.
+A discontinuous span ``START END;START END`` becomes one span per fragment
+(reported). ``#1<TAB>AnnotatorNotes T1<TAB>note`` is the span's note;
+``A1<TAB>Name T1 [Value]`` (and the older ``M``) an attribute (true when no
+value). Relations ``R``, events ``E``, normalizations ``N`` and equivalences
+``*`` are reported and skipped.
+
+Out (a folder): ``.txt`` and ``.ann`` per document, and ``annotation.conf``
+declaring the scheme's labels as entities and its choice and yes/no
+attributes. brat has no annotators: the chosen annotators' spans are merged,
+identical ones once. Free-text attributes have no brat form and are reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..domain import IncomingDocument, IncomingSpan
+from ..errors import FormatError
+from ..text import read_text
+from . import ExportReport, Format, ReadOptions, WriteOptions, register
+from .folder import file_stem, open_folder, write_text
+from .layers import MergedLayers
+from .txt import title_of
+
+_FRAGMENT = re.compile(r"^(\d+) (\d+)$")
+_SKIPPED = {"R": "relations", "E": "events", "N": "normalizations", "*": "equivalences"}
+
+
+def _ann_files(paths: Sequence[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*.ann") if p.is_file())
+            if not found:
+                raise FormatError("the folder holds no .ann files", file=str(path))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path.with_suffix(".ann") if path.suffix.lower() == ".txt" else path)
+        else:
+            raise FormatError("no such file or folder", file=str(path))
+    return files
+
+
+def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
+    files = _ann_files(paths)
+    docs: list[IncomingDocument] = []
+    skipped: dict[str, int] = {}
+    split: list[str] = []
+    for n, ann in enumerate(files):
+        txt = ann.with_suffix(".txt")
+        if not txt.is_file():
+            raise FormatError(f"no {txt.name} beside it", file=str(ann))
+        text, encoding = read_text(txt)
+        if encoding:
+            options.notes.append(f"{txt}: not UTF-8, decoded as {encoding}")
+        doc = IncomingDocument(text=text, source=str(ann), external_id=txt.stem,
+                               title=title_of(text) or txt.stem)
+        doc.spans = _read_ann(ann, text, skipped, split)
+        docs.append(doc)
+        options.progress(n + 1, len(files))
+    if split:
+        options.notes.append(f"{len(split)} discontinuous brat spans were imported as one span "
+                             f"per fragment: {', '.join(split[:5])}" + (" ..." if len(split) > 5 else ""))
+    if skipped:
+        options.notes.append("skipped brat annotations that are not spans: "
+                             + ", ".join(f"{count} {kind}" for kind, count in sorted(skipped.items())))
+    return docs
+
+
+def _read_ann(path: Path, text: str, skipped: dict[str, int], split: list[str]) -> list[IncomingSpan]:
+    content, _ = read_text(path)
+    bound: dict[str, list[IncomingSpan]] = {}
+    notes: dict[str, list[str]] = {}
+    attributes: dict[str, dict[str, Any]] = {}
+    for number, line in enumerate(content.split("\n"), start=1):
+        line = line.rstrip("\r")
+        if not line.strip():
+            continue
+        where = {"file": str(path), "line": number}
+        kind = line[0]
+        if kind == "T":
+            ident, spans = _text_bound(line, text, number, where)
+            if ident in bound:
+                raise FormatError(f"{ident} is defined twice", **where)
+            bound[ident] = spans
+            if len(spans) > 1:
+                split.append(f"{path.name}:{number} ({ident}, {len(spans)} fragments)")
+        elif kind == "#":
+            fields = line.split("\t")
+            head = fields[1].split() if len(fields) > 1 else []
+            if len(fields) < 2 or len(head) != 2:
+                raise FormatError("expected #ID<TAB>AnnotatorNotes TARGET<TAB>note", **where)
+            if head[0] == "AnnotatorNotes":
+                notes.setdefault(head[1], []).append(fields[2] if len(fields) > 2 else "")
+            else:
+                skipped[f"{head[0]} comments"] = skipped.get(f"{head[0]} comments", 0) + 1
+        elif kind in "AM":
+            fields = line.split("\t")
+            parts = fields[1].split() if len(fields) > 1 else []
+            if len(parts) not in (2, 3):
+                raise FormatError("expected A<ID><TAB>Name TARGET [Value]", **where)
+            value: Any = parts[2] if len(parts) == 3 else True
+            attributes.setdefault(parts[1], {})[parts[0]] = value
+        elif kind in _SKIPPED:
+            skipped[_SKIPPED[kind]] = skipped.get(_SKIPPED[kind], 0) + 1
+        else:
+            raise FormatError(f"not a brat annotation line: {line[:40]!r}", **where)
+    for target in list(notes) + list(attributes):
+        if target not in bound and not target.startswith(("R", "E", "N")):
+            raise FormatError(f"a note or attribute refers to {target}, which is not defined",
+                              file=str(path))
+    spans: list[IncomingSpan] = []
+    for ident, fragments in bound.items():
+        note = "\n".join(notes.get(ident, []))
+        attrs = attributes.get(ident, {})
+        spans.extend(IncomingSpan(s.start, s.end, s.label, note=note, attributes=attrs,
+                                  line=s.line) for s in fragments)
+    return spans
+
+
+def _text_bound(line: str, text: str, number: int, where: dict[str, Any]) -> tuple[str, list[IncomingSpan]]:
+    fields = line.split("\t")
+    if len(fields) < 2 or " " not in fields[1]:
+        raise FormatError("expected T<ID><TAB>Label START END<TAB>text", **where)
+    label, _, offsets = fields[1].partition(" ")
+    spans = []
+    for fragment in offsets.split(";"):
+        m = _FRAGMENT.match(fragment.strip())
+        if not m:
+            raise FormatError(f"offsets {offsets!r} are not START END[;START END...]", **where)
+        start, end = int(m.group(1)), int(m.group(2))
+        if not 0 <= start < end <= len(text):
+            raise FormatError(f"span [{start}, {end}) is empty or outside the .txt "
+                              f"({len(text)} characters)", **where)
+        spans.append(IncomingSpan(start, end, label, line=number))
+    if len(fields) > 2:
+        covered = " ".join(text[s.start:s.end] for s in spans)
+        if covered.split() != fields[2].split():
+            raise FormatError(f"the .ann says {fields[2][:60]!r} but the .txt has "
+                              f"{covered[:60]!r} there (edited text, or offsets counted "
+                              "another way)", **where)
+    return fields[0], spans
+
+
+def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
+    report = ExportReport()
+    layers = MergedLayers("brat")
+    total = project.document_count()
+    taken: set[str] = {"annotation", "visual", "tools", "kb_shortcuts"}
+    free_text = flattened = 0
+    with open_folder(target) as folder:
+        (folder / "annotation.conf").write_text(annotation_conf(project.scheme), encoding="utf-8")
+        for n, (doc, spans) in enumerate(project.iter_spans(options.where)):
+            stem = file_stem(doc.key, doc.id, taken)
+            write_text(folder / f"{stem}.txt", doc.text)
+            lines: list[str] = []
+            t = a = h = 0
+            for span in layers.unique(spans):
+                t += 1
+                covered = doc.text[span.start:span.end].replace("\r", " ").replace("\n", " ")
+                lines.append(f"T{t}\t{span.label} {span.start} {span.end}\t{covered}")
+                for key, value in span.attributes.items():
+                    if value is True:
+                        a += 1
+                        lines.append(f"A{a}\t{key} T{t}")
+                    elif isinstance(value, str) and value and not any(c.isspace() for c in value):
+                        a += 1
+                        lines.append(f"A{a}\t{key} T{t} {value}")
+                    elif value is not False:
+                        free_text += 1
+                if span.note:
+                    h += 1
+                    note = " ".join(span.note.split())
+                    flattened += note != span.note
+                    lines.append(f"#{h}\tAnnotatorNotes T{t}\t{note}")
+            write_text(folder / f"{stem}.ann", "".join(line + "\n" for line in lines))
+            report.documents += 1
+            report.spans += t
+            if n % 200 == 0:
+                options.progress(n, total)
+    report.notes.extend(layers.notes())
+    if free_text:
+        report.notes.append(f"{free_text} attribute values with spaces (free text) have no brat "
+                            "form and were not written")
+    if flattened:
+        report.notes.append(f"{flattened} notes with line breaks or tabs were written on one line")
+    return report
+
+
+def annotation_conf(scheme: Any) -> str:
+    """brat's ``annotation.conf`` for a scheme: labels as entities, attributes."""
+    attributes: dict[str, tuple[list[str], list[str]]] = {}
+    for label in scheme.labels:
+        for attribute in label.attributes:
+            if attribute.type == "text":
+                continue
+            owners, values = attributes.setdefault(attribute.key, ([], []))
+            owners.append(label.key)
+            values.extend(c for c in attribute.choices if c not in values)
+    lines = [f"# brat configuration for the {scheme.name} scheme", "[entities]"]
+    lines += [label.key for label in scheme.labels]
+    lines += ["", "[relations]", "", "[events]", "", "[attributes]"]
+    for key, (owners, values) in attributes.items():
+        lines.append(f"{key}\tArg:{'|'.join(owners)}" + (f", Value:{'|'.join(values)}" if values else ""))
+    return "\n".join(lines) + "\n"
+
+
+FORMAT = register(Format("brat", "brat standoff (.txt + .ann)", ("*.ann",), __doc__ or "",
+                         read=read, write=write, writes_folder=True))

@@ -1,0 +1,163 @@
+"""spaCy DocBin (``*.spacy``), for training spaCy's span categorizer.
+
+Out: one ``Doc`` per document and annotator (those with spans there, or who
+marked it done), tokenized with the project's pipeline
+(:func:`annotator.nlp.pipeline`, ``blank:en`` by default); the annotator's
+spans go to ``doc.spans[KEY]`` (``sc``, spancat's default; ``--spans-key``).
+Span offsets are code points, as spaCy's ``char_span`` counts. A span whose
+ends are not token boundaries is skipped, never moved (``alignment_mode=
+"strict"``), and reported with a count and examples: fix it by snapping it to
+whole words in the editor. ``doc.user_data`` carries ``sha256``,
+``external_id``, ``title`` and ``annotator``. ``--gold`` writes only the gold
+annotator's layer.
+
+In: each ``Doc``'s text, with its spans from ``doc.spans[KEY]`` or else
+``doc.ents``; the annotator from ``user_data`` when present (else the one
+named on import); a ``sha256`` in ``user_data`` must match the text.
+
+Training a span categorizer on an export::
+
+    python -m annotator.cli export --format docbin --annotator ana -o train.spacy
+    python -m annotator.cli export --format docbin --annotator bob -o dev.spacy
+    python -m spacy init config config.cfg --lang en --pipeline spancat
+    python -m spacy train config.cfg --output model \\
+        --paths.train train.spacy --paths.dev dev.spacy
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..domain import IncomingDocument, IncomingSpan
+from ..errors import FormatError
+from ..nlp import pipeline
+from ..project import text_sha256
+from . import ExportReport, Format, ReadOptions, WriteOptions, register
+from .output import open_output
+from .txt import title_of
+
+EXAMPLES = 5
+
+
+def _done(project: Any) -> dict[int, list[str]]:
+    """Annotators who marked each document done: their empty layers are real negatives."""
+    from sqlalchemy import select
+
+    from ..models import Annotator, DocumentStatus
+
+    done: dict[int, list[str]] = {}
+    with project.reading() as s:
+        for doc_id, name in s.execute(select(DocumentStatus.document_id, Annotator.name)
+                                      .join(Annotator).where(DocumentStatus.status == "done")):
+            done.setdefault(doc_id, []).append(name)
+    return done
+
+
+def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
+    from spacy.tokens import DocBin
+
+    report = ExportReport()
+    nlp = pipeline()
+    key = options.spans_key
+    chosen = set(options.where.annotators)
+    done = _done(project)
+    bin_ = DocBin(store_user_data=True)
+    misaligned: list[str] = []
+    total = project.document_count()
+    for n, (doc, spans) in enumerate(project.iter_spans(options.where)):
+        layers: dict[str, list[Any]] = {}
+        for span in spans:
+            layers.setdefault(span.annotator, []).append(span)
+        for name in done.get(doc.id, ()):
+            if not chosen or name in chosen:
+                layers.setdefault(name, [])
+        if not layers:
+            continue
+        tokens = nlp.make_doc(doc.text)
+        for i, (name, layer) in enumerate(sorted(layers.items())):
+            sdoc = tokens.copy() if i else tokens
+            group = []
+            for span in layer:
+                made = sdoc.char_span(span.start, span.end, label=span.label,
+                                      alignment_mode="strict")
+                if made is None:
+                    misaligned.append(f"{doc.key} {name} {span.label} [{span.start}, {span.end}) "
+                                      f"{doc.text[span.start:span.end][:40]!r}")
+                    continue
+                group.append(made)
+            sdoc.spans[key] = group
+            sdoc.user_data.update({"sha256": doc.sha256, "external_id": doc.key,
+                                   "title": doc.title, "annotator": name})
+            bin_.add(sdoc)
+            report.spans += len(group)
+        report.documents += 1
+        if n % 200 == 0:
+            options.progress(n, total)
+    data = bin_.to_bytes()
+    with open_output(target, binary=True) as out:
+        out.write(data)
+    if misaligned:
+        report.notes.append(
+            f"{len(misaligned)} spans do not start and end on token boundaries and were not "
+            f"written (snap them to whole words to include them): {'; '.join(misaligned[:EXAMPLES])}"
+            + (" ..." if len(misaligned) > EXAMPLES else ""))
+    return report
+
+
+def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
+    from spacy.tokens import DocBin
+
+    vocab = pipeline().vocab
+    key = options.spans_key
+    docs: dict[str, IncomingDocument] = {}
+    without = 0
+    for path in paths:
+        try:
+            bin_ = DocBin(store_user_data=True).from_bytes(path.read_bytes())
+        except OSError as exc:
+            raise FormatError(f"cannot read: {exc.strerror}", file=str(path)) from None
+        except Exception as exc:  # msgpack and zlib raise their own types
+            raise FormatError(f"not a spaCy DocBin file ({type(exc).__name__})",
+                              file=str(path)) from None
+        for n, sdoc in enumerate(bin_.get_docs(vocab), start=1):
+            text = sdoc.text
+            if not text:
+                raise FormatError(f"Doc {n} has no text", file=str(path), line=n)
+            data = sdoc.user_data
+            sha = text_sha256(text)
+            declared = data.get("sha256")
+            if declared is not None and declared != sha:
+                raise FormatError(f"Doc {n} ({data.get('external_id', '?')}): the text differs "
+                                  "from the one its spans were made on (SHA-256 mismatch)",
+                                  file=str(path), line=n)
+            if key in sdoc.spans:
+                group = list(sdoc.spans[key])
+            else:
+                group = list(sdoc.ents)
+                without += not group
+            incoming = docs.get(sha)
+            if incoming is None:
+                external = data.get("external_id")
+                incoming = docs[sha] = IncomingDocument(
+                    text=text, source=str(path), line=n,
+                    external_id=None if external is None else str(external),
+                    title=str(data.get("title") or title_of(text)))
+            annotator = data.get("annotator")
+            for span in group:
+                if not span.label_:
+                    raise FormatError(f"Doc {n}: a span without a label at "
+                                      f"[{span.start_char}, {span.end_char})",
+                                      file=str(path), line=n)
+                incoming.spans.append(IncomingSpan(span.start_char, span.end_char, span.label_,
+                                                   annotator=str(annotator) if annotator else None,
+                                                   line=n))
+        options.progress(len(docs), len(docs))
+    if without:
+        options.notes.append(f"{without} Docs have neither doc.spans[{key!r}] nor entities")
+    return list(docs.values())
+
+
+FORMAT = register(Format("docbin", "spaCy DocBin (.spacy)", ("*.spacy",), __doc__ or "",
+                         read=read, write=write))

@@ -1,0 +1,192 @@
+"""Label Studio JSON export (``*.json``): a list of tasks.
+
+Label Studio takes its offsets from the browser: ``value.start``/``value.end``
+count UTF-16 code units (an emoji counts 2). Both directions convert with
+:meth:`OffsetMap.utf16`; inside the project spans stay code points.
+
+In: ``labels`` results of each task's ``annotations`` (cancelled ones
+skipped); a ``textarea`` result with the same region id is the span's note.
+Each region's ``value.text`` must equal the task text at its offsets: a
+mismatch (an annotation made on another version of the text) is refused,
+naming the task. ``data.sha256``, when present, must match ``data.text``.
+The annotator is ``created_username`` (without Label Studio's ``, <id>``
+suffix), else ``completed_by``'s e-mail, else ``label-studio-user-<id>``.
+Other result types (choices, relations...) and predictions are reported and
+skipped.
+
+Out: one task per document (``data``: ``text``, ``title``, ``external_id``,
+``sha256``), one annotation per annotator. A labeling config that shows it::
+
+    <View>
+      <Labels name="label" toName="text"><Label value="loaded-term"/>...</Labels>
+      <Text name="text" value="$text"/>
+      <TextArea name="note" toName="text" perRegion="true"/>
+    </View>
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..domain import IncomingDocument, IncomingSpan
+from ..errors import FormatError
+from ..offsets import OffsetMap
+from ..project import text_sha256
+from ..text import read_text
+from . import ExportReport, Format, ReadOptions, WriteOptions, register
+from .output import open_output
+
+_USER_ID_SUFFIX = re.compile(r",\s*\d+$")
+
+
+def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
+    docs: list[IncomingDocument] = []
+    skipped: dict[str, int] = {}
+    for path in paths:
+        text, _ = read_text(path)
+        try:
+            tasks = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise FormatError(f"not valid JSON: {exc.msg}", file=str(path), line=exc.lineno) from None
+        tasks = [tasks] if isinstance(tasks, dict) else tasks
+        if not isinstance(tasks, list):
+            raise FormatError("expected a list of Label Studio tasks", file=str(path))
+        for n, task in enumerate(tasks, start=1):
+            docs.append(_task(task, n, str(path), skipped))
+            if n % 500 == 0:
+                options.progress(n, len(tasks))
+    if skipped:
+        options.notes.append("skipped Label Studio results that are not text spans: "
+                             + ", ".join(f"{count} {kind}" for kind, count in sorted(skipped.items())))
+    return docs
+
+
+def _task(task: Any, n: int, source: str, skipped: dict[str, int]) -> IncomingDocument:
+    if not isinstance(task, dict):
+        raise FormatError(f"task {n}: expected a JSON object", file=source)
+    name = f"task {task.get('id', n)}"
+
+    def fail(message: str) -> FormatError:
+        return FormatError(f"{name}: {message}", file=source)
+
+    data = task.get("data")
+    if not isinstance(data, dict):
+        raise fail('no "data" object')
+    text = data.get("text")
+    if text is None:
+        strings = [v for v in data.values() if isinstance(v, str)]
+        text = strings[0] if len(strings) == 1 else None
+    if not isinstance(text, str) or not text:
+        raise fail('no text in "data" (expected data.text)')
+    sha = data.get("sha256")
+    if sha is not None and sha != text_sha256(text):
+        raise fail("data.text differs from the text its spans were made on (SHA-256 mismatch)")
+    external = data.get("external_id")
+    doc = IncomingDocument(text=text, source=source, line=n,
+                           external_id=str(external) if external is not None else f"task-{task.get('id', n)}",
+                           title=str(data.get("title") or ""))
+    if task.get("predictions"):
+        skipped["predictions"] = skipped.get("predictions", 0) + len(task["predictions"])
+    units: OffsetMap | None = None
+    for annotation in task.get("annotations", task.get("completions", [])) or []:
+        if not isinstance(annotation, dict) or annotation.get("was_cancelled"):
+            continue
+        annotator = _annotator(annotation)
+        results = annotation.get("result", [])
+        if not isinstance(results, list):
+            raise fail('"result" must be a list')
+        notes = {r.get("id"): r.get("value", {}).get("text") for r in results
+                 if isinstance(r, dict) and r.get("type") == "textarea"}
+        for result in results:
+            kind = result.get("type") if isinstance(result, dict) else None
+            if kind == "textarea" and result.get("id") in notes:
+                continue
+            if kind != "labels":
+                skipped[str(kind)] = skipped.get(str(kind), 0) + 1
+                continue
+            value = result.get("value")
+            if not isinstance(value, dict):
+                raise fail(f"region {result.get('id')}: no value")
+            start, end, labels = value.get("start"), value.get("end"), value.get("labels")
+            if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+                raise fail(f"region {result.get('id')}: start and end must be integers")
+            if not isinstance(labels, list) or not labels or \
+                    not all(isinstance(label, str) and label for label in labels):
+                raise fail(f"region {result.get('id')}: labels must be a list of names")
+            units = units or OffsetMap.utf16(text)
+            if not 0 <= start < end <= units.to_view(len(text)):
+                raise fail(f"region {result.get('id')}: [{start}, {end}) is outside the text "
+                           f"({units.to_view(len(text))} UTF-16 units)")
+            first, last = units.span_to_codepoints(start, end)
+            quoted = value.get("text")
+            if quoted is not None and quoted != text[first:last]:
+                raise fail(f"region {result.get('id')} says {quoted[:60]!r} but the task text "
+                           f"has {text[first:last][:60]!r} there: the annotation was made on "
+                           "another text (stale); refused")
+            note = notes.get(result.get("id"))
+            note = "\n".join(note) if isinstance(note, list) else (note or "")
+            for label in labels:
+                doc.spans.append(IncomingSpan(first, last, label, annotator=annotator,
+                                              note=note, line=n))
+    return doc
+
+
+def _annotator(annotation: dict[str, Any]) -> str | None:
+    username = annotation.get("created_username")
+    if isinstance(username, str) and _USER_ID_SUFFIX.sub("", username).strip():
+        return _USER_ID_SUFFIX.sub("", username).strip()
+    user = annotation.get("completed_by")
+    if isinstance(user, dict):
+        user = user.get("email") or user.get("id")
+    if isinstance(user, str) and user.strip():
+        return user.strip()
+    if isinstance(user, int):
+        return f"label-studio-user-{user}"
+    return None
+
+
+def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
+    report = ExportReport()
+    total = project.document_count()
+    dropped = 0
+    with open_output(target, newline="\n") as out:
+        out.write("[")
+        for n, (doc, spans) in enumerate(project.iter_spans(options.where)):
+            units = OffsetMap.utf16(doc.text)
+            by_annotator: dict[str, list[dict[str, Any]]] = {}
+            for span in spans:
+                start, end = units.span_to_view(span.start, span.end)
+                region = f"s{span.id}"
+                dropped += bool(span.attributes)
+                results = by_annotator.setdefault(span.annotator, [])
+                results.append({"id": region, "type": "labels", "from_name": "label",
+                                "to_name": "text", "origin": "manual",
+                                "value": {"start": start, "end": end,
+                                          "text": doc.text[span.start:span.end],
+                                          "labels": [span.label]}})
+                if span.note:
+                    results.append({"id": region, "type": "textarea", "from_name": "note",
+                                    "to_name": "text", "origin": "manual",
+                                    "value": {"start": start, "end": end, "text": [span.note]}})
+            task = {"id": n + 1,
+                    "data": {"text": doc.text, "title": doc.title, "external_id": doc.key,
+                             "sha256": doc.sha256},
+                    "annotations": [{"id": i, "created_username": name, "result": results}
+                                    for i, (name, results) in enumerate(by_annotator.items(), 1)]}
+            out.write(("\n" if n == 0 else ",\n") + json.dumps(task, ensure_ascii=False))
+            report.documents += 1
+            report.spans += len(spans)
+            if n % 500 == 0:
+                options.progress(n, total)
+        out.write("\n]\n")
+    if dropped:
+        report.notes.append(f"{dropped} spans have attributes, which this export does not carry")
+    return report
+
+
+FORMAT = register(Format("labelstudio", "Label Studio JSON", ("*.json",), __doc__ or "",
+                         read=read, write=write))

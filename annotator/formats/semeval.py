@@ -1,0 +1,152 @@
+"""SemEval-2020 Task 11 (Propaganda Techniques Corpus).
+
+Articles are ``article<ID>.txt`` (title, empty line, body; UTF-8). Labels are
+tab-separated lines, either technique classification ``ID TECHNIQUE START
+END`` or span identification ``ID START END``; offsets are ``[START, END)`` in
+Unicode code points over the whole article file as stored (title included,
+CRLF counted as two characters). Spans overlap, and one span may carry two
+techniques.
+
+In: folders and files, in any order: ``article<ID>.txt`` files are articles
+(the external id becomes ``article<ID>``), other files given by name are label
+files (in a folder, ``*.labels`` files are). Span-identification lines take
+the label given with ``--label``, by default ``propaganda``, the generic label
+of the ``semeval2020-propaganda`` scheme.
+
+Out (a folder): one ``article<ID>.txt`` per document, exactly as stored, and
+one ``semeval.labels`` file. Spans with the generic ``propaganda`` label are
+written as span-identification lines, others as technique lines, so exporting
+what was imported gives back the same lines. The format has no annotators:
+identical lines from several annotators are written once (and reported).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..domain import IncomingDocument, IncomingSpan
+from ..errors import FormatError
+from ..text import read_text
+from . import ExportReport, Format, ReadOptions, WriteOptions, register
+from .folder import open_folder, write_text
+from .layers import MergedLayers
+from .txt import title_of
+
+GENERIC_LABEL = "propaganda"
+LABELS_FILE = "semeval.labels"
+_ARTICLE = re.compile(r"^article([A-Za-z0-9_.\-]+)\.txt$", re.IGNORECASE)
+_KEY = re.compile(r"^article([A-Za-z0-9_.\-]+)$")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9_.\-]+$")
+
+
+def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
+    articles: dict[str, Path] = {}
+    label_files: list[Path] = []
+
+    def add_article(path: Path, article_id: str) -> None:
+        if article_id in articles:
+            raise FormatError(f"article {article_id} is also {articles[article_id]}", file=str(path))
+        articles[article_id] = path
+
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.iterdir()):
+                if m := _ARTICLE.match(child.name):
+                    add_article(child, m.group(1))
+                elif child.suffix.lower() == ".labels" and child.is_file():
+                    label_files.append(child)
+        elif path.is_file():
+            if m := _ARTICLE.match(path.name):
+                add_article(path, m.group(1))
+            else:
+                label_files.append(path)
+        else:
+            raise FormatError("no such file or folder", file=str(path))
+    if not articles:
+        raise FormatError("no article<ID>.txt files among " + ", ".join(map(str, paths)))
+    docs: dict[str, IncomingDocument] = {}
+    for n, (article_id, path) in enumerate(articles.items()):
+        text, encoding = read_text(path)
+        if encoding:
+            options.notes.append(f"{path}: not UTF-8, decoded as {encoding}")
+        if not text:
+            raise FormatError("the article is empty", file=str(path))
+        docs[article_id] = IncomingDocument(text=text, source=str(path),
+                                            external_id=f"article{article_id}",
+                                            title=title_of(text) or path.stem)
+        options.progress(n + 1, len(articles))
+    for path in label_files:
+        _read_labels(path, docs, options.label or GENERIC_LABEL)
+    return list(docs.values())
+
+
+def _read_labels(path: Path, docs: dict[str, IncomingDocument], generic: str) -> None:
+    text, _ = read_text(path)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = {"file": str(path), "line": number}
+        fields = line.split("\t")
+        if len(fields) == 4:
+            article_id, label, start, end = fields
+        elif len(fields) == 3:
+            (article_id, start, end), label = fields, generic
+        else:
+            raise FormatError(f"{len(fields)} tab-separated fields; expected ID, TECHNIQUE, "
+                              "START, END or ID, START, END", **where)
+        doc = docs.get(article_id)
+        if doc is None:
+            raise FormatError(f"article {article_id!r} is not among the articles given", **where)
+        try:
+            first, last = int(start), int(end)
+        except ValueError:
+            raise FormatError(f"offsets {start!r}, {end!r} are not integers", **where) from None
+        if not 0 <= first < last <= len(doc.text):
+            raise FormatError(f"span [{first}, {last}) is empty or outside article {article_id} "
+                              f"({len(doc.text)} characters)", **where)
+        if not label:
+            raise FormatError("empty technique", **where)
+        doc.spans.append(IncomingSpan(first, last, label, line=number, source=str(path)))
+
+
+def article_id(key: str) -> str | None:
+    """The SemEval ID of a document key: ``article111`` -> ``111``."""
+    m = _KEY.match(key)
+    if m:
+        return m.group(1)
+    return key if _SAFE_ID.match(key) else None
+
+
+def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
+    report = ExportReport()
+    total = project.document_count()
+    owners: dict[str, str] = {}
+    layers = MergedLayers("SemEval")
+    lines: list[str] = []
+    with open_folder(target) as folder:
+        for n, (doc, spans) in enumerate(project.iter_spans(options.where)):
+            ident = article_id(doc.key) or str(doc.id)
+            if ident in owners:
+                raise FormatError(f"documents {owners[ident]!r} and {doc.key!r} would both be "
+                                  f"article{ident}.txt")
+            owners[ident] = doc.key
+            write_text(folder / f"article{ident}.txt", doc.text)
+            for span in layers.unique(spans):
+                if span.label == GENERIC_LABEL:
+                    lines.append(f"{ident}\t{span.start}\t{span.end}")
+                else:
+                    lines.append(f"{ident}\t{span.label}\t{span.start}\t{span.end}")
+                report.spans += 1
+            report.documents += 1
+            if n % 200 == 0:
+                options.progress(n, total)
+        write_text(folder / LABELS_FILE, "".join(line + "\n" for line in lines))
+    report.notes.extend(layers.notes())
+    return report
+
+
+FORMAT = register(Format("semeval", "SemEval-2020 Task 11 (articles + labels)",
+                         ("*.labels",), __doc__ or "", read=read, write=write, writes_folder=True))

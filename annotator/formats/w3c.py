@@ -1,0 +1,267 @@
+"""W3C Web Annotation Data Model, JSON-LD (``*.jsonld``).
+
+Out: one ``AnnotationCollection`` whose first page holds one ``Annotation``
+per span: ``creator`` (the annotator), ``created``/``modified``, a
+``TextualBody`` with purpose ``tagging`` holding the label key, a second one
+with purpose ``commenting`` holding the note, and a ``target`` naming the
+document (``urn:media-bias-annotator:document:<id>``), carrying its text's
+SHA-256 (``mba:sha256``) and two selectors: a ``TextPositionSelector`` whose
+``start``/``end`` are ``[start, end)`` in Unicode code points of the stored
+text (the spec leaves the unit open: w3c/web-annotation#206), and a
+``TextQuoteSelector`` (``exact``, 32-character ``prefix`` and ``suffix``).
+Span attributes travel as ``mba:attributes``.
+
+In: a single annotation, a list, a page or a collection with its first page
+embedded. The annotations attach to documents already in the project, found
+by our document IRI or by the document's URL. A SHA-256 that differs from the
+project's text refuses the import, naming the document. When the position and
+the quote disagree, the quote wins: the span is re-anchored on the occurrence
+of ``exact`` (matching prefix and suffix when possible) nearest the position,
+and reported; a quote found nowhere, or two equally near, is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+from ..domain import DocumentData, IncomingDocument, IncomingSpan
+from ..errors import FormatError
+from ..text import read_text
+from . import ExportReport, Format, ReadOptions, WriteOptions, register
+from .output import open_output
+
+CONTEXT = ["http://www.w3.org/ns/anno.jsonld", {"mba": "urn:media-bias-annotator:terms#"}]
+DOCUMENT_IRI = "urn:media-bias-annotator:document:"
+CONTEXT_CHARS = 32
+_NAMESPACE = uuid.UUID("5f0c7a53-9a55-4c59-9d55-2f1a8e7f3b21")
+
+
+def document_iri(key: str) -> str:
+    return DOCUMENT_IRI + quote(key, safe="")
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") + "Z" if value else None
+
+
+def annotation(doc: DocumentData, span: Any) -> dict[str, Any]:
+    text = doc.text
+    identity = f"{doc.sha256}:{span.annotator}:{span.label}:{span.start}:{span.end}"
+    body: list[dict[str, Any]] = [{"type": "TextualBody", "purpose": "tagging",
+                                   "value": span.label}]
+    if span.note:
+        body.append({"type": "TextualBody", "purpose": "commenting", "value": span.note})
+    record: dict[str, Any] = {
+        "id": f"urn:uuid:{uuid.uuid5(_NAMESPACE, identity)}",
+        "type": "Annotation",
+        "creator": {"type": "Person", "name": span.annotator},
+        "created": _time(span.created_at),
+        "modified": _time(span.updated_at),
+        "body": body,
+        "target": {
+            "source": document_iri(doc.key),
+            "mba:sha256": doc.sha256,
+            "selector": [
+                {"type": "TextPositionSelector", "start": span.start, "end": span.end},
+                {"type": "TextQuoteSelector", "exact": text[span.start:span.end],
+                 "prefix": text[max(0, span.start - CONTEXT_CHARS):span.start],
+                 "suffix": text[span.end:span.end + CONTEXT_CHARS]},
+            ],
+        },
+    }
+    if span.attributes:
+        record["mba:attributes"] = span.attributes
+    return {k: v for k, v in record.items() if v is not None}
+
+
+def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
+    report = ExportReport()
+    total = project.document_count()
+    head = {"@context": CONTEXT, "type": "AnnotationCollection",
+            "label": f"Spans exported from {Path(project.location).name}"}
+    with open_output(target, newline="\n") as out:
+        out.write(json.dumps(head, ensure_ascii=False)[:-1]
+                  + ', "first": {"type": "AnnotationPage", "startIndex": 0, "items": [')
+        first = True
+        for n, (doc, spans) in enumerate(project.iter_spans(options.where)):
+            for span in spans:
+                out.write(("\n" if first else ",\n") + json.dumps(annotation(doc, span),
+                                                                  ensure_ascii=False))
+                first = False
+            if spans:
+                report.documents += 1
+                report.spans += len(spans)
+            if n % 500 == 0:
+                options.progress(n, total)
+        out.write("\n]}}\n")
+    return report
+
+
+def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
+    if options.project is None:
+        raise FormatError("W3C annotations carry no text: they attach to documents already "
+                          "in a project")
+    resolver = _Documents(options.project)
+    docs: dict[int, IncomingDocument] = {}
+    moved: list[str] = []
+    for path in paths:
+        for n, item in enumerate(_annotations(path), start=1):
+            _read_annotation(item, n, str(path), resolver, docs, moved)
+    if moved:
+        options.notes.append(f"{len(moved)} annotations were re-anchored by their quote "
+                             f"(position and quote disagreed): {'; '.join(moved[:5])}"
+                             + (" ..." if len(moved) > 5 else ""))
+    return list(docs.values())
+
+
+def _annotations(path: Path) -> list[Any]:
+    text, _ = read_text(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"not valid JSON: {exc.msg}", file=str(path), line=exc.lineno) from None
+    if isinstance(data, dict) and isinstance(data.get("first"), dict):
+        data = data["first"]
+    if isinstance(data, dict) and "items" in data:
+        data = data["items"]
+    if isinstance(data, dict) and data.get("type") == "AnnotationCollection":
+        raise FormatError("the collection's pages are not embedded in the file", file=str(path))
+    items = data if isinstance(data, list) else [data]
+    if not all(isinstance(item, dict) for item in items):
+        raise FormatError("expected annotations (JSON objects)", file=str(path))
+    return items
+
+
+class _Documents:
+    """Project documents by the IRI an annotation targets."""
+
+    def __init__(self, project: Any):
+        self.project = project
+        self.cache: dict[str, DocumentData | None] = {}
+        self.by_url: dict[str, DocumentData] | None = None
+
+    def find(self, source: str) -> DocumentData | None:
+        if source not in self.cache:
+            if source.startswith(DOCUMENT_IRI):
+                found = self.project.find_document(unquote(source[len(DOCUMENT_IRI):]))
+            else:
+                if self.by_url is None:
+                    self.by_url = {d.url: d for d in self.project.documents() if d.url}
+                found = self.by_url.get(source)
+            self.cache[source] = found
+        return self.cache[source]
+
+
+def _read_annotation(item: dict[str, Any], n: int, source: str, resolver: _Documents,
+                     docs: dict[int, IncomingDocument], moved: list[str]) -> None:
+    name = f"annotation {n}" + (f" ({item['id']})" if isinstance(item.get("id"), str) else "")
+
+    def fail(message: str) -> FormatError:
+        return FormatError(f"{name}: {message}", file=source)
+
+    targets = item.get("target")
+    target = targets[0] if isinstance(targets, list) and targets else targets
+    if not isinstance(target, dict):
+        raise fail("no target with selectors")
+    iri = target.get("source")
+    iri = iri.get("id") if isinstance(iri, dict) else iri
+    if not isinstance(iri, str):
+        raise fail("the target names no source document")
+    doc = resolver.find(iri)
+    if doc is None:
+        raise fail(f"no document {iri!r} in the project (import its text first)")
+    declared = target.get("mba:sha256")
+    if declared is not None and declared != doc.sha256:
+        raise fail(f"document {doc.key!r} in the project differs from the text these "
+                   "annotations were made on (SHA-256 mismatch); refused")
+    selectors = target.get("selector", [])
+    selectors = selectors if isinstance(selectors, list) else [selectors]
+    position = next((s for s in selectors if isinstance(s, dict)
+                     and s.get("type") == "TextPositionSelector"), None)
+    quote_selector = next((s for s in selectors if isinstance(s, dict)
+                           and s.get("type") == "TextQuoteSelector"), None)
+    start = end = None
+    if position is not None:
+        start, end = position.get("start"), position.get("end")
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+            raise fail("TextPositionSelector start and end must be integers")
+    if position is None and quote_selector is None:
+        raise fail("no TextPositionSelector or TextQuoteSelector")
+    exact = quote_selector.get("exact") if quote_selector else None
+    if quote_selector is not None and (not isinstance(exact, str) or not exact):
+        raise fail("TextQuoteSelector needs a non-empty exact")
+    prefix = quote_selector.get("prefix") or "" if quote_selector else ""
+    suffix = quote_selector.get("suffix") or "" if quote_selector else ""
+    anchored = anchor(doc.text, start, end, exact, str(prefix), str(suffix))
+    if isinstance(anchored, str):
+        raise fail(f"{anchored} in document {doc.key!r}")
+    if start is not None and anchored != (start, end):
+        moved.append(f"{name}: [{start}, {end}) -> [{anchored[0]}, {anchored[1]})")
+    bodies = item.get("body", [])
+    bodies = bodies if isinstance(bodies, list) else [bodies]
+    labels = [b.get("value") for b in bodies if isinstance(b, dict) and b.get("purpose") == "tagging"]
+    notes = [b.get("value") for b in bodies if isinstance(b, dict) and b.get("purpose") == "commenting"]
+    if not labels or not all(isinstance(v, str) and v for v in labels):
+        raise fail("no tagging TextualBody with the label")
+    attributes = item.get("mba:attributes", {})
+    if not isinstance(attributes, dict):
+        raise fail("mba:attributes must be an object")
+    incoming = docs.get(doc.id)
+    if incoming is None:
+        incoming = docs[doc.id] = IncomingDocument(text=doc.text, source=source,
+                                                   external_id=doc.external_id, title=doc.title)
+    for label in labels:
+        incoming.spans.append(IncomingSpan(
+            anchored[0], anchored[1], label, annotator=_creator(item.get("creator")),
+            note="\n".join(v for v in notes if isinstance(v, str)), attributes=attributes,
+            line=n, source=source))
+
+
+def _creator(creator: Any) -> str | None:
+    if isinstance(creator, list) and creator:
+        creator = creator[0]
+    if isinstance(creator, dict):
+        creator = creator.get("name") or creator.get("nickname") or creator.get("id")
+    return creator.strip() or None if isinstance(creator, str) else None
+
+
+def anchor(text: str, start: int | None, end: int | None, exact: str | None,
+           prefix: str = "", suffix: str = "") -> tuple[int, int] | str:
+    """Where a span is: its position when the quote agrees, else the quote's
+    occurrence (preferring those with matching prefix and suffix) nearest the
+    position. Returns the problem as a string when there is no single answer."""
+    if start is not None and end is not None and 0 <= start < end <= len(text) \
+            and (exact is None or text[start:end] == exact):
+        return start, end
+    if exact is None:
+        return f"position [{start}, {end}) is outside the text ({len(text)} characters)"
+    found = []
+    at = text.find(exact)
+    while at != -1:
+        found.append(at)
+        at = text.find(exact, at + 1)
+    if not found:
+        return f"the quote {exact[:60]!r} is nowhere in the text"
+    fitting = [o for o in found if text.endswith(prefix, 0, o)
+               and text.startswith(suffix, o + len(exact))]
+    candidates = fitting or found
+    if start is None:
+        if len(candidates) > 1:
+            return f"the quote {exact[:60]!r} occurs {len(candidates)} times and has no position"
+        best = candidates[0]
+    else:
+        candidates.sort(key=lambda o: abs(o - start))
+        if len(candidates) > 1 and abs(candidates[0] - start) == abs(candidates[1] - start):
+            return f"the quote {exact[:60]!r} occurs equally near {start} twice"
+        best = candidates[0]
+    return best, best + len(exact)
+
+
+FORMAT = register(Format("w3c", "W3C Web Annotation (JSON-LD)", ("*.jsonld",), __doc__ or "",
+                         read=read, write=write))
