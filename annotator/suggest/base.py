@@ -118,13 +118,14 @@ def parse_phrases(text: str, source: str, max_fields: int) -> list[PhraseLine]:
 def variants(phrase: str) -> list[str]:
     """Spellings of a phrase that differ only in hyphenation.
 
-    Case, curly versus straight quotes and dash characters are already equal
-    under spaCy's NORM attribute; "so-called" also matches "so called" and
-    "socalled".
+    Case, curly versus straight quotes and the dashes the tokenizer splits at
+    are already equal under spaCy's NORM attribute; "so-called" also matches
+    "so called", "socalled" and the Unicode hyphens the tokenizer keeps inside
+    a word (U+2010, U+2011).
     """
     found = [phrase]
     if _HYPHENS.search(phrase):
-        for joiner in (" ", ""):
+        for joiner in (" ", "", "\u2010", "\u2011"):
             spelled = " ".join(_HYPHENS.sub(joiner, phrase).split())
             if spelled and spelled not in found:
                 found.append(spelled)
@@ -166,15 +167,19 @@ class _Both:
         return sorted({m for matcher in self.matchers for m in matcher(doc)})
 
 
-def trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
-    """Character offsets of tokens ``[start, end)`` without edge white space."""
-    begin, stop = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
-    text = doc.text
-    while begin < stop and text[begin].isspace():
-        begin += 1
-    while stop > begin and text[stop - 1].isspace():
-        stop -= 1
-    return (begin, stop) if begin < stop else None
+def find(matcher: PhraseMatcher, doc: Doc) -> list[tuple[int, int, int]]:
+    """``(match_id, start, end)`` token ranges of ``doc``, with white-space
+    tokens skipped, so a phrase matches across runs of spaces and line breaks."""
+    keep = [token.i for token in doc if not token.is_space]
+    if len(keep) == len(doc):
+        return sorted(set(matcher(doc)))
+    from spacy.tokens import Doc
+
+    words = [doc[i].text for i in keep]
+    lemmas = [doc[i].lemma_ for i in keep] if doc.has_annotation("LEMMA") else None
+    compact = Doc(doc.vocab, words=words, lemmas=lemmas)
+    return sorted({(match_id, keep[start], keep[end - 1] + 1)
+                   for match_id, start, end in matcher(compact)})
 
 
 class Unavailable(AnnotatorError):

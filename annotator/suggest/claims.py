@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from ..errors import FormatError
 from ..resources import ASSETS_DIR
 from ..schemes import Scheme
-from .base import PhraseLine, Suggester, Suggestion, Target, Unavailable, phrase_matcher, read_phrase_file
+from .base import find, PhraseLine, Suggester, Suggestion, Target, Unavailable, phrase_matcher, read_phrase_file
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -89,7 +89,7 @@ class ClaimSuggester(Suggester):
         segments = _segments(doc)
         starts = [start for start, _end in segments]
         found: dict[int, list[Cue]] = {}
-        for match_id, start, _end in self._matcher(doc):
+        for match_id, start, _end in find(self._matcher, doc):
             index = bisect_right(starts, start) - 1
             found.setdefault(index, []).append(self.cues[self._strings[match_id]])
         for index, cues in sorted(found.items()):

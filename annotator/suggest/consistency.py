@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from ..models import Annotator, Document, Span
-from .base import Suggester, Suggestion, Target, phrase_matcher, variants
+from .base import find, Suggester, Suggestion, Target, phrase_matcher, variants
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -63,12 +63,12 @@ class ConsistencySuggester(Suggester):
         matcher, entries = self._matcher(terms)
         strings = self.nlp.vocab.strings
         doc = target.doc
-        for match_id, start, end in matcher(doc):
+        for match_id, start, end in find(matcher, doc):
             label, text, count = entries[strings[match_id]]
             span = doc[start:end]
             times = "once" if count == 1 else f"{count} times"
             yield Suggestion(target.document.id, self.name, label, span.start_char, span.end_char,
-                             round(min(0.95, 0.6 + 0.1 * count), 2),
+                             round(min(0.95, 0.7 + 0.05 * count), 2),
                              f'"{text}" was tagged {label} {times} in this project')
 
     def _matcher(self, terms: dict[tuple[str, str], int]) -> tuple[Any, dict[str, tuple[str, str, int]]]:

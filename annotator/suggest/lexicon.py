@@ -32,6 +32,7 @@ from ..errors import FormatError
 from ..resources import ASSETS_DIR
 from ..schemes import Scheme
 from .base import (
+    find,
     LABEL_KEY,
     PhraseLine,
     Suggester,
@@ -101,7 +102,7 @@ class LexiconSuggester(Suggester):
     def suggest(self, target: Target) -> Iterable[Suggestion]:
         doc = target.doc
         best: dict[tuple[str, int, int], Entry] = {}
-        for match_id, start, end in self._matcher(doc):
+        for match_id, start, end in find(self._matcher, doc):
             entry = self.entries[self._strings[match_id]]
             span = doc[start:end]
             best.setdefault((entry.label, span.start_char, span.end_char), entry)
