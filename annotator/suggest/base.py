@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 LABEL_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_,.\-]*$")
 # Dashes and apostrophes a writer may type in place of the ASCII ones.
+_COMPACT = "annotator.suggest.compact"
 _HYPHENS = re.compile(r"[-\u2010\u2011\u2012\u2013\u2014]")
 
 
@@ -170,16 +171,28 @@ class _Both:
 def find(matcher: PhraseMatcher, doc: Doc) -> list[tuple[int, int, int]]:
     """``(match_id, start, end)`` token ranges of ``doc``, with white-space
     tokens skipped, so a phrase matches across runs of spaces and line breaks."""
-    keep = [token.i for token in doc if not token.is_space]
-    if len(keep) == len(doc):
+    keep, compact = _compact(doc)
+    if compact is None:
         return sorted(set(matcher(doc)))
-    from spacy.tokens import Doc
-
-    words = [doc[i].text for i in keep]
-    lemmas = [doc[i].lemma_ for i in keep] if doc.has_annotation("LEMMA") else None
-    compact = Doc(doc.vocab, words=words, lemmas=lemmas)
     return sorted({(match_id, keep[start], keep[end - 1] + 1)
                    for match_id, start, end in matcher(compact)})
+
+
+def _compact(doc: Doc) -> tuple[list[int], Doc | None]:
+    """The doc without white-space tokens and their indices (None if it has none),
+    made once per doc: every suggester matches on it."""
+    found = doc.user_data.get(_COMPACT)
+    if found is None:
+        from spacy.tokens import Doc
+
+        keep = [token.i for token in doc if not token.is_space]
+        compact = None
+        if len(keep) < len(doc):
+            words = [doc[i].text for i in keep]
+            lemmas = [doc[i].lemma_ for i in keep] if doc.has_annotation("LEMMA") else None
+            compact = Doc(doc.vocab, words=words, lemmas=lemmas)
+        found = doc.user_data[_COMPACT] = (keep, compact)
+    return found
 
 
 class Unavailable(AnnotatorError):
