@@ -164,7 +164,7 @@ def test_claim_cues_flag_unattributed_assertions_only(project: Project) -> None:
     found = [s for s in suggest.suggestions(project, doc) if s.suggester == "claim-cues"]
     assert [(s.label, text[s.start:s.end]) for s in found] == [
         ("unsupported-claim", "Everyone knows the council rigged the vote")]
-    assert '"everyone knows"' in found[0].reason
+    assert '"everyone knows"' in found[0].reason and '"everyone"' not in found[0].reason
 
 
 def test_hedges_lower_the_claim_score(project: Project) -> None:

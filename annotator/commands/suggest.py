@@ -62,7 +62,8 @@ def add(sub: argparse._SubParsersAction) -> None:
     who.add_argument("--gold", action="store_true", help="spans of the gold (adjudicated) layer")
     p.add_argument("--output", type=Path, default=None, metavar="DIR",
                    help="model folder (default: beside the project, <project>.models/spancat)")
-    p.add_argument("--epochs", type=int, default=20)
+    p.add_argument("--epochs", type=int, default=None,
+                   help="passes over the data (default: 5-20, fewer for more data)")
     p.add_argument("--threshold", type=float, default=None,
                    help="score a suggestion needs (default 0.5; kept in the project)")
     p.set_defaults(func=train_)

@@ -88,13 +88,13 @@ class ClaimSuggester(Suggester):
         doc = target.doc
         segments = _segments(doc)
         starts = [start for start, _end in segments]
-        found: dict[int, list[Cue]] = {}
-        for match_id, start, _end in find(self._matcher, doc):
+        found: dict[int, list[tuple[int, int, Cue]]] = {}
+        for match_id, start, end in find(self._matcher, doc):
             index = bisect_right(starts, start) - 1
-            found.setdefault(index, []).append(self.cues[self._strings[match_id]])
-        for index, cues in sorted(found.items()):
+            found.setdefault(index, []).append((start, end, self.cues[self._strings[match_id]]))
+        for index, matches in sorted(found.items()):
             start, end = segments[index]
-            suggestion = self._judge(target, doc, start, end, cues)
+            suggestion = self._judge(target, doc, start, end, _outermost(matches))
             if suggestion is not None:
                 yield suggestion
 
@@ -126,6 +126,13 @@ class ClaimSuggester(Suggester):
         span = doc[start:end]
         return Suggestion(target.document.id, self.name, LABEL, span.start_char, span.end_char,
                           round(score, 3), reason)
+
+
+def _outermost(matches: list[tuple[int, int, Cue]]) -> list[Cue]:
+    """Cues not inside a longer cue of the same kind ("everyone" in "everyone knows")."""
+    return [cue for start, end, cue in matches
+            if not any(c.kind == cue.kind and s <= start and end <= e and (s, e) != (start, end)
+                       for s, e, c in matches)]
 
 
 def _phrases(cues: list[Cue]) -> list[str]:

@@ -36,6 +36,7 @@ NAME = "spancat"
 SPANS_KEY = "sc"
 MAX_TOKENS = 8
 MIN_SPANS = 2  # a label with fewer training spans is left out
+UPDATES = 30_000  # examples seen in training, spread over the epochs (a few minutes on CPU)
 
 
 def model_dir(project: Project) -> Path | None:
@@ -69,10 +70,15 @@ def gold_annotators(project: Project) -> list[str]:
 
 
 def train(project: Project, *, labels: Sequence[str] = (), annotators: Sequence[str] = (),
-          output: Path | None = None, epochs: int = 20, seed: int = 0,
+          output: Path | None = None, epochs: int | None = None, seed: int = 0,
           progress: Progress = no_progress) -> TrainReport:
     """Train and save a span categorizer; :class:`Cancelled` from ``progress``
-    stops it and leaves any earlier model untouched."""
+    stops it and leaves any earlier model untouched.
+
+    Sentences without spans are sampled down to as many as those with spans.
+    ``epochs`` defaults to what keeps training near :data:`UPDATES` examples
+    (between 5 and 20 passes).
+    """
     import spacy
     from spacy.training import Example
     from spacy.util import fix_random_seed, minibatch
@@ -93,6 +99,13 @@ def train(project: Project, *, labels: Sequence[str] = (), annotators: Sequence[
     if not counts:
         raise AnnotatorError(f"nothing to learn from: no label has {MIN_SPANS} spans of at most "
                              f"{MAX_TOKENS} tokens (check --labels and --annotator)")
+    rng = random.Random(seed)
+    positive, negative = [], []
+    for item in sentences:
+        kept = any(label in counts for label, _start, _end in item[1])
+        (positive if kept else negative).append(item)
+    sentences = positive + rng.sample(negative, min(len(negative), len(positive)))
+    epochs = epochs or max(5, min(20, UPDATES // len(sentences)))
     longest = 1
     examples = []
     for doc, spans in sentences:
@@ -112,7 +125,6 @@ def train(project: Project, *, labels: Sequence[str] = (), annotators: Sequence[
     for label in sorted(counts):
         spancat.add_label(label)
     optimizer = nlp.initialize(lambda: examples)
-    rng = random.Random(seed)
     batches = max(1, (len(examples) + 15) // 16)
     loss = 0.0
     for epoch in range(epochs):
@@ -200,11 +212,18 @@ class SpancatSuggester(Suggester):
         if not self.labels:
             raise Unavailable(f"the trained model {path} proposes no label of the scheme")
         self.notes = [f"trained on {len(self.trained_documents)} documents; threshold {threshold}"]
+        self._last: tuple[tuple[int, str], list[Suggestion]] | None = None
 
     def evaluable(self, document_id: int) -> bool:
         return document_id not in self.trained_documents
 
     def suggest(self, target: Target) -> Iterable[Suggestion]:
+        key = (target.document.id, target.document.sha256)
+        if self._last is None or self._last[0] != key:
+            self._last = (key, self._predict(target))
+        return self._last[1]
+
+    def _predict(self, target: Target) -> list[Suggestion]:
         doc = self.nlp(target.document.text)
         group = doc.spans.get(SPANS_KEY)
         if group is None:
