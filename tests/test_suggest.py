@@ -143,6 +143,24 @@ def test_lexicon_offsets_always_cover_the_matched_term(pieces: list[str]) -> Non
         assert text[s.start:s.end].lower().replace("-", "") in {"regime", "thugs", "socalled"}
 
 
+_FIELD = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(_FIELD.filter(lambda t: t.strip() and not t.lstrip().startswith("#")),
+                          st.sampled_from(["", "labeling", "loaded-term"]), _FIELD),
+                min_size=1, max_size=8))
+def test_lexicon_lines_read_back_as_written(rows: list[tuple[str, str, str]]) -> None:
+    from annotator.suggest.base import parse_phrases
+    from annotator.suggest.lexicon import _entry
+
+    body = "# header\r\n" + "".join(f"{term}\t{label}\t{note}\r\n" for term, label, note in rows)
+    entries = [_entry(line) for line in parse_phrases(body, "x.txt", 3)]
+    assert [(e.term, e.label, e.note, e.line) for e in entries] == [
+        (" ".join(term.split()), label or "loaded-term", note.strip(), n + 2)
+        for n, (term, label, note) in enumerate(rows)]
+
+
 _STARTER: dict[str, LexiconSuggester] = {}
 
 

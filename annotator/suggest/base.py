@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..domain import DocumentData
 from ..errors import AnnotatorError, FormatError
+from ..schemes import _LABEL_KEY as LABEL_KEY
 from ..text import read_text
 
 if TYPE_CHECKING:
@@ -24,9 +25,8 @@ if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
     from spacy.tokens import Doc
 
-LABEL_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_,.\-]*$")
-# Dashes and apostrophes a writer may type in place of the ASCII ones.
-_COMPACT = "annotator.suggest.compact"
+_COMPACT = "annotator.suggest.compact"  # Doc.user_data key of the white-space-free copy
+# Hyphens and dashes a writer may put inside a compound.
 _HYPHENS = re.compile(r"[-\u2010\u2011\u2012\u2013\u2014]")
 
 
@@ -102,7 +102,8 @@ def read_phrase_file(path: Path, max_fields: int) -> list[PhraseLine]:
 
 def parse_phrases(text: str, source: str, max_fields: int) -> list[PhraseLine]:
     entries: list[PhraseLine] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(text.split("\n"), start=1):
+        raw = raw.removesuffix("\r")
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
         parts = raw.split("\t")
