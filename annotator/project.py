@@ -342,6 +342,41 @@ class Project:
                                 redo=lambda: self._set_deleted(span.id, False)))
         return span
 
+    def add_spans(self, document_id: int, annotator: str, spans: Iterable[dict[str, Any]], *,
+                  description: str) -> list[SpanData]:
+        """Add several spans (``add_span`` keyword dicts) in one transaction and one undo step."""
+        spans = list(spans)
+        for values in spans:
+            self._check_label(values["label"], values.get("attributes") or {})
+            if values.get("origin", "manual") not in ORIGINS:
+                raise EditError(f"unknown origin {values['origin']!r}")
+        with self.writing() as s:
+            doc = s.get(Document, document_id)
+            if doc is None:
+                raise EditError(f"no document with id {document_id}")
+            annotator_id = self.annotator_id(s, annotator)
+            rows = []
+            for values in spans:
+                _check_offsets(values["start"], values["end"], len(doc.text))
+                rows.append(Span(document_id=document_id, annotator_id=annotator_id,
+                                 **{"note": "", "attributes": {}, "provenance": {}, **values}))
+            s.add_all(rows)
+            if rows:
+                self._touch_status(s, document_id, annotator_id)
+            s.flush()
+            added = [span_data(row, annotator) for row in rows]
+        if added:
+            ids = [span.id for span in added]
+            self.history.push(Edit(description, document_id,
+                                   undo=lambda: self._set_many_deleted(ids, True),
+                                   redo=lambda: self._set_many_deleted(ids, False)))
+        return added
+
+    def _set_many_deleted(self, span_ids: list[int], deleted: bool) -> None:
+        with self.writing() as s:
+            s.execute(update(Span).where(Span.id.in_(span_ids))
+                      .values(deleted_at=utcnow() if deleted else None, updated_at=utcnow()))
+
     def delete_span(self, span_id: int, annotator: str) -> SpanData:
         span = self._own(span_id, annotator)
         self._set_deleted(span_id, True)
