@@ -93,10 +93,6 @@ def take_screenshot(app: QApplication, window: MainWindow, doc: str | None, targ
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
     window.resize(*SCREENSHOT_SIZE)
     window.start(doc)
-    if window.document is not None and not window.own and not window.others_action.isChecked():
-        window.others_action.setChecked(True)  # show the sample spans rather than bare text
-        window.toggle_others()
-        window.settings.setValue("show_others", False)
     window.show()
     window.resize(*SCREENSHOT_SIZE)
     for _ in range(3):

@@ -130,7 +130,7 @@ class SpanEditor(QWidget):
         self.quote.setWordWrap(True)
         self.quote.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note = QLineEdit(placeholderText="Note for this span")
-        self.note.editingFinished.connect(self._note_done)
+        self.note.editingFinished.connect(self.commit_note)
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.editors: dict[str, AttributeEditor] = {}
@@ -170,7 +170,7 @@ class SpanEditor(QWidget):
             self.editors[attribute.key] = editor
             self.form.addRow(attribute.name, editor.widget)
 
-    def _note_done(self) -> None:
+    def commit_note(self) -> None:
         if self.span is not None and self.note.isModified() and not self.note.isReadOnly():
             self.note.setModified(False)
             self.changed.emit(self.span.id, {"note": self.note.text().strip()})

@@ -300,7 +300,7 @@ class MainWindow(QMainWindow):
 
     # -- documents --------------------------------------------------------------------
     def open_document(self, document_id: int) -> None:
-        self.panel.span_editor._note_done()  # an unfinished note edit is kept
+        self.panel.span_editor.commit_note()  # an unfinished note edit is kept
         if self.document is not None and self.document.id != document_id:
             self._remember_document()
         try:
@@ -317,6 +317,7 @@ class MainWindow(QMainWindow):
         self.doc_list.select(document_id)
         self.settings.setValue(f"{project_key(self.project.location)}/document", document_id)
         self._update_position()
+        self.article.setFocus()  # the keyboard belongs to the article
 
     def _show_title(self) -> None:
         from html import escape
@@ -706,7 +707,7 @@ class MainWindow(QMainWindow):
             self.article.setFont(font)
 
     def save_state(self) -> None:
-        self.panel.span_editor._note_done()
+        self.panel.span_editor.commit_note()
         self._remember_document()
         s = self.settings
         s.setValue("geometry", self.saveGeometry())
