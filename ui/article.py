@@ -147,6 +147,19 @@ class ArticleView(QPlainTextEdit):
         cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
 
+    def top_offset(self) -> int:
+        """Code-point offset of the first character in view (to restore scrolling)."""
+        return self.offsets.to_codepoint(self.cursorForPosition(self.viewport().rect().topLeft()).position())
+
+    def scroll_to_offset(self, offset: int) -> None:
+        """Scroll so the line holding code-point ``offset`` is the first in view."""
+        cursor = self.textCursor()
+        cursor.setPosition(self.offsets.to_view(min(offset, len(self.offsets.text))))
+        self.setTextCursor(cursor)
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.maximum())
+        self.ensureCursorVisible()
+
     def spans_at(self, position: int) -> tuple[Shown, ...]:
         return self.highlighter.index.at(position)
 

@@ -44,7 +44,7 @@ class MainWindow(QMainWindow):
         self.others: list[SpanData] = []
         self.current: SpanData | None = None
         self.setAcceptDrops(True)
-        self.setMinimumSize(900, 560)
+        self.setMinimumSize(760, 480)
 
         self.doc_model = DocumentListModel(project, annotator, self)
         self.doc_list = DocumentList(self.doc_model)
@@ -240,8 +240,8 @@ class MainWindow(QMainWindow):
         if document_id is not None and self._exists(document_id):
             self.open_document(document_id)
             if not key:
-                scroll = self.settings.value(f"{group}/scroll", 0, type=int)
-                QTimer.singleShot(0, lambda: self.article.verticalScrollBar().setValue(scroll))
+                top = self.settings.value(f"{group}/top", 0, type=int)
+                QTimer.singleShot(0, lambda: self.article.scroll_to_offset(top))
         elif self.doc_model.rowCount():
             self.open_document(self.doc_model.summary(0).id)
         else:
@@ -339,7 +339,7 @@ class MainWindow(QMainWindow):
         if self.document is not None:
             group = project_key(self.project.location)
             self.settings.setValue(f"{group}/document", self.document.id)
-            self.settings.setValue(f"{group}/scroll", self.article.verticalScrollBar().value())
+            self.settings.setValue(f"{group}/top", self.article.top_offset())
 
     def step_document(self, step: int) -> None:
         if self.document is None:
