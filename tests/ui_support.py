@@ -1,0 +1,60 @@
+"""Fixtures shared by the UI tests: settings in a temporary folder, a project
+with tricky text, and a main window on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QTextCursor
+
+from annotator.domain import IncomingDocument
+from annotator.project import Project
+
+ANNOTATOR = "alice"
+
+
+@pytest.fixture
+def settings_dir(tmp_path: Path) -> Path:
+    """Every QSettings the app opens lands in the test's own folder."""
+    folder = tmp_path / "settings"
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    return folder
+
+
+def add_documents(project: Project, *texts: str) -> list[int]:
+    project.import_documents([IncomingDocument(text=t, source="test", title=f"Doc {n}",
+                                               external_id=f"d{n}")
+                              for n, t in enumerate(texts)], annotator=ANNOTATOR)
+    return [d.id for d in project.documents()]
+
+
+@pytest.fixture
+def make_window(qtbot, settings_dir):
+    from ui.settings import open_settings
+    from ui.window import MainWindow
+
+    def make(project: Project, annotator: str = ANNOTATOR) -> MainWindow:
+        window = MainWindow(project, annotator, open_settings())
+        qtbot.addWidget(window)
+        window.start()
+        window.show()
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)  # shortcuts reach the active window only
+        return window
+
+    return make
+
+
+def double_click_word(qtbot, view, text: str, word: str) -> None:
+    """Double-click the middle of ``word`` (found in the stored ``text``) as a user would."""
+    start = text.index(word)
+    a, b = view.offsets.span_to_view(start, start + len(word))
+    cursor = QTextCursor(view.document())
+    cursor.setPosition((a + b) // 2)
+    view.setTextCursor(cursor)
+    view.ensureCursorVisible()
+    rect = view.cursorRect(cursor)
+    point = QPoint(rect.center().x() + 1, rect.center().y())
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)

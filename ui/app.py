@@ -1,0 +1,104 @@
+"""``annotator gui``: start Qt, open the project, show the main window.
+
+Start-up stays light: spaCy is warmed in a background thread once the window
+shows; the first label action waits for it only if it is still loading.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from annotator.commands import default_annotator
+from annotator.defaults import open_project
+from annotator.errors import AnnotatorError
+from annotator.project import Project
+
+from .colors import apply_system_palette
+from .dialogs import ask_annotator, show_error
+from .settings import open_settings
+from .window import MainWindow
+
+SCREENSHOT_SIZE = (1400, 900)
+
+
+def application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Media Bias Annotator")
+    app.setOrganizationName("media-bias-annotator")
+    app.setStyle("Fusion")
+    apply_system_palette(app)
+    app.styleHints().colorSchemeChanged.connect(lambda _s: apply_system_palette(app))
+    return app
+
+
+def choose_project(args: argparse.Namespace, settings: QSettings) -> Project:
+    """The project named on the command line, else the last one, else the default."""
+    if args.project or args.db:
+        return open_project(args.project, args.db)
+    last = settings.value("last_project", "")
+    if last and Path(last).exists():
+        try:
+            return open_project(last)
+        except AnnotatorError:
+            pass  # moved or damaged since: fall back to the default project
+    return open_project()
+
+
+def warm_nlp() -> None:
+    from annotator.nlp import pipeline
+
+    threading.Thread(target=pipeline, name="spacy-warmup", daemon=True).start()
+
+
+def run(args: argparse.Namespace) -> int:
+    app = application()
+    settings = open_settings()
+    try:
+        project = choose_project(args, settings)
+        project.scheme  # noqa: B018 (reads the stored scheme: a damaged file fails here)
+    except (AnnotatorError, OSError) as exc:
+        if args.screenshot:
+            print(f"annotator: error: {exc}", file=sys.stderr)
+            return 1
+        show_error(None, "The project could not be opened", exc)
+        return 1
+    screenshot = getattr(args, "screenshot", None)
+    annotator = settings.value("annotator", "", type=str)
+    if not annotator:
+        annotator = default_annotator()
+        if not screenshot:
+            annotator = ask_annotator(None, annotator, first=True) or annotator
+        settings.setValue("annotator", annotator)
+    window = MainWindow(project, annotator, settings)
+    sys.excepthook = lambda kind, exc, _tb: show_error(window, "Something went wrong", exc)
+    if screenshot:
+        return take_screenshot(app, window, args.doc, Path(screenshot))
+    window.start(args.doc)
+    window.show()
+    QTimer.singleShot(0, warm_nlp)
+    code = app.exec()
+    project.close()
+    return code
+
+
+def take_screenshot(app: QApplication, window: MainWindow, doc: str | None, target: Path) -> int:
+    """Render the window offscreen at 1400x900 with a document and save a PNG."""
+    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    window.resize(*SCREENSHOT_SIZE)
+    window.start(doc)
+    window.show()
+    window.resize(*SCREENSHOT_SIZE)
+    for _ in range(3):
+        app.processEvents()
+    if not window.grab().save(str(target), "PNG"):
+        print(f"annotator: error: cannot write {target}", file=sys.stderr)
+        return 1
+    window.close()
+    return 0

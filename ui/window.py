@@ -1,0 +1,720 @@
+"""The main window: document list, article, labeling panel, menus.
+
+Every edit calls one ``Project`` method (which commits) and only then redraws
+what that edit touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMainWindow,
+                               QMessageBox, QSplitter, QToolButton, QVBoxLayout, QWidget)
+
+from annotator import formats
+from annotator.domain import DocumentData, SpanData, SpanFilter
+from annotator.errors import AnnotatorError, Cancelled
+from annotator.nlp import snap
+from annotator.project import Project
+from annotator.schemes import resolve_scheme
+
+from .article import ArticleView
+from .dialogs import ExportDialog, NewProjectDialog, ask_annotator, show_error
+from .doclist import DocumentList, DocumentListModel
+from .panel import LabelPanel, swatch
+from .settings import project_key, recent_projects, remember_project
+from .tasks import run_with_progress
+
+T = TypeVar("T")
+IMPORT_FILTER = "Articles (*.txt *.jsonl *.csv);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, project: Project, annotator: str, settings: QSettings):
+        super().__init__()
+        self.project = project
+        self.annotator = annotator
+        self.settings = settings
+        self.document: DocumentData | None = None
+        self.own: list[SpanData] = []
+        self.others: list[SpanData] = []
+        self.current: SpanData | None = None
+        self.setAcceptDrops(True)
+        self.setMinimumSize(760, 480)
+
+        self.doc_model = DocumentListModel(project, annotator, self)
+        self.doc_list = DocumentList(self.doc_model)
+        self.article = ArticleView()
+        self.article.setAcceptDrops(False)
+        self.article.viewport().setAcceptDrops(False)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setContentsMargins(18, 10, 18, 4)
+        self.find_bar = self._make_find_bar()
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(0)
+        centre_layout.addWidget(self.title)
+        centre_layout.addWidget(self.article, 1)
+        centre_layout.addWidget(self.find_bar)
+        self.panel = LabelPanel()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.doc_list)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([300, 700, 380])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self.who = QToolButton()
+        self.who.setAutoRaise(True)
+        self.who.setToolTip("Switch annotator (Edit > Switch annotator)")
+        self.position = QLabel()
+        self.statusBar().addPermanentWidget(self.position)
+        self.statusBar().addPermanentWidget(self.who)
+
+        self._make_actions()
+        self.doc_list.documentChosen.connect(self.open_document)
+        self.article.spanClicked.connect(lambda span: self.select_span(span))
+        self.article.selectionChanged.connect(self._selection_changed)
+        self.panel.buttons.labelClicked.connect(self.apply_label)
+        self.panel.span_editor.changed.connect(self._span_edited)
+        self.panel.span_table.clicked.connect(
+            lambda index: self.select_span(self.panel.span_model.spans[index.row()], reveal=True))
+        self.panel.document_editor.labelChanged.connect(self._document_label_changed)
+        self.panel.document_editor.doneToggled.connect(self.set_done)
+        self._project_changed()
+        self._restore_window()
+
+    # -- building -------------------------------------------------------------
+    def _action(self, menu: Any, text: str, slot: Callable[[], Any],
+                shortcuts: list[QKeySequence | str] | QKeySequence.StandardKey | None = None,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if isinstance(shortcuts, QKeySequence.StandardKey):
+            action.setShortcuts(shortcuts)
+        elif shortcuts:
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        self.addAction(action)  # shortcuts work while the menu bar is hidden too
+        return action
+
+    def _make_actions(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "&New project…", self.new_project, QKeySequence.StandardKey.New)
+        self._action(file, "&Open project…", self.open_project_dialog, QKeySequence.StandardKey.Open)
+        self.recent_menu = file.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file.addSeparator()
+        self._action(file, "&Import articles…", self.import_dialog, ["Ctrl+I"],
+                     "Import .txt, .jsonl or .csv files (or drop them on the window)")
+        self._action(file, "&Export spans…", self.export_dialog, ["Ctrl+E"])
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        edit = bar.addMenu("&Edit")
+        self.undo_action = self._action(edit, "&Undo", self.undo, ["Ctrl+Z"])
+        self.redo_action = self._action(edit, "&Redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
+        edit.addSeparator()
+        self.delete_action = self._action(edit, "&Delete span", self.delete_span,
+                                          ["Delete", "Backspace"])
+        self._action(edit, "Select &next span", lambda: self.step_span(1), ["]"])
+        self._action(edit, "Select &previous span", lambda: self.step_span(-1), ["["])
+        self._action(edit, "Clear selection", self.clear_selection, ["Esc"])
+        edit.addSeparator()
+        self._action(edit, "&Find in article…", self.show_find, QKeySequence.StandardKey.Find)
+        self._action(edit, "Find next", lambda: self.find(False), QKeySequence.StandardKey.FindNext)
+        self._action(edit, "Find previous", lambda: self.find(True),
+                     QKeySequence.StandardKey.FindPrevious)
+        edit.addSeparator()
+        self._action(edit, "&Switch annotator…", self.switch_annotator, ["Ctrl+Shift+A"])
+
+        view = bar.addMenu("&View")
+        self.others_action = self._action(view, "Show &colleagues' spans", self.toggle_others,
+                                          ["Ctrl+Shift+C"])
+        self.others_action.setCheckable(True)
+        self.others_action.setChecked(self.settings.value("show_others", False, type=bool))
+        view.addSeparator()
+        self._action(view, "Zoom &in", lambda: self.zoom(1), ["Ctrl+=", "Ctrl++"])
+        self._action(view, "Zoom &out", lambda: self.zoom(-1), ["Ctrl+-"])
+        self._action(view, "&Actual size", lambda: self.zoom(0), ["Ctrl+0"])
+
+        document = bar.addMenu("&Document")
+        self._action(document, "&Next document", lambda: self.step_document(1),
+                     ["Alt+Right", "PgDown"])
+        self._action(document, "&Previous document", lambda: self.step_document(-1),
+                     ["Alt+Left", "PgUp"])
+        document.addSeparator()
+        self.done_action = self._action(document, "Mark &done", self.toggle_done,
+                                        ["Ctrl+Return"])
+        self.done_action.setCheckable(True)
+
+        self.labels_menu = bar.addMenu("&Labels")
+        self.label_actions = QActionGroup(self)
+        self.label_actions.setExclusive(False)
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, ["F1"])
+        self._action(help_menu, "&About", self.about)
+        self.who.clicked.connect(self.switch_annotator)
+
+    def _make_find_bar(self) -> QWidget:
+        bar = QWidget()
+        self.find_edit = QLineEdit(placeholderText="Find in article (Enter: next, Shift+Enter: previous, Esc: close)")
+        self.find_edit.returnPressed.connect(lambda: self.find(False))
+        self.find_status = QLabel()
+        close = QToolButton(text="✕", autoRaise=True)
+        close.clicked.connect(self.hide_find)
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(12, 4, 12, 4)
+        layout.addWidget(QLabel("Find:"))
+        layout.addWidget(self.find_edit, 1)
+        layout.addWidget(self.find_status)
+        layout.addWidget(close)
+        bar.hide()
+        return bar
+
+    def _rebuild_label_actions(self) -> None:
+        self.labels_menu.clear()
+        for action in self.label_actions.actions():
+            self.label_actions.removeAction(action)
+            self.removeAction(action)
+        shortcuts = self.shortcuts()
+        for label in self.project.scheme.labels:
+            key = shortcuts.get(label.key)
+            action = QAction(swatch(label.color), label.name, self)
+            if key:
+                action.setShortcut(QKeySequence(key))
+            action.setStatusTip(label.description[:160])
+            action.triggered.connect(lambda _c=False, k=label.key: self.apply_label(k))
+            self.label_actions.addAction(action)
+            self.labels_menu.addAction(action)
+            self.addAction(action)
+        self.panel.set_scheme(self.project.scheme, shortcuts)
+
+    def shortcuts(self) -> dict[str, str]:
+        """Label key -> shortcut: the scheme's, overridden per project."""
+        found = {label.key: label.shortcut for label in self.project.scheme.labels if label.shortcut}
+        found.update(self.project.setting("shortcuts", {}) or {})
+        return found
+
+    # -- project -------------------------------------------------------------------
+    def _project_changed(self) -> None:
+        self.project.ensure_annotator(self.annotator)
+        remember_project(self.settings, self.project.location)
+        self._rebuild_label_actions()
+        self.doc_model.project = self.project
+        self.doc_model.reload(annotator=self.annotator)
+        self.who.setText(f"Annotator: {self.annotator}")
+        self._update_history_actions()
+        self.setWindowTitle(f"{Path(self.project.location).stem} — Media Bias Annotator")
+
+    def set_project(self, project: Project) -> None:
+        self._remember_document()
+        old = self.project
+        self.project = project
+        self.document = None
+        self.current = None
+        self.article.clear_document()
+        self._project_changed()
+        old.close()
+        self.start()
+
+    def start(self, key: str | None = None) -> None:
+        """Open the named document, else the last one read here, else the first."""
+        group = project_key(self.project.location)
+        found = self.project.find_document(key) if key else None
+        if key and found is None:
+            show_error(self, "No such document", f"The project has no document {key!r}.")
+        document_id = found.id if found else self.settings.value(f"{group}/document", None, type=int)
+        if document_id is not None and self._exists(document_id):
+            self.open_document(document_id)
+            if not key:
+                top = self.settings.value(f"{group}/top", 0, type=int)
+                QTimer.singleShot(0, lambda: self.article.scroll_to_offset(top))
+        elif self.doc_model.rowCount():
+            self.open_document(self.doc_model.summary(0).id)
+        else:
+            self._show_empty()
+
+    def _exists(self, document_id: int) -> bool:
+        try:
+            self.project.document(document_id)
+        except AnnotatorError:
+            return False
+        return True
+
+    def _show_empty(self) -> None:
+        self.title.setText("<h2>No articles yet</h2><p>Use File &gt; Import articles (Ctrl+I) "
+                           "or drop .txt, .jsonl or .csv files on this window.</p>")
+        self.position.setText("")
+
+    def new_project(self) -> None:
+        dialog = NewProjectDialog(self, str(Path(self.project.location).parent))
+        if not dialog.exec():
+            return
+        path, scheme = dialog.chosen()
+        try:
+            if path.exists():
+                raise AnnotatorError(f"{path} already exists; choose another name")
+            project = Project.create(path, resolve_scheme(scheme))
+        except (AnnotatorError, OSError) as exc:
+            show_error(self, "Could not create the project", exc)
+            return
+        self.set_project(project)
+
+    def open_project_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", str(Path(self.project.location).parent),
+                                              "Annotator projects (*.annotator);;All files (*)")
+        if path:
+            self.open_project(path)
+
+    def open_project(self, path: str) -> None:
+        if path == self.project.location:
+            return
+        try:
+            project = Project.open(path)
+            project.scheme  # noqa: B018 (reads and checks the stored scheme)
+        except (AnnotatorError, OSError) as exc:
+            show_error(self, "Could not open the project", exc)
+            return
+        self.set_project(project)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in recent_projects(self.settings):
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _c=False, p=path: self.open_project(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("No recent projects").setEnabled(False)
+
+    # -- documents --------------------------------------------------------------------
+    def open_document(self, document_id: int) -> None:
+        self.panel.span_editor.commit_note()  # an unfinished note edit is kept
+        if self.document is not None and self.document.id != document_id:
+            self._remember_document()
+        try:
+            self.document = self.project.document(document_id)
+        except AnnotatorError as exc:
+            show_error(self, "Could not open the document", exc)
+            return
+        self.current = None
+        self._load_spans()
+        self.article.show_document(self.document, self.project.scheme, self.own, self.others)
+        self._show_title()
+        self._refresh_panel()
+        self._refresh_document_fields()
+        self.doc_list.select(document_id)
+        self.settings.setValue(f"{project_key(self.project.location)}/document", document_id)
+        self._update_position()
+        self.article.setFocus()  # the keyboard belongs to the article
+
+    def _show_title(self) -> None:
+        from html import escape
+
+        assert self.document is not None
+        doc = self.document
+        meta = " · ".join(escape(x) for x in (doc.outlet, doc.author, doc.published) if x)
+        self.title.setText(f"<div style='font-size:17px; font-weight:600'>{escape(doc.title or doc.key)}</div>"
+                           f"<div style='color:gray'>{meta}</div>")
+
+    def _update_position(self) -> None:
+        if self.document is None:
+            return
+        row = self.doc_model.row_of(self.document.id)
+        where = f"{row + 1} of {self.doc_model.total}" if row is not None else "not in the list"
+        self.position.setText(f"Document {where}   ")
+
+    def _remember_document(self) -> None:
+        if self.document is not None:
+            group = project_key(self.project.location)
+            self.settings.setValue(f"{group}/document", self.document.id)
+            self.settings.setValue(f"{group}/top", self.article.top_offset())
+
+    def step_document(self, step: int) -> None:
+        if self.document is None:
+            return
+        target = self.doc_list.neighbour(self.document.id, step)
+        if target is None:
+            self.statusBar().showMessage("No more documents in the list", 2000)
+            return
+        self.open_document(target)
+
+    # -- spans ------------------------------------------------------------------------
+    def _load_spans(self) -> None:
+        assert self.document is not None
+        spans = self.project.spans(self.document.id)
+        self.own = [s for s in spans if s.annotator == self.annotator]
+        self.others = [s for s in spans if s.annotator != self.annotator] \
+            if self.others_action.isChecked() else []
+
+    def _refresh_panel(self) -> None:
+        assert self.document is not None
+        shown = self.own + self.others
+        self.panel.span_model.set_spans(self.project.scheme, self.document.text, shown)
+        self.panel.set_span_count(len(shown))
+        self._show_current()
+
+    def _refresh_document_fields(self) -> None:
+        assert self.document is not None
+        status = self.project.status(self.document.id, self.annotator)
+        values = self.project.document_labels(self.document.id, self.annotator)
+        self.panel.document_editor.show_values(values, status == "done")
+        self.done_action.setChecked(status == "done")
+        self.doc_model.update_document(self.document.id, span_count=len(self.own), status=status)
+
+    def _show_current(self) -> None:
+        span = self.current
+        label = self.project.scheme.label(span.label) if span else None
+        text = self.document.text[span.start:span.end] if span and self.document else ""
+        self.panel.span_editor.show_span(span, label, text, span is not None and span.annotator == self.annotator)
+        if label is not None:
+            self.panel.show_guideline(label)
+        self.article.set_current(span)
+        self.delete_action.setEnabled(span is not None and span.annotator == self.annotator)
+        table = self.panel.span_table
+        row = self.panel.span_model.row_of(span.id) if span else None
+        if row is None:
+            table.clearSelection()
+        else:
+            table.selectRow(row)
+
+    def select_span(self, span: SpanData | None, *, reveal: bool = False) -> None:
+        self.current = span
+        self._show_current()
+        if span is not None:
+            self.panel.tabs.setCurrentIndex(0)
+            if reveal:
+                self.article.set_current(span, reveal=True)
+
+    def step_span(self, step: int) -> None:
+        spans = sorted(self.own + self.others, key=lambda s: (s.start, s.end, s.id))
+        if not spans:
+            return
+        if self.current is None or self.current.id not in {s.id for s in spans}:
+            index = 0 if step > 0 else len(spans) - 1
+        else:
+            index = next(n for n, s in enumerate(spans) if s.id == self.current.id) + step
+        self.select_span(spans[index % len(spans)], reveal=True)
+
+    def clear_selection(self) -> None:
+        if self.find_bar.isVisible() and self.find_edit.hasFocus():
+            self.hide_find()
+            return
+        self.article.clear_selection()
+        self.select_span(None)
+
+    def _selection_changed(self) -> None:
+        if self.article.textCursor().hasSelection() and self.current is not None:
+            self.select_span(None)
+
+    # -- edits (each one committed by the core before it is drawn) ----------------------
+    def _edit(self, what: str, call: Callable[[], T]) -> T | None:
+        try:
+            result = call()
+        except AnnotatorError as exc:
+            show_error(self, what, exc)
+            return None
+        self._update_history_actions()
+        return result
+
+    def apply_label(self, key: str) -> None:
+        """Tag the selected text with a label, or relabel the selected span."""
+        if self.document is None:
+            return
+        label = self.project.scheme.label(key)
+        selected = self.article.selection_codepoints()
+        if selected is not None:
+            snapped = snap(self.document.text, *selected)
+            if snapped is None:
+                self.statusBar().showMessage("Nothing to tag: the selection is only white space", 3000)
+                return
+            doc_id = self.document.id
+            span = self._edit("Could not add the span",
+                              lambda: self.project.add_span(doc_id, self.annotator, key, *snapped))
+            if span is None:
+                return
+            self.own.append(span)
+            self.article.clear_selection()
+            self._spans_changed([span])
+            self.select_span(span)
+        elif self.current is not None and self.current.annotator == self.annotator:
+            old = self.current
+            if old.label == key:
+                return
+            span = self._edit("Could not relabel the span",
+                              lambda: self.project.update_span(old.id, self.annotator, label=key,
+                                                               attributes={}))
+            if span is None:
+                return
+            self.own = [span if s.id == span.id else s for s in self.own]
+            self._spans_changed([span])
+            self.select_span(span)
+        else:
+            self.statusBar().showMessage("Select some text (or one of your spans) first", 3000)
+            return
+        self.statusBar().showMessage(f"Tagged as {label.name if label else key}", 2000)
+
+    def delete_span(self) -> None:
+        span = self.current
+        if span is None or span.annotator != self.annotator:
+            self.statusBar().showMessage("Select one of your spans to delete it", 3000)
+            return
+        if self._edit("Could not delete the span",
+                      lambda: self.project.delete_span(span.id, self.annotator)) is None:
+            return
+        self.own = [s for s in self.own if s.id != span.id]
+        self.current = None
+        self._spans_changed([span])
+        self.statusBar().showMessage("Span deleted (Ctrl+Z undoes)", 3000)
+
+    def _span_edited(self, span_id: int, changes: dict[str, Any]) -> None:
+        span = self._edit("Could not change the span",
+                          lambda: self.project.update_span(span_id, self.annotator, **changes))
+        if span is None:
+            return
+        self.own = [span if s.id == span.id else s for s in self.own]
+        self.current = span
+        self.panel.span_model.set_spans(self.project.scheme, self.document.text if self.document else "",
+                                        self.own + self.others)
+        self.article.update_spans(self.own, self.others, [span])
+        self.article.set_current(span)
+
+    def _spans_changed(self, changed: list[SpanData]) -> None:
+        self.own.sort(key=lambda s: (s.start, s.end, s.id))
+        self.article.update_spans(self.own, self.others, changed)
+        self._refresh_panel()
+        assert self.document is not None
+        self.doc_model.update_document(self.document.id, span_count=len(self.own),
+                                       status=self.project.status(self.document.id, self.annotator))
+
+    def _document_label_changed(self, key: str, value: Any) -> None:
+        if self.document is None:
+            return
+        doc_id = self.document.id
+        self._edit("Could not set the document label",
+                   lambda: self.project.set_document_label(doc_id, self.annotator, key, value))
+
+    def toggle_done(self) -> None:
+        self.set_done(self.done_action.isChecked())
+
+    def set_done(self, done: bool) -> None:
+        if self.document is None:
+            return
+        doc_id = self.document.id
+        status = "done" if done else ("in_progress" if self.own else "todo")
+        self._edit("Could not change the status",
+                   lambda: self.project.set_status(doc_id, self.annotator, status))
+        self._refresh_document_fields()
+        self.statusBar().showMessage("Marked done" if done else "Marked not done", 2000)
+
+    def undo(self) -> None:
+        self._history_step(self.project.history.undo_text, self.project.undo, "Undid")
+
+    def redo(self) -> None:
+        self._history_step(self.project.history.redo_text, self.project.redo, "Redid")
+
+    def _history_step(self, text: str | None, step: Callable[[], int | None], verb: str) -> None:
+        document_id = self._edit(f"Could not {verb[:-1].lower()}", step)
+        if document_id is None:
+            self.statusBar().showMessage(f"Nothing to {verb[:-1].lower()}", 2000)
+            return
+        if self.document is None or self.document.id != document_id:
+            self.open_document(document_id)
+        else:
+            self.current = None
+            self._load_spans()
+            self.article.update_spans(self.own, self.others)
+            self._refresh_panel()
+            self._refresh_document_fields()
+        self.statusBar().showMessage(f"{verb}: {text}", 3000)
+
+    def _update_history_actions(self) -> None:
+        history = self.project.history
+        self.undo_action.setText(f"&Undo {history.undo_text}" if history.undo_text else "&Undo")
+        self.redo_action.setText(f"&Redo {history.redo_text}" if history.redo_text else "&Redo")
+        self.undo_action.setEnabled(history.undo_text is not None)
+        self.redo_action.setEnabled(history.redo_text is not None)
+
+    # -- annotator and view -----------------------------------------------------------
+    def switch_annotator(self) -> None:
+        name = ask_annotator(self, self.annotator, first=False)
+        if name and name != self.annotator:
+            self.set_annotator(name)
+
+    def set_annotator(self, name: str) -> None:
+        self.annotator = name
+        self.settings.setValue("annotator", name)
+        self.project.ensure_annotator(name)
+        self.who.setText(f"Annotator: {name}")
+        self.doc_model.reload(annotator=name)
+        if self.document is not None:
+            self.open_document(self.document.id)
+
+    def toggle_others(self) -> None:
+        self.settings.setValue("show_others", self.others_action.isChecked())
+        if self.document is None:
+            return
+        self._load_spans()
+        if self.current is not None and self.current.annotator != self.annotator:
+            self.current = None
+        self.article.update_spans(self.own, self.others)
+        self._refresh_panel()
+
+    def zoom(self, step: int) -> None:
+        if step == 0:
+            self.article.zoomIn(int(12.5 - self.article.font().pointSizeF()))
+        else:
+            self.article.zoomIn(step)
+        self.settings.setValue("zoom", self.article.font().pointSizeF())
+
+    def show_find(self) -> None:
+        self.find_bar.show()
+        cursor = self.article.textCursor()
+        if cursor.hasSelection() and "\u2029" not in cursor.selectedText():
+            self.find_edit.setText(cursor.selectedText())
+        self.find_edit.selectAll()
+        self.find_edit.setFocus()
+
+    def hide_find(self) -> None:
+        self.find_bar.hide()
+        self.article.setFocus()
+
+    def find(self, backward: bool) -> None:
+        if not self.find_bar.isVisible():
+            self.show_find()
+            return
+        found = self.article.find_text(self.find_edit.text(), backward)
+        self.find_status.setText("" if found else "Not found")
+
+    # -- import and export ---------------------------------------------------------------
+    def import_dialog(self) -> None:
+        folder = self.settings.value("import_folder", str(Path.home()))
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", folder, IMPORT_FILTER)
+        if paths:
+            self.settings.setValue("import_folder", str(Path(paths[0]).parent))
+            self.import_paths([Path(p) for p in paths])
+
+    def import_paths(self, paths: list[Path]) -> None:
+        project, annotator = self.project, self.annotator
+
+        def work(progress: Callable[[int, int], None]) -> Any:
+            return formats.import_files(project, paths, annotator=annotator,
+                                        options=formats.ReadOptions(progress=progress))
+
+        run_with_progress(self, "Importing articles…", work, self._imported, self._import_failed)
+
+    def _imported(self, report: Any) -> None:
+        self.doc_model.reload()
+        message = report.summary() + "".join(f"\n{note}" for note in report.notes)
+        self.statusBar().showMessage("Imported: " + report.summary(), 8000)
+        if self.document is None:
+            self.start()
+        else:
+            self.doc_list.select(self.document.id)
+            self._update_position()
+        QMessageBox.information(self, "Import finished", message)
+
+    def _import_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, Cancelled):
+            self.statusBar().showMessage("Import cancelled; nothing was imported", 5000)
+        else:
+            show_error(self, "The articles could not be imported", exc)
+
+    def export_dialog(self) -> None:
+        folder = self.settings.value("export_folder", str(Path.home()))
+        dialog = ExportDialog(self, self.project.scheme, self.project.annotators(), folder)
+        if not dialog.exec():
+            return
+        name, target, annotators, labels = dialog.chosen()
+        self.settings.setValue("export_folder", str(target.parent))
+        self.export_to(name, target, SpanFilter(annotators=annotators, labels=labels))
+
+    def export_to(self, name: str, target: Path, where: SpanFilter) -> None:
+        project = self.project
+
+        def work(progress: Callable[[int, int], None]) -> Any:
+            return formats.export(project, name, target,
+                                  formats.WriteOptions(where=where, progress=progress))
+
+        def done(report: Any) -> None:
+            self.statusBar().showMessage(f"Exported {report.summary()} to {target}", 8000)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, Cancelled):
+                self.statusBar().showMessage("Export cancelled; no file was written", 5000)
+            else:
+                show_error(self, "The spans could not be exported", exc)
+
+        run_with_progress(self, "Exporting spans…", work, done, failed)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    # -- help ------------------------------------------------------------------------------
+    def show_shortcuts(self) -> None:
+        rows = []
+        for menu in self.menuBar().findChildren(type(self.labels_menu)):
+            for action in menu.actions():
+                keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
+                                 for k in action.shortcuts())
+                if keys and action.text():
+                    rows.append(f"<tr><td>{action.text().replace('&', '')}</td>"
+                                f"<td><b>{keys}</b></td></tr>")
+        QMessageBox.information(self, "Keyboard shortcuts",
+                                "<table cellspacing=4>" + "".join(rows) + "</table>")
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About Media Bias Annotator",
+                          "<b>Media Bias Annotator</b><p>Tag loaded terms, unsupported claims "
+                          "and framing in news articles. Every edit is saved as you make it.</p>")
+
+    # -- state ---------------------------------------------------------------------------------
+    def _restore_window(self) -> None:
+        s = self.settings
+        geometry = s.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 900)
+        state = s.value("state")
+        if state is not None:
+            self.restoreState(state)
+        sizes = s.value("splitter")
+        if sizes is not None:
+            self.splitter.restoreState(sizes)
+        zoom = s.value("zoom", None, type=float)
+        if zoom:
+            font = self.article.font()
+            font.setPointSizeF(zoom)
+            self.article.setFont(font)
+
+    def save_state(self) -> None:
+        self.panel.span_editor.commit_note()
+        self._remember_document()
+        s = self.settings
+        s.setValue("geometry", self.saveGeometry())
+        s.setValue("state", self.saveState())
+        s.setValue("splitter", self.splitter.saveState())
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.save_state()
+        super().closeEvent(event)
