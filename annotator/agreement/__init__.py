@@ -1,0 +1,81 @@
+"""Inter-annotator agreement: span precision/recall/F1, Cohen's and Fleiss'
+kappa and Krippendorff's alpha on token decisions, unitizing alpha on
+characters; over a selection and per document.
+
+``measure(project, ...)`` is the entry point of the CLI and the GUI;
+``compute(corpus)`` does the work on plain arrays (tests build corpora with
+``Corpus.build``). Every figure states its measure, unit and counts; an
+undefined figure is None with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .coding import coding_figures
+from .corpus import Corpus, from_project, tokens
+from .figures import (
+    CHARACTERS,
+    COHEN,
+    EXACT,
+    F1,
+    FLEISS,
+    KRIPPENDORFF,
+    OVERLAP,
+    POSITION_EXACT,
+    POSITION_OVERLAP,
+    PRECISION,
+    RECALL,
+    TOKENS,
+    UNITIZING,
+    Agreement,
+    DocumentAgreement,
+    Figure,
+)
+from .spans import span_figures
+from .unitizing import unitizing_figures
+
+__all__ = [
+    "Agreement", "Corpus", "DocumentAgreement", "Figure", "compute", "measure",
+    "PRECISION", "RECALL", "F1", "COHEN", "FLEISS", "KRIPPENDORFF", "UNITIZING",
+    "EXACT", "OVERLAP", "POSITION_EXACT", "POSITION_OVERLAP", "TOKENS", "CHARACTERS",
+]
+
+
+def measure(project: object, annotators: Sequence[str] = (), labels: Sequence[str] = (),
+            documents: Sequence[str] = (), *, annotated_only: bool = False,
+            per_document: bool = True) -> Agreement:
+    """Agreement of ``annotators`` (the first is the reference) in a project."""
+    corpus = from_project(project, annotators, labels, documents)
+    return compute(corpus, annotated_only=annotated_only, per_document=per_document)
+
+
+def compute(corpus: Corpus, *, annotated_only: bool = False, per_document: bool = True,
+            nlp: object | None = None) -> Agreement:
+    notes = list(corpus.notes)
+    names = corpus.annotators
+    if len(names) < 2 or not corpus.texts:
+        why = ("agreement needs at least two annotators" if len(names) < 2
+               else "no document was worked on by every annotator compared")
+        notes.append(why)
+        figures = tuple(Figure(m, method, unit, None, {}, None, names, why)
+                        for m, method, unit in ((F1, OVERLAP, "span"),
+                                                (COHEN, TOKENS, "token-label decision"),
+                                                (FLEISS, TOKENS, "token-label decision"),
+                                                (KRIPPENDORFF, TOKENS, "token-label decision"),
+                                                (UNITIZING, CHARACTERS, "character")))
+        return Agreement(names, corpus.labels, len(corpus.texts), figures, (), tuple(notes),
+                         annotated_only)
+    span, span_docs = span_figures(corpus, per_document)
+    tok_doc, tok_start, tok_end = tokens(corpus, nlp)
+    coding, coding_docs = coding_figures(corpus, tok_doc, tok_start, tok_end, annotated_only,
+                                         per_document)
+    unitizing, unitizing_docs = unitizing_figures(corpus, per_document)
+    per_doc: tuple[DocumentAgreement, ...] = ()
+    if per_document:
+        per_doc = tuple(
+            DocumentAgreement(corpus.document_ids[d], corpus.keys[d], corpus.titles[d],
+                              tuple(span_docs[d] + coding_docs[d] + unitizing_docs[d]))
+            for d in range(len(corpus.texts)))
+    return Agreement(names, corpus.labels, len(corpus.texts),
+                     tuple(span + coding + unitizing), per_doc, tuple(notes), annotated_only)

@@ -1,0 +1,185 @@
+"""The data agreement works on: documents laid end to end on one continuum,
+spans as numpy arrays (annotator, label and document as indices).
+
+Document ``d`` occupies ``[offset[d], offset[d] + length[d])`` of the
+continuum, so intervals of different documents never touch; that lets every
+measure run as a few vectorized passes over all documents at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import or_, select
+
+from ..errors import AnnotatorError
+
+Array = np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class Corpus:
+    annotators: tuple[str, ...]  # the first is the reference
+    labels: tuple[str, ...]
+    document_ids: tuple[int, ...]
+    keys: tuple[str, ...]
+    titles: tuple[str, ...]
+    texts: tuple[str, ...]
+    doc: Array  # per span: index into the documents
+    rater: Array  # per span: index into annotators
+    label: Array  # per span: index into labels
+    start: Array  # code points of the document, [start, end)
+    end: Array
+    notes: tuple[str, ...] = ()
+
+    @property
+    def lengths(self) -> Array:
+        return np.fromiter((len(t) for t in self.texts), dtype=np.int64, count=len(self.texts))
+
+    @property
+    def offsets(self) -> Array:
+        lengths = self.lengths
+        return np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64) \
+            if len(lengths) else np.zeros(0, np.int64)
+
+    @classmethod
+    def build(cls, texts: dict[str, str], spans: Iterable[tuple[str, str, str, int, int]],
+              annotators: Sequence[str], labels: Sequence[str]) -> Corpus:
+        """A corpus from plain values: ``spans`` are (document key, annotator, label, start, end)."""
+        keys = list(texts)
+        doc_index = {k: i for i, k in enumerate(keys)}
+        rater_index = {a: i for i, a in enumerate(annotators)}
+        label_index = {lab: i for i, lab in enumerate(labels)}
+        rows = [(doc_index[d], rater_index[a], label_index[lab], s, e)
+                for d, a, lab, s, e in spans if a in rater_index and lab in label_index]
+        columns = np.array(rows, dtype=np.int64).reshape(-1, 5).T
+        return cls(tuple(annotators), tuple(labels), tuple(range(1, len(keys) + 1)), tuple(keys),
+                   tuple(keys), tuple(texts[k] for k in keys), *columns)
+
+
+def from_project(project: object, annotators: Sequence[str] = (), labels: Sequence[str] = (),
+                 documents: Sequence[str] = ()) -> Corpus:
+    """The corpus of a project: documents every chosen annotator worked on.
+
+    An annotator worked on a document when they marked a span in it or set its
+    status (a document marked done with no spans counts: it says "nothing
+    here"). Documents not worked on by all are left out and counted in a note.
+    Annotators default to every human annotator (sorted), labels to the scheme's.
+    """
+    from ..models import Annotator, Document, DocumentStatus, Span
+
+    known = project.annotators()  # type: ignore[attr-defined]
+    with project.reading() as s:  # type: ignore[attr-defined]
+        kinds = dict(s.execute(select(Annotator.name, Annotator.kind)).tuples().all())
+    chosen = list(annotators) or [a for a in known if kinds.get(a) == "human"]
+    unknown = [a for a in chosen if a not in kinds]
+    if unknown:
+        raise AnnotatorError(f"no annotator {', '.join(map(repr, unknown))} in the project")
+    if len(set(chosen)) != len(chosen):
+        raise AnnotatorError("an annotator is named twice")
+    scheme = project.scheme  # type: ignore[attr-defined]
+    chosen_labels = list(labels) or [lab.key for lab in scheme.labels]
+    bad = [lab for lab in chosen_labels if not scheme.has_label(lab)]
+    if bad:
+        raise AnnotatorError(f"no label {', '.join(map(repr, bad))} in the project's scheme")
+    with project.reading() as s:  # type: ignore[attr-defined]
+        ids = dict(s.execute(select(Annotator.name, Annotator.id)
+                             .where(Annotator.name.in_(chosen))).tuples().all())
+        rater_of = {ids[a]: i for i, a in enumerate(chosen)}
+        docs = select(Document.id, Document.external_id, Document.title, Document.text) \
+            .order_by(Document.id)
+        if documents:
+            numbers = [int(k) for k in documents if k.isdigit()]
+            docs = docs.where(or_(Document.external_id.in_(documents), Document.id.in_(numbers)))
+        worked: dict[int, set[int]] = {}
+        for doc_id, annotator_id in s.execute(
+                select(DocumentStatus.document_id, DocumentStatus.annotator_id)
+                .where(DocumentStatus.annotator_id.in_(ids.values()),
+                       DocumentStatus.status != "todo")):
+            worked.setdefault(doc_id, set()).add(annotator_id)
+        span_rows = s.execute(
+            select(Span.document_id, Span.annotator_id, Span.label, Span.start, Span.end)
+            .where(Span.deleted_at.is_(None), Span.annotator_id.in_(ids.values()))).tuples().all()
+        for doc_id, annotator_id, *_ in span_rows:
+            worked.setdefault(doc_id, set()).add(annotator_id)
+        kept, skipped, total = [], 0, 0
+        for row in s.execute(docs):
+            total += 1
+            if len(worked.get(row.id, ())) == len(chosen):
+                kept.append(row)
+            else:
+                skipped += 1
+    doc_index = {row.id: i for i, row in enumerate(kept)}
+    label_index = {lab: i for i, lab in enumerate(chosen_labels)}
+    rows = [(doc_index[d], rater_of[a], label_index[lab], b, e)
+            for d, a, lab, b, e in span_rows if d in doc_index and lab in label_index]
+    columns = np.array(rows, dtype=np.int64).reshape(-1, 5).T
+    notes = []
+    if skipped:
+        notes.append(f"{skipped} of {total} documents left out: not worked on by every "
+                     "annotator compared (no span and status to do)")
+    return Corpus(tuple(chosen), tuple(chosen_labels), tuple(r.id for r in kept),
+                  tuple(r.external_id if r.external_id is not None else str(r.id) for r in kept),
+                  tuple(r.title for r in kept), tuple(r.text for r in kept), *columns,
+                  notes=tuple(notes))
+
+
+def tokens(corpus: Corpus, nlp: object | None = None) -> tuple[Array, Array, Array]:
+    """Non-space tokens on the continuum: (document index, start, end), sorted."""
+    from ..nlp import pipeline
+
+    tokenizer = (nlp or pipeline()).tokenizer  # type: ignore[attr-defined]
+    from spacy.attrs import IDX, IS_SPACE, LENGTH
+
+    docs, starts, ends = [], [], []
+    for i, (doc, offset) in enumerate(zip(tokenizer.pipe(corpus.texts), corpus.offsets)):
+        table = doc.to_array([IDX, LENGTH, IS_SPACE]).astype(np.int64).reshape(-1, 3)
+        table = table[table[:, 2] == 0]
+        starts.append(table[:, 0] + offset)
+        ends.append(table[:, 0] + table[:, 1] + offset)
+        docs.append(np.full(len(table), i, dtype=np.int64))
+    if not docs:
+        empty = np.zeros(0, np.int64)
+        return empty, empty, empty
+    return np.concatenate(docs), np.concatenate(starts), np.concatenate(ends)
+
+
+def merge_overlapping(key: Array, start: Array, end: Array) -> tuple[Array, Array, Array]:
+    """Union of overlapping intervals with the same key (touching ones stay apart).
+
+    Returns (key, start, end) of the merged intervals, sorted.
+    """
+    if not len(start):
+        return key, start, end
+    order = np.lexsort((end, start, key))
+    key, start, end = key[order], start[order], end[order]
+    # an interval opens a new group when its key changes or it starts at or
+    # after the farthest end so far within its key
+    new = np.ones(len(start), dtype=bool)
+    same = key[1:] == key[:-1]
+    reach = group_cummax(end, key)
+    new[1:] = ~same | (start[1:] >= reach[:-1])
+    first = np.flatnonzero(new)
+    return key[first], start[first], np.maximum.reduceat(end, first)
+
+
+def group_cummax(values: Array, key: Array) -> Array:
+    """Running maximum of ``values`` restarted where sorted ``key`` changes."""
+    if not len(values):
+        return values
+    shift = values.max() + 1
+    group = np.cumsum(np.r_[0, (key[1:] != key[:-1]).astype(np.int64)])
+    return np.maximum.accumulate(values + group * shift) - group * shift
+
+
+def overlap_pairs(a_start: Array, a_end: Array, b_start: Array, b_end: Array) -> tuple[Array, Array]:
+    """Index pairs (i, j) with a[i] and b[j] intersecting; b sorted and disjoint."""
+    lo = np.searchsorted(b_end, a_start, side="right")
+    hi = np.searchsorted(b_start, a_end, side="left")
+    count = np.maximum(hi - lo, 0)
+    i = np.repeat(np.arange(len(a_start)), count)
+    j = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count) \
+        + np.repeat(lo, count)
+    return i, j
