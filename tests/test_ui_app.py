@@ -69,7 +69,7 @@ def test_cancelled_import_leaves_nothing(qtbot, project, make_window, dialogs, t
     reached, proceed = threading.Event(), threading.Event()
     original = project.import_documents
 
-    def import_documents(docs, *, annotator, progress):
+    def import_documents(docs, *, progress, **options):
         def report(done, total):
             if done >= 500 and not reached.is_set():
                 reached.set()  # halfway: let the user press Cancel
