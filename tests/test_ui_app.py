@@ -75,7 +75,7 @@ def test_cancelled_import_leaves_nothing(qtbot, project, make_window, dialogs, t
                 reached.set()  # halfway: let the user press Cancel
                 proceed.wait(5)
             progress(done, total)
-        return original(docs, annotator=annotator, progress=report)
+        return original(docs, progress=report, **options)
 
     monkeypatch.setattr(project, "import_documents", import_documents)
     window.import_paths([source])
