@@ -320,26 +320,12 @@ class Project:
     def add_span(self, document_id: int, annotator: str, label: str, start: int, end: int, *,
                  note: str = "", attributes: dict[str, Any] | None = None,
                  origin: str = "manual", provenance: dict[str, Any] | None = None) -> SpanData:
-        attributes = attributes or {}
-        self._check_label(label, attributes)
-        if origin not in ORIGINS:
-            raise EditError(f"unknown origin {origin!r}")
-        with self.writing() as s:
-            doc = s.get(Document, document_id)
-            if doc is None:
-                raise EditError(f"no document with id {document_id}")
-            _check_offsets(start, end, len(doc.text))
-            row = Span(document_id=document_id, annotator_id=self.annotator_id(s, annotator),
-                       label=label, start=start, end=end, note=note, attributes=attributes,
-                       origin=origin, provenance=provenance or {})
-            s.add(row)
-            self._touch_status(s, document_id, row.annotator_id)
-            s.flush()
-            span = span_data(row, annotator)
-        name = self.scheme.label(label)
-        self.history.push(Edit(f"Add {name.name if name else label}", document_id,
-                                undo=lambda: self._set_deleted(span.id, True),
-                                redo=lambda: self._set_deleted(span.id, False)))
+        """Add one span (one transaction, one undo step)."""
+        definition = self.scheme.label(label)
+        (span,) = self.add_spans(document_id, annotator, [{
+            "label": label, "start": start, "end": end, "note": note,
+            "attributes": attributes or {}, "origin": origin, "provenance": provenance or {},
+        }], description=f"Add {definition.name if definition else label}")
         return span
 
     def add_spans(self, document_id: int, annotator: str, spans: Iterable[dict[str, Any]], *,
@@ -368,21 +354,16 @@ class Project:
         if added:
             ids = [span.id for span in added]
             self.history.push(Edit(description, document_id,
-                                   undo=lambda: self._set_many_deleted(ids, True),
-                                   redo=lambda: self._set_many_deleted(ids, False)))
+                                   undo=lambda: self._set_deleted(ids, True),
+                                   redo=lambda: self._set_deleted(ids, False)))
         return added
-
-    def _set_many_deleted(self, span_ids: list[int], deleted: bool) -> None:
-        with self.writing() as s:
-            s.execute(update(Span).where(Span.id.in_(span_ids))
-                      .values(deleted_at=utcnow() if deleted else None, updated_at=utcnow()))
 
     def delete_span(self, span_id: int, annotator: str) -> SpanData:
         span = self._own(span_id, annotator)
-        self._set_deleted(span_id, True)
+        self._set_deleted([span_id], True)
         self.history.push(Edit("Delete span", span.document_id,
-                                undo=lambda: self._set_deleted(span_id, False),
-                                redo=lambda: self._set_deleted(span_id, True)))
+                               undo=lambda: self._set_deleted([span_id], False),
+                               redo=lambda: self._set_deleted([span_id], True)))
         return span
 
     def update_span(self, span_id: int, annotator: str, **changes: Any) -> SpanData:
@@ -397,8 +378,8 @@ class Project:
         self._apply(span_id, changes)
         what = "Relabel span" if "label" in changes else "Edit span"
         self.history.push(Edit(what, before.document_id,
-                                undo=lambda: self._apply(span_id, old),
-                                redo=lambda: self._apply(span_id, changes)))
+                               undo=lambda: self._apply(span_id, old),
+                               redo=lambda: self._apply(span_id, changes)))
         return self.span(span_id)
 
     def set_document_label(self, document_id: int, annotator: str, key: str, value: Any) -> None:
@@ -411,8 +392,8 @@ class Project:
         old = self.document_labels(document_id, annotator).get(key)
         self._put_document_label(document_id, annotator, key, value)
         self.history.push(Edit(f"Set {definition.name}", document_id,
-                                undo=lambda: self._put_document_label(document_id, annotator, key, old),
-                                redo=lambda: self._put_document_label(document_id, annotator, key, value)))
+                               undo=lambda: self._put_document_label(document_id, annotator, key, old),
+                               redo=lambda: self._put_document_label(document_id, annotator, key, value)))
 
     def document_labels(self, document_id: int, annotator: str) -> dict[str, Any]:
         with self.reading() as s:
@@ -441,8 +422,8 @@ class Project:
         old = self.status(document_id, annotator)
         self._put_status(document_id, annotator, status)
         self.history.push(Edit(f"Mark {status.replace('_', ' ')}", document_id,
-                                undo=lambda: self._put_status(document_id, annotator, old),
-                                redo=lambda: self._put_status(document_id, annotator, status)))
+                               undo=lambda: self._put_status(document_id, annotator, old),
+                               redo=lambda: self._put_status(document_id, annotator, status)))
 
     def status(self, document_id: int, annotator: str) -> str:
         with self.reading() as s:
@@ -478,9 +459,9 @@ class Project:
             raise EditError(f"this span is {span.annotator}'s; you can only edit your own")
         return span
 
-    def _set_deleted(self, span_id: int, deleted: bool) -> None:
+    def _set_deleted(self, span_ids: list[int], deleted: bool) -> None:
         with self.writing() as s:
-            s.execute(update(Span).where(Span.id == span_id)
+            s.execute(update(Span).where(Span.id.in_(span_ids))
                       .values(deleted_at=utcnow() if deleted else None, updated_at=utcnow()))
 
     def _apply(self, span_id: int, values: dict[str, Any]) -> None:
