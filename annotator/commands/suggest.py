@@ -136,8 +136,6 @@ def evaluate_(args: argparse.Namespace) -> int:
         result = evaluate(project, enabled=args.suggesters, annotators=args.annotators,
                           documents=args.documents, overlap=args.overlap,
                           progress=stderr_progress("evaluating"))
-    for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
     if args.json:
         print(json.dumps({"documents": result.documents, "match": "overlap" if args.overlap
                           else "exact", "scores": [
@@ -145,6 +143,7 @@ def evaluate_(args: argparse.Namespace) -> int:
              "correct": s.correct, "reference": s.reference, "found": s.found,
              "precision": s.precision, "recall": s.recall, "f1": s.f1}
             for s in result.scores]}, indent=2))
+        _notes(result.notes)
         return 0
     print(f"{result.documents} documents with spans; "
           f"{'overlap' if args.overlap else 'exact'} match")
@@ -154,7 +153,14 @@ def evaluate_(args: argparse.Namespace) -> int:
         print(f"{s.suggester:<24} {'(all)' if s.label == '*' else s.label:<22} "
               f"{s.predicted:>6} {s.reference:>6} {_pct(s.precision):>9} {_pct(s.recall):>7} "
               f"{_pct(s.f1):>6}")
+    _notes(result.notes)
     return 0
+
+
+def _notes(notes: list[str]) -> None:
+    sys.stdout.flush()
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
 
 
 def _pct(value: float | None) -> str:

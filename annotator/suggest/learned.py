@@ -36,7 +36,7 @@ NAME = "spancat"
 SPANS_KEY = "sc"
 MAX_TOKENS = 8
 MIN_SPANS = 2  # a label with fewer training spans is left out
-UPDATES = 30_000  # examples seen in training, spread over the epochs (a few minutes on CPU)
+UPDATES = 20_000  # examples seen in training, spread over the epochs (minutes on CPU)
 
 
 def model_dir(project: Project) -> Path | None:
@@ -77,7 +77,7 @@ def train(project: Project, *, labels: Sequence[str] = (), annotators: Sequence[
 
     Sentences without spans are sampled down to as many as those with spans.
     ``epochs`` defaults to what keeps training near :data:`UPDATES` examples
-    (between 5 and 20 passes).
+    (between 4 and 20 passes).
     """
     import spacy
     from spacy.training import Example
@@ -105,7 +105,7 @@ def train(project: Project, *, labels: Sequence[str] = (), annotators: Sequence[
         kept = any(label in counts for label, _start, _end in item[1])
         (positive if kept else negative).append(item)
     sentences = positive + rng.sample(negative, min(len(negative), len(positive)))
-    epochs = epochs or max(5, min(20, UPDATES // len(sentences)))
+    epochs = epochs or max(4, min(20, UPDATES // len(sentences)))
     longest = 1
     examples = []
     for doc, spans in sentences:
