@@ -314,3 +314,33 @@ def test_a_model_that_fails_to_load_is_reported_and_the_rest_keep_working(
     assert not status["spancat"].available and "cannot load" in status["spancat"].reason
     (doc,) = add_docs(project, "The regime.")
     assert shown(project, doc) == [("loaded-term", "regime")]
+
+
+def test_with_a_lemmatizer_inflected_forms_match() -> None:
+    import spacy
+    from spacy.language import Language
+
+    from annotator.domain import DocumentData
+    from annotator.suggest.base import Target
+
+    @Language.component("toy_lemmas")
+    def toy_lemmas(doc):  # "infested" -> "infest": enough to exercise the LEMMA matcher
+        for token in doc:
+            token.lemma_ = token.lower_.removesuffix("ed").removesuffix("ing")
+        return doc
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("toy_lemmas", name="lemmatizer")
+    suggester = LexiconSuggester(nlp, Path("inline.txt"), resolve_scheme("media-bias"),
+                                 entries=read_lexicon_text("infest\tframing-metaphor\n"))
+    text = "Rats infested the depot, infesting it."
+    found = suggester.suggest(Target(DocumentData(1, None, "", text, ""), nlp(text)))
+    assert suggester.lemmas
+    assert [text[s.start:s.end] for s in found] == ["infested", "infesting"]
+
+
+def read_lexicon_text(body: str):
+    from annotator.suggest.base import parse_phrases
+    from annotator.suggest.lexicon import _entry
+
+    return [_entry(line) for line in parse_phrases(body, "inline.txt", 3)]
