@@ -67,12 +67,13 @@ def test_suggesters_switch_and_lexicon_setting(filled: Project, project_path: Pa
     mine = tmp_path / "mine.txt"
     mine.write_text("met\n", "utf-8")
     code, out, _ = run(capsys, "suggesters", "--project", str(project_path), "--disable",
-                       "claim-cues", "--add-lexicon", str(mine))
+                       "claim-cues", "--add-lexicon", str(mine), "--threshold", "0.7")
     lines = {line.split("\t")[0]: line for line in out.splitlines()}
     assert code == 0 and "\toff\t" in lines["claim-cues"] and "\ton\t" in lines["lexicon:mine"]
     assert "only as listed (no lemmatizer)" in lines["lexicon:loaded-terms"]
     with Project.open(project_path) as again:
         assert again.setting("suggest.disabled") == ["claim-cues"]
+        assert again.setting("suggest.threshold") == 0.7
         assert {s.suggester for s in suggest.suggestions(again, 1)} == {
             "lexicon:loaded-terms", "lexicon:mine"}
 
