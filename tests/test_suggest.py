@@ -344,3 +344,14 @@ def read_lexicon_text(body: str):
     from annotator.suggest.lexicon import _entry
 
     return [_entry(line) for line in parse_phrases(body, "inline.txt", 3)]
+
+
+def test_importing_suggestions_loads_neither_qt_nor_spacy() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, annotator.suggest, annotator.suggest.evaluate, annotator.commands.suggest; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'PySide6', 'ui', 'spacy'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).parent.parent, check=True).stdout
+    assert out.strip() == "[]"
