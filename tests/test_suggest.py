@@ -355,3 +355,15 @@ def test_importing_suggestions_loads_neither_qt_nor_spacy() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).parent.parent, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_an_edited_user_lexicon_is_reloaded(project: Project, tmp_path: Path) -> None:
+    import os
+
+    path = lexicon(tmp_path, "junk food\n", "food.txt")
+    project.set_setting(LEXICONS, [str(path)])
+    (doc,) = add_docs(project, "Junk food and fast food.")
+    assert shown(project, doc, "lexicon:food") == [("loaded-term", "Junk food")]
+    path.write_text("fast food\n", "utf-8")
+    os.utime(path, (1, 1))  # a different modification time, however fast the test runs
+    assert shown(project, doc, "lexicon:food") == [("loaded-term", "fast food")]
