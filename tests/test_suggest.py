@@ -204,6 +204,8 @@ def test_claim_cues_need_the_label_in_the_scheme(tmp_path: Path) -> None:
         status = {s.name: s for s in suggest.engine(p).status()}
     assert not status["claim-cues"].available
     assert "unsupported-claim" in status["claim-cues"].reason
+    assert not status["lexicon:loaded-terms"].available
+    assert "no entry has a label of the scheme" in status["lexicon:loaded-terms"].reason
 
 
 def test_bad_cue_file_is_refused_with_file_and_line(tmp_path: Path) -> None:
