@@ -369,3 +369,33 @@ def test_an_edited_user_lexicon_is_reloaded(project: Project, tmp_path: Path) ->
     path.write_text("fast food\n", "utf-8")
     os.utime(path, (1, 1))  # a different modification time, however fast the test runs
     assert shown(project, doc, "lexicon:food") == [("loaded-term", "fast food")]
+
+
+_PIECES = ["Everyone knows", "the regime", "clearly", "said", "may", "«thugs»", "🙂", "🇺🇦",
+           "cafe\u0301", "\r\n", "\r\n\r\n", "\u00a0", "民主", "مرحبا", ".", "?", "\u201c", "so-called",
+           "always", "lies", "rigged", "the vote"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=40))
+def test_every_suggestion_is_a_trimmed_span_inside_the_text(pieces: list[str]) -> None:
+    from annotator.domain import DocumentData
+    from annotator.suggest.base import Target
+    from annotator.suggest.lexicon import STARTER_LEXICON
+
+    nlp = pipeline()
+    text = " ".join(pieces)
+    target = Target(DocumentData(1, None, "", text, ""), nlp(text))
+    for suggester in (_starter(nlp, STARTER_LEXICON), _claims(nlp)):
+        for s in suggester.suggest(target):
+            covered = text[s.start:s.end]
+            assert 0 <= s.start < s.end <= len(text)
+            assert covered == covered.strip()
+            if s.label == "unsupported-claim":
+                assert covered[-1] not in ".?" and "\n" not in covered
+
+
+def _claims(nlp) -> ClaimSuggester:
+    if "c" not in _STARTER:
+        _STARTER["c"] = ClaimSuggester(nlp, resolve_scheme("media-bias"))
+    return _STARTER["c"]

@@ -97,3 +97,12 @@ def test_evaluate_scores_each_suggester_per_label(filled: Project, project_path:
     assert ("consistency", "*") not in by or by[("consistency", "*")]["predicted"] == 0
     code, out, _ = run(capsys, "evaluate-suggestions", "--project", str(project_path))
     assert "precision" in out and "50.0%" in out
+
+
+def test_overlap_matching_credits_near_misses(filled: Project) -> None:
+    claim = TEXT.index("Everyone")
+    filled.add_span(1, "ana", "unsupported-claim", claim, TEXT.index(".", claim) + 1)  # with the stop
+    exact = {s.label: s for s in evaluate(filled, enabled=["claim-cues"]).scores}
+    near = {s.label: s for s in evaluate(filled, enabled=["claim-cues"], overlap=True).scores}
+    assert (exact["unsupported-claim"].correct, exact["unsupported-claim"].found) == (0, 0)
+    assert (near["unsupported-claim"].precision, near["unsupported-claim"].recall) == (1.0, 1.0)
