@@ -106,3 +106,16 @@ def test_overlap_matching_credits_near_misses(filled: Project) -> None:
     near = {s.label: s for s in evaluate(filled, enabled=["claim-cues"], overlap=True).scores}
     assert (exact["unsupported-claim"].correct, exact["unsupported-claim"].found) == (0, 0)
     assert (near["unsupported-claim"].precision, near["unsupported-claim"].recall) == (1.0, 1.0)
+
+
+def test_suggesters_change_nothing_when_any_option_is_wrong(filled: Project, project_path: Path,
+                                                           tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    mine = tmp_path / "mine.txt"
+    mine.write_text("met\n", "utf-8")
+    code, _, err = run(capsys, "suggesters", "--project", str(project_path), "--add-lexicon",
+                       str(mine), "--disable", "claim-cues", "--enable", "no-such")
+    assert code == 1 and "no suggester 'no-such'" in err
+    with Project.open(project_path) as again:
+        assert again.setting("suggest.lexicons") is None
+        assert again.setting("suggest.disabled") is None

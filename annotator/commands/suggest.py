@@ -101,21 +101,30 @@ def suggest_(args: argparse.Namespace) -> int:
 def suggesters_(args: argparse.Namespace) -> int:
     from ..errors import AnnotatorError
     from ..suggest import add_lexicon, engine, remove_lexicon, set_enabled
-    from ..suggest.engine import THRESHOLD
+    from ..suggest.engine import LEXICONS, THRESHOLD
+    from ..suggest.lexicon import lexicon_name, read_lexicon
 
     if args.threshold is not None and not 0 < args.threshold < 1:
         raise AnnotatorError("--threshold must be between 0 and 1")
     with open_from_args(args) as project:
+        # check everything first: a mistake anywhere changes nothing
+        for path in args.add_lexicon:
+            read_lexicon(path)
+        listed = project.setting(LEXICONS, []) or []
+        for path in args.remove_lexicon:
+            if str(path.expanduser().resolve()) not in listed:
+                raise AnnotatorError(f"{path} is not one of the project's lexicons")
+        known = {s.name for s in engine(project).status()}
+        known |= {lexicon_name(path) for path in args.add_lexicon}
+        for name in args.enable + args.disable:
+            if name not in known:
+                raise AnnotatorError(f"no suggester {name!r}; there are: {', '.join(sorted(known))}")
         if args.threshold is not None:
             project.set_setting(THRESHOLD, args.threshold)
         for path in args.add_lexicon:
             add_lexicon(project, path)
         for path in args.remove_lexicon:
             remove_lexicon(project, path)
-        known = {s.name for s in engine(project).status()}
-        for name in args.enable + args.disable:
-            if name not in known:
-                raise AnnotatorError(f"no suggester {name!r}; there are: {', '.join(sorted(known))}")
         for name in args.enable:
             set_enabled(project, name, True)
         for name in args.disable:
