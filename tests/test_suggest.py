@@ -399,3 +399,16 @@ def _claims(nlp) -> ClaimSuggester:
     if "c" not in _STARTER:
         _STARTER["c"] = ClaimSuggester(nlp, resolve_scheme("media-bias"))
     return _STARTER["c"]
+
+
+def test_a_closed_project_does_not_stay_in_memory(tmp_path: Path) -> None:
+    import gc
+    import weakref
+
+    project = Project.create(tmp_path / "p.annotator", resolve_scheme("media-bias"))
+    suggest.engine(project).status()
+    gone = weakref.ref(project)
+    project.close()
+    del project
+    gc.collect()
+    assert gone() is None

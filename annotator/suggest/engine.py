@@ -228,7 +228,8 @@ def engine(project: Project) -> Engine:
     with _engines_lock:
         found = _engines.get(project)
         if found is None:
-            found = _engines[project] = Engine(project)
+            # a proxy: an engine holding the project itself would keep it alive for ever
+            found = _engines[project] = Engine(weakref.proxy(project))
         return found
 
 
