@@ -204,6 +204,8 @@ def test_claim_cues_need_the_label_in_the_scheme(tmp_path: Path) -> None:
         status = {s.name: s for s in suggest.engine(p).status()}
     assert not status["claim-cues"].available
     assert "unsupported-claim" in status["claim-cues"].reason
+    assert not status["lexicon:loaded-terms"].available
+    assert "no entry has a label of the scheme" in status["lexicon:loaded-terms"].reason
 
 
 def test_bad_cue_file_is_refused_with_file_and_line(tmp_path: Path) -> None:
@@ -314,3 +316,99 @@ def test_a_model_that_fails_to_load_is_reported_and_the_rest_keep_working(
     assert not status["spancat"].available and "cannot load" in status["spancat"].reason
     (doc,) = add_docs(project, "The regime.")
     assert shown(project, doc) == [("loaded-term", "regime")]
+
+
+def test_with_a_lemmatizer_inflected_forms_match() -> None:
+    import spacy
+    from spacy.language import Language
+
+    from annotator.domain import DocumentData
+    from annotator.suggest.base import Target
+
+    @Language.component("toy_lemmas")
+    def toy_lemmas(doc):  # "infested" -> "infest": enough to exercise the LEMMA matcher
+        for token in doc:
+            token.lemma_ = token.lower_.removesuffix("ed").removesuffix("ing")
+        return doc
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("toy_lemmas", name="lemmatizer")
+    suggester = LexiconSuggester(nlp, Path("inline.txt"), resolve_scheme("media-bias"),
+                                 entries=read_lexicon_text("infest\tframing-metaphor\n"))
+    text = "Rats infested the depot, infesting it."
+    found = suggester.suggest(Target(DocumentData(1, None, "", text, ""), nlp(text)))
+    assert suggester.lemmas
+    assert [text[s.start:s.end] for s in found] == ["infested", "infesting"]
+
+
+def read_lexicon_text(body: str):
+    from annotator.suggest.base import parse_phrases
+    from annotator.suggest.lexicon import _entry
+
+    return [_entry(line) for line in parse_phrases(body, "inline.txt", 3)]
+
+
+def test_importing_suggestions_loads_neither_qt_nor_spacy() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, annotator.suggest, annotator.suggest.evaluate, annotator.commands.suggest; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'PySide6', 'ui', 'spacy'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).parent.parent, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_an_edited_user_lexicon_is_reloaded(project: Project, tmp_path: Path) -> None:
+    import os
+
+    path = lexicon(tmp_path, "junk food\n", "food.txt")
+    project.set_setting(LEXICONS, [str(path)])
+    (doc,) = add_docs(project, "Junk food and fast food.")
+    assert shown(project, doc, "lexicon:food") == [("loaded-term", "Junk food")]
+    path.write_text("fast food\n", "utf-8")
+    os.utime(path, (1, 1))  # a different modification time, however fast the test runs
+    assert shown(project, doc, "lexicon:food") == [("loaded-term", "fast food")]
+
+
+_PIECES = ["Everyone knows", "the regime", "clearly", "said", "may", "«thugs»", "🙂", "🇺🇦",
+           "cafe\u0301", "\r\n", "\r\n\r\n", "\u00a0", "民主", "مرحبا", ".", "?", "\u201c", "so-called",
+           "always", "lies", "rigged", "the vote"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=40))
+def test_every_suggestion_is_a_trimmed_span_inside_the_text(pieces: list[str]) -> None:
+    from annotator.domain import DocumentData
+    from annotator.suggest.base import Target
+    from annotator.suggest.lexicon import STARTER_LEXICON
+
+    nlp = pipeline()
+    text = " ".join(pieces)
+    target = Target(DocumentData(1, None, "", text, ""), nlp(text))
+    for suggester in (_starter(nlp, STARTER_LEXICON), _claims(nlp)):
+        for s in suggester.suggest(target):
+            covered = text[s.start:s.end]
+            assert 0 <= s.start < s.end <= len(text)
+            assert covered == covered.strip()
+            if s.label == "unsupported-claim":
+                assert covered[-1] not in ".?" and "\n" not in covered
+
+
+def _claims(nlp) -> ClaimSuggester:
+    if "c" not in _STARTER:
+        _STARTER["c"] = ClaimSuggester(nlp, resolve_scheme("media-bias"))
+    return _STARTER["c"]
+
+
+def test_a_closed_project_does_not_stay_in_memory(tmp_path: Path) -> None:
+    import gc
+    import weakref
+
+    project = Project.create(tmp_path / "p.annotator", resolve_scheme("media-bias"))
+    suggest.engine(project).status()
+    gone = weakref.ref(project)
+    project.close()
+    del project
+    gc.collect()
+    assert gone() is None

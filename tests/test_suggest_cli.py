@@ -67,12 +67,13 @@ def test_suggesters_switch_and_lexicon_setting(filled: Project, project_path: Pa
     mine = tmp_path / "mine.txt"
     mine.write_text("met\n", "utf-8")
     code, out, _ = run(capsys, "suggesters", "--project", str(project_path), "--disable",
-                       "claim-cues", "--add-lexicon", str(mine))
+                       "claim-cues", "--add-lexicon", str(mine), "--threshold", "0.7")
     lines = {line.split("\t")[0]: line for line in out.splitlines()}
     assert code == 0 and "\toff\t" in lines["claim-cues"] and "\ton\t" in lines["lexicon:mine"]
     assert "only as listed (no lemmatizer)" in lines["lexicon:loaded-terms"]
     with Project.open(project_path) as again:
         assert again.setting("suggest.disabled") == ["claim-cues"]
+        assert again.setting("suggest.threshold") == 0.7
         assert {s.suggester for s in suggest.suggestions(again, 1)} == {
             "lexicon:loaded-terms", "lexicon:mine"}
 
@@ -96,3 +97,25 @@ def test_evaluate_scores_each_suggester_per_label(filled: Project, project_path:
     assert ("consistency", "*") not in by or by[("consistency", "*")]["predicted"] == 0
     code, out, _ = run(capsys, "evaluate-suggestions", "--project", str(project_path))
     assert "precision" in out and "50.0%" in out
+
+
+def test_overlap_matching_credits_near_misses(filled: Project) -> None:
+    claim = TEXT.index("Everyone")
+    filled.add_span(1, "ana", "unsupported-claim", claim, TEXT.index(".", claim) + 1)  # with the stop
+    exact = {s.label: s for s in evaluate(filled, enabled=["claim-cues"]).scores}
+    near = {s.label: s for s in evaluate(filled, enabled=["claim-cues"], overlap=True).scores}
+    assert (exact["unsupported-claim"].correct, exact["unsupported-claim"].found) == (0, 0)
+    assert (near["unsupported-claim"].precision, near["unsupported-claim"].recall) == (1.0, 1.0)
+
+
+def test_suggesters_change_nothing_when_any_option_is_wrong(filled: Project, project_path: Path,
+                                                           tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    mine = tmp_path / "mine.txt"
+    mine.write_text("met\n", "utf-8")
+    code, _, err = run(capsys, "suggesters", "--project", str(project_path), "--add-lexicon",
+                       str(mine), "--disable", "claim-cues", "--enable", "no-such")
+    assert code == 1 and "no suggester 'no-such'" in err
+    with Project.open(project_path) as again:
+        assert again.setting("suggest.lexicons") is None
+        assert again.setting("suggest.disabled") is None

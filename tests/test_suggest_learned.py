@@ -12,6 +12,7 @@ from annotator.cli import main
 from annotator.domain import IncomingDocument, IncomingSpan
 from annotator.errors import Cancelled
 from annotator.project import Project
+from annotator.suggest.evaluate import evaluate
 from annotator.suggest.learned import model_dir, train
 
 SUBJECTS = ["The council", "The ministry", "The mayor", "The company", "Officials", "The board"]
@@ -56,6 +57,10 @@ def test_trained_model_suggests_a_planted_span_on_held_out_text(project: Project
     assert ("loaded-term", planted, planted + 5) in [(s.label, s.start, s.end) for s in found]
     status = {s.name: s for s in suggest.engine(project).status()}
     assert status["spancat"].available and status["spancat"].enabled
+    # evaluation leaves out the training documents: only the new one counts
+    project.add_span(new_id, "ana", "loaded-term", planted, planted + 5)
+    scores = {s.label: s for s in evaluate(project, enabled=["spancat"]).scores}
+    assert (scores["loaded-term"].reference, scores["loaded-term"].found) == (1, 1)
 
 
 def test_cancelled_training_writes_nothing(project: Project) -> None:

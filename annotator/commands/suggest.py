@@ -35,6 +35,8 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--disable", action="append", default=[], metavar="NAME")
     p.add_argument("--add-lexicon", action="append", default=[], type=Path, metavar="FILE")
     p.add_argument("--remove-lexicon", action="append", default=[], type=Path, metavar="FILE")
+    p.add_argument("--threshold", type=float, default=None,
+                   help="score the trained model's suggestions need (default 0.5)")
     p.set_defaults(func=suggesters_)
 
     p = sub.add_parser("evaluate-suggestions",
@@ -55,7 +57,8 @@ def add(sub: argparse._SubParsersAction) -> None:
                        description="Train a spaCy span categorizer (CPU) on live spans and use "
                                    "it as the 'spancat' suggester.")
     add_project_options(p)
-    p.add_argument("--labels", nargs="+", default=[], metavar="KEY")
+    p.add_argument("--labels", nargs="+", default=[], metavar="KEY",
+                   help="only these labels (default: each label with enough short spans)")
     who = p.add_mutually_exclusive_group()
     who.add_argument("--annotator", action="append", default=[], dest="annotators",
                      metavar="NAME", help="spans of this annotator (repeatable; default: all)")
@@ -63,9 +66,7 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--output", type=Path, default=None, metavar="DIR",
                    help="model folder (default: beside the project, <project>.models/spancat)")
     p.add_argument("--epochs", type=int, default=None,
-                   help="passes over the data (default: 5-20, fewer for more data)")
-    p.add_argument("--threshold", type=float, default=None,
-                   help="score a suggestion needs (default 0.5; kept in the project)")
+                   help="passes over the data (default: 4-20, fewer for more data)")
     p.set_defaults(func=train_)
 
 
@@ -98,19 +99,32 @@ def suggest_(args: argparse.Namespace) -> int:
 
 
 def suggesters_(args: argparse.Namespace) -> int:
+    from ..errors import AnnotatorError
     from ..suggest import add_lexicon, engine, remove_lexicon, set_enabled
+    from ..suggest.engine import LEXICONS, THRESHOLD
+    from ..suggest.lexicon import lexicon_name, read_lexicon
 
+    if args.threshold is not None and not 0 < args.threshold < 1:
+        raise AnnotatorError("--threshold must be between 0 and 1")
     with open_from_args(args) as project:
+        # check everything first: a mistake anywhere changes nothing
+        for path in args.add_lexicon:
+            read_lexicon(path)
+        listed = project.setting(LEXICONS, []) or []
+        for path in args.remove_lexicon:
+            if str(path.expanduser().resolve()) not in listed:
+                raise AnnotatorError(f"{path} is not one of the project's lexicons")
+        known = {s.name for s in engine(project).status()}
+        known |= {lexicon_name(path) for path in args.add_lexicon}
+        for name in args.enable + args.disable:
+            if name not in known:
+                raise AnnotatorError(f"no suggester {name!r}; there are: {', '.join(sorted(known))}")
+        if args.threshold is not None:
+            project.set_setting(THRESHOLD, args.threshold)
         for path in args.add_lexicon:
             add_lexicon(project, path)
         for path in args.remove_lexicon:
             remove_lexicon(project, path)
-        known = {s.name for s in engine(project).status()}
-        for name in args.enable + args.disable:
-            if name not in known:
-                from ..errors import AnnotatorError
-
-                raise AnnotatorError(f"no suggester {name!r}; there are: {', '.join(sorted(known))}")
         for name in args.enable:
             set_enabled(project, name, True)
         for name in args.disable:
@@ -136,8 +150,6 @@ def evaluate_(args: argparse.Namespace) -> int:
         result = evaluate(project, enabled=args.suggesters, annotators=args.annotators,
                           documents=args.documents, overlap=args.overlap,
                           progress=stderr_progress("evaluating"))
-    for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
     if args.json:
         print(json.dumps({"documents": result.documents, "match": "overlap" if args.overlap
                           else "exact", "scores": [
@@ -145,6 +157,7 @@ def evaluate_(args: argparse.Namespace) -> int:
              "correct": s.correct, "reference": s.reference, "found": s.found,
              "precision": s.precision, "recall": s.recall, "f1": s.f1}
             for s in result.scores]}, indent=2))
+        _notes(result.notes)
         return 0
     print(f"{result.documents} documents with spans; "
           f"{'overlap' if args.overlap else 'exact'} match")
@@ -154,7 +167,14 @@ def evaluate_(args: argparse.Namespace) -> int:
         print(f"{s.suggester:<24} {'(all)' if s.label == '*' else s.label:<22} "
               f"{s.predicted:>6} {s.reference:>6} {_pct(s.precision):>9} {_pct(s.recall):>7} "
               f"{_pct(s.f1):>6}")
+    _notes(result.notes)
     return 0
+
+
+def _notes(notes: list[str]) -> None:
+    sys.stdout.flush()
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
 
 
 def _pct(value: float | None) -> str:
@@ -163,22 +183,18 @@ def _pct(value: float | None) -> str:
 
 def train_(args: argparse.Namespace) -> int:
     from ..errors import AnnotatorError
-    from ..suggest.engine import MODEL, THRESHOLD
+    from ..suggest.engine import MODEL
     from ..suggest.learned import gold_annotators, model_dir, train
 
     with open_from_args(args) as project:
         annotators = gold_annotators(project) if args.gold else args.annotators
         if args.gold and not annotators:
             raise AnnotatorError("the project has no gold layer yet")
-        if args.threshold is not None and not 0 < args.threshold < 1:
-            raise AnnotatorError("--threshold must be between 0 and 1")
         report = train(project, labels=args.labels, annotators=annotators,
                        output=args.output, epochs=args.epochs,
                        progress=stderr_progress("training"))
         if args.output is not None and args.output != model_dir(project):
             project.set_setting(MODEL, str(args.output.resolve()))
-        if args.threshold is not None:
-            project.set_setting(THRESHOLD, args.threshold)
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
     print(report.summary())

@@ -25,7 +25,16 @@ from typing import TYPE_CHECKING
 from ..errors import FormatError
 from ..resources import ASSETS_DIR
 from ..schemes import Scheme
-from .base import find, PhraseLine, Suggester, Suggestion, Target, Unavailable, phrase_matcher, read_phrase_file
+from .base import (
+    PhraseLine,
+    Suggester,
+    Suggestion,
+    Target,
+    Unavailable,
+    find,
+    phrase_matcher,
+    read_phrase_file,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language

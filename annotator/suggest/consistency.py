@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from ..models import Annotator, Document, Span
-from .base import find, Suggester, Suggestion, Target, phrase_matcher, variants
+from .base import Suggester, Suggestion, Target, find, phrase_matcher, variants
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -80,10 +80,11 @@ class Engine:
     def _settings(self) -> tuple[Any, ...]:
         p = self.project
         lexicons = tuple(str(x) for x in p.setting(LEXICONS, []) or [])
+        lexicons += tuple(map(str, self.extra_lexicons))
         model = p.setting(MODEL) or model_dir(p)
-        stamp = _stamp(Path(model)) if model else None
-        return (lexicons + tuple(map(str, self.extra_lexicons)), p.setting(PIPELINE),
-                str(model) if model else None, stamp,
+        stamps = tuple(_stamp(Path(x)) for x in lexicons) + (
+            _stamp(Path(model) / "meta.json") if model else None,)
+        return (lexicons, p.setting(PIPELINE), str(model) if model else None, stamps,
                 float(p.setting(THRESHOLD, DEFAULT_THRESHOLD)), p.scheme)
 
     def _ensure(self) -> list[Suggester | SuggesterStatus]:
@@ -95,7 +96,7 @@ class Engine:
         return self._built
 
     def _build(self, config: tuple[Any, ...]) -> list[Suggester | SuggesterStatus]:
-        lexicons, pipeline_name, model, _stamp_, threshold, _scheme = config
+        lexicons, pipeline_name, model, _stamps, threshold, _scheme = config
         self.nlp = nlp = pipeline(pipeline_name)
         scheme = self.project.scheme
         built: list[Suggester | SuggesterStatus] = []
@@ -211,9 +212,9 @@ def rejected_keys(project: Project, document_id: int) -> set[tuple[str, int, int
 
 
 def _stamp(path: Path) -> float | None:
-    """When a model folder last changed (a retrained model is reloaded)."""
+    """When a file last changed: an edited lexicon or a retrained model is reloaded."""
     try:
-        return (path / "meta.json").stat().st_mtime
+        return path.stat().st_mtime
     except OSError:
         return None
 
@@ -227,7 +228,8 @@ def engine(project: Project) -> Engine:
     with _engines_lock:
         found = _engines.get(project)
         if found is None:
-            found = _engines[project] = Engine(project)
+            # a proxy: an engine holding the project itself would keep it alive for ever
+            found = _engines[project] = Engine(weakref.proxy(project))
         return found
 
 

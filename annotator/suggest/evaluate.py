@@ -90,7 +90,8 @@ def evaluate(project: Project, *, enabled: Iterable[str] | None = None,
         progress(n + 1, len(docs))
     for suggester in suggesters:
         if not gold[suggester.name] and not predicted[suggester.name]:
-            result.notes.append(f"{suggester.name}: no documents to evaluate on")
+            result.notes.append(f"{suggester.name}: proposed nothing, and there are no spans "
+                                f"of its labels ({', '.join(suggester.labels)}) to find")
             continue
         labels = sorted({k[1] for k in gold[suggester.name] | predicted[suggester.name]})
         for label in [*labels, "*"]:

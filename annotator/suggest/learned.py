@@ -36,7 +36,7 @@ NAME = "spancat"
 SPANS_KEY = "sc"
 MAX_TOKENS = 8
 MIN_SPANS = 2  # a label with fewer training spans is left out
-UPDATES = 30_000  # examples seen in training, spread over the epochs (a few minutes on CPU)
+UPDATES = 20_000  # examples seen in training, spread over the epochs (minutes on CPU)
 
 
 def model_dir(project: Project) -> Path | None:
@@ -77,7 +77,7 @@ def train(project: Project, *, labels: Sequence[str] = (), annotators: Sequence[
 
     Sentences without spans are sampled down to as many as those with spans.
     ``epochs`` defaults to what keeps training near :data:`UPDATES` examples
-    (between 5 and 20 passes).
+    (between 4 and 20 passes).
     """
     import spacy
     from spacy.training import Example
@@ -105,7 +105,7 @@ def train(project: Project, *, labels: Sequence[str] = (), annotators: Sequence[
         kept = any(label in counts for label, _start, _end in item[1])
         (positive if kept else negative).append(item)
     sentences = positive + rng.sample(negative, min(len(negative), len(positive)))
-    epochs = epochs or max(5, min(20, UPDATES // len(sentences)))
+    epochs = epochs or max(4, min(20, UPDATES // len(sentences)))
     longest = 1
     examples = []
     for doc, spans in sentences:
@@ -114,8 +114,9 @@ def train(project: Project, *, labels: Sequence[str] = (), annotators: Sequence[
         for label, start, end in spans:
             if label in counts:
                 span = reference.char_span(start, end, label=label, alignment_mode="expand")
-                group.append(span)
-                longest = max(longest, len(span))
+                if span is not None:
+                    group.append(span)
+                    longest = max(longest, len(span))
         reference.spans[SPANS_KEY] = group
         examples.append(Example(doc, reference))
     spancat = nlp.add_pipe("spancat", config={
@@ -126,6 +127,7 @@ def train(project: Project, *, labels: Sequence[str] = (), annotators: Sequence[
         spancat.add_label(label)
     optimizer = nlp.initialize(lambda: examples)
     batches = max(1, (len(examples) + 15) // 16)
+    progress(0, epochs * batches)
     loss = 0.0
     for epoch in range(epochs):
         rng.shuffle(examples)
@@ -136,7 +138,10 @@ def train(project: Project, *, labels: Sequence[str] = (), annotators: Sequence[
         loss = losses.get("spancat", 0.0)
     nlp.meta["annotator"] = {"labels": dict(sorted(counts.items())), "documents": sorted(documents),
                              "annotators": list(annotators), "epochs": epochs}
-    _save(nlp, output)
+    try:
+        _save(nlp, output)
+    except OSError as exc:
+        raise ProjectError(f"cannot save the model to {output}: {exc.strerror or exc}") from None
     return TrainReport(output, dict(sorted(counts.items())), len(examples), epochs,
                        time.perf_counter() - began, loss, notes)
 

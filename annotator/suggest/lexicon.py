@@ -32,12 +32,13 @@ from ..errors import FormatError
 from ..resources import ASSETS_DIR
 from ..schemes import Scheme
 from .base import (
-    find,
     LABEL_KEY,
     PhraseLine,
     Suggester,
     Suggestion,
     Target,
+    Unavailable,
+    find,
     has_lemmatizer,
     phrase_matcher,
     read_phrase_file,
@@ -90,6 +91,10 @@ class LexiconSuggester(Suggester):
         self.lemmas = has_lemmatizer(nlp)
         entries = read_lexicon(path) if entries is None else entries
         kept = [e for e in entries if scheme.has_label(e.label)]
+        if not kept:
+            labels = ", ".join(sorted({e.label for e in entries})) or "none: the file is empty"
+            raise Unavailable(f"{path.name}: no entry has a label of the scheme {scheme.name!r} "
+                              f"(labels used: {labels})")
         skipped = sorted({e.label for e in entries} - {e.label for e in kept})
         self.notes = [f"{path.name}: {len(entries) - len(kept)} entries skipped: label "
                       f"{', '.join(skipped)} not in the scheme"] if skipped else []
