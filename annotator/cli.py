@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "annotator.commands.project",
     "annotator.commands.transfer",
     "annotator.commands.gui",
+    "annotator.commands.review",
 )
 
 
