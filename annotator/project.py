@@ -510,6 +510,7 @@ class Project:
             new_docs: list[dict[str, Any]] = []
             spans: list[dict[str, Any]] = []
             statuses: set[tuple[int, int]] = set()
+            carried: dict[tuple[int, int], str] = {}  # statuses a merged project brings
             existing_spans: dict[int, set[tuple[int, str, int, int]]] = {}
             labels: list[dict[str, Any]] = []
             now = utcnow()
@@ -547,6 +548,9 @@ class Project:
                         "provenance": span.provenance, "created_at": now, "updated_at": now,
                     })
                     statuses.add((doc_id, annotator_id))
+                for name, status in doc.statuses.items():
+                    pair = (doc_id, self.annotator_id(s, name))
+                    carried[pair] = max(carried.get(pair, "todo"), status, key=STATUSES.index)
                 for name, values in doc.document_labels.items():
                     annotator_id = self.annotator_id(s, name)
                     for key, value in values.items():
@@ -559,10 +563,16 @@ class Project:
             if spans:
                 s.execute(Span.__table__.insert(), spans)
             report.spans_added = len(spans)
-            for doc_id, annotator_id in statuses:
-                if s.get(DocumentStatus, (doc_id, annotator_id)) is None:
+            for doc_id, annotator_id in statuses | set(carried):
+                wanted = max(carried.get((doc_id, annotator_id), "todo"),
+                             "in_progress" if (doc_id, annotator_id) in statuses else "todo",
+                             key=STATUSES.index)
+                row = s.get(DocumentStatus, (doc_id, annotator_id))
+                if row is None:
                     s.add(DocumentStatus(document_id=doc_id, annotator_id=annotator_id,
-                                         status="in_progress"))
+                                         status=wanted))
+                elif STATUSES.index(wanted) > STATUSES.index(row.status):
+                    row.status = wanted
             for row in labels:
                 s.merge(DocumentLabel(**{k: v for k, v in row.items()}))
             progress(total, total)
@@ -635,6 +645,10 @@ def _validate_incoming(doc: IncomingDocument, scheme: Scheme) -> None:
             raise FormatError(problem, **at)
         if span.origin not in ORIGINS:
             raise FormatError(f"unknown span origin {span.origin!r}", **at)
+    for name, status in doc.statuses.items():
+        if status not in STATUSES:
+            raise FormatError(f"status {status!r} of {name} is not one of {', '.join(STATUSES)}",
+                              **where)
     for name, values in doc.document_labels.items():
         for key, value in values.items():
             definition = scheme.document_label(key)

@@ -33,6 +33,24 @@ def add(sub: argparse._SubParsersAction) -> None:
                    help="list the N documents with the lowest unitizing alpha (default 10)")
     p.set_defaults(func=agreement)
 
+    p = sub.add_parser(
+        "merge", help="merge colleagues' project files or exports into this project",
+        description="Merge another project file, or an export naming annotators (JSONL...), "
+                    "into this project. Documents are matched by text SHA-256, then by "
+                    "external id; unmatched ones are reported. Spans keep their annotator; "
+                    "merging the same file twice adds nothing. All or nothing. A project "
+                    "file is read from a private read-only copy and never modified.")
+    add_project_options(p)
+    p.add_argument("paths", nargs="+", metavar="FILE", help="project files or exports")
+    p.add_argument("--format", default="auto", help="format of exports (default: from the name)")
+    p.add_argument("--annotator", default=None,
+                   help="annotator of spans that name none (default: refuse such spans)")
+    p.add_argument("--rename", action="append", default=[], metavar="OLD=NEW",
+                   help="merge annotator OLD's work as NEW (repeatable)")
+    p.add_argument("--add-unmatched", action="store_true",
+                   help="add documents this project lacks instead of leaving them out")
+    p.set_defaults(func=merge)
+
 
 def agreement(args: argparse.Namespace) -> int:
     from ..agreement import measure
@@ -47,6 +65,29 @@ def agreement(args: argparse.Namespace) -> int:
         write_csv(result)
     else:
         print_table(result, args.worst)
+    return 0
+
+
+def merge(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ..errors import AnnotatorError
+    from ..merge import merge as run_merge
+    from . import stderr_progress
+
+    rename = {}
+    for pair in args.rename:
+        old, sep, new = pair.partition("=")
+        if not sep or not old or not new.strip():
+            raise AnnotatorError(f"--rename wants OLD=NEW, not {pair!r}")
+        rename[old] = new
+    with open_from_args(args) as project:
+        report = run_merge(project, [Path(p) for p in args.paths], format_name=args.format,
+                           annotator=args.annotator, rename=rename,
+                           add_unmatched=args.add_unmatched, progress=stderr_progress("merging"))
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(report.summary())
     return 0
 
 
