@@ -535,7 +535,9 @@ class Project:
                     })
                 seen = existing_spans[doc_id]
                 for span in doc.spans:
-                    annotator_id = self.annotator_id(s, span.annotator or annotator)
+                    annotator_id = self.annotator_id(
+                        s, span.annotator or annotator,
+                        "gold" if span.origin == "adjudicated" else "human")  # a gold layer
                     identity = (annotator_id, span.label, span.start, span.end)
                     if identity in seen:
                         report.spans_duplicate += 1

@@ -51,6 +51,27 @@ def add(sub: argparse._SubParsersAction) -> None:
                    help="add documents this project lacks instead of leaving them out")
     p.set_defaults(func=merge)
 
+    p = sub.add_parser(
+        "adjudicate", help="gold layer: pre-merge agreed spans, show adjudication progress",
+        description="Settle annotators' spans into a gold layer. --premerge takes every span "
+                    "on which all (or --min-agree N) annotators agree exactly, leaving alone "
+                    "what is already adjudicated or rejected. Without --premerge, prints the "
+                    "progress per document.")
+    add_project_options(p)
+    p.add_argument("--premerge", action="store_true", help="pre-merge agreed spans into gold")
+    p.add_argument("--min-agree", type=int, default=None, metavar="N",
+                   help="pre-merge spans at least N annotators marked identically "
+                        "(default: all of them)")
+    p.add_argument("--adjudicator", default=None,
+                   help="who adjudicates, recorded on each gold span (default: your user name)")
+    p.add_argument("--annotators", nargs="+", default=[], metavar="NAME",
+                   help="annotators to adjudicate (default: every human annotator)")
+    p.add_argument("--gold", default="gold", metavar="NAME",
+                   help="name of the gold layer (default: gold)")
+    p.add_argument("--documents", nargs="+", default=[], metavar="ID",
+                   help="only these documents, by external or row id")
+    p.set_defaults(func=adjudicate)
+
 
 def agreement(args: argparse.Namespace) -> int:
     from ..agreement import measure
@@ -88,6 +109,41 @@ def merge(args: argparse.Namespace) -> int:
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
     print(report.summary())
+    return 0
+
+
+def adjudicate(args: argparse.Namespace) -> int:
+    from .. import adjudication
+    from ..errors import AnnotatorError
+    from . import default_annotator
+
+    with open_from_args(args) as project:
+        humans = adjudication.human_annotators(project)
+        annotators = args.annotators or [a for a in humans if a != args.gold]
+        unknown = [a for a in annotators if a not in humans]
+        if unknown:
+            raise AnnotatorError(f"no human annotator {', '.join(map(repr, unknown))}")
+        ids: list[int] = []
+        for key in args.documents:
+            doc = project.find_document(key)
+            if doc is None:
+                raise AnnotatorError(f"no document {key!r}")
+            ids.append(doc.id)
+        if args.premerge:
+            report = adjudication.premerge(project, annotators,
+                                           args.adjudicator or default_annotator(),
+                                           min_agree=args.min_agree, gold=args.gold,
+                                           documents=ids)
+            print(f"pre-merged {report.spans_added} spans into {args.gold} in "
+                  f"{report.documents} documents; {report.skipped_adjudicated} agreed spans "
+                  "were already adjudicated or rejected and left alone")
+            return 0
+        rows = [p for p in adjudication.progress(project, annotators, gold=args.gold)
+                if not ids or p.document_id in ids]
+    print(f"{'document':<20} {'open':>5} {'decided':>8} {'agree':>6} {'gold':>5}  status")
+    for row in rows:
+        print(f"{row.key[:20]:<20} {row.open:>5} {row.decided:>8} {row.agreements:>6} "
+              f"{row.gold_spans:>5}  {row.status}")
     return 0
 
 
