@@ -8,6 +8,8 @@ measure run as a few vectorized passes over all documents at once.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -138,20 +140,52 @@ def tokens(corpus: Corpus, nlp: object | None = None) -> tuple[Array, Array, Arr
     """Non-space tokens on the continuum: (document index, start, end), sorted."""
     from ..nlp import pipeline
 
-    tokenizer = (nlp or pipeline()).tokenizer  # type: ignore[attr-defined]
-    from spacy.attrs import IDX, IS_SPACE, LENGTH
-
-    docs, starts, ends = [], [], []
-    for i, (doc, offset) in enumerate(zip(tokenizer.pipe(corpus.texts), corpus.offsets)):
-        table = doc.to_array([IDX, LENGTH, IS_SPACE]).astype(np.int64).reshape(-1, 3)
-        table = table[table[:, 2] == 0]
-        starts.append(table[:, 0] + offset)
-        ends.append(table[:, 0] + table[:, 1] + offset)
-        docs.append(np.full(len(table), i, dtype=np.int64))
-    if not docs:
+    per_doc = token_bounds(nlp or pipeline(), corpus.texts)
+    if not per_doc:
         empty = np.zeros(0, np.int64)
         return empty, empty, empty
-    return np.concatenate(docs), np.concatenate(starts), np.concatenate(ends)
+    counts = np.fromiter((len(b) for b in per_doc), dtype=np.int64, count=len(per_doc))
+    doc = np.repeat(np.arange(len(per_doc)), counts)
+    bounds = np.concatenate(per_doc).astype(np.int64) + corpus.offsets[doc][:, None]
+    return doc, bounds[:, 0], bounds[:, 1]
+
+
+# Token bounds of texts seen lately, per tokenizer: agreement is recomputed as
+# the analyst changes annotators or labels, and tokenizing is its costliest part.
+_cache: OrderedDict[tuple[int, str], Array] = OrderedDict()
+_cache_lock = threading.Lock()
+CACHE_TOKENS = 6_000_000
+_cached_tokens = 0
+
+
+def clear_token_cache() -> None:
+    global _cached_tokens
+    with _cache_lock:
+        _cache.clear()
+        _cached_tokens = 0
+
+
+def token_bounds(nlp: object, texts: Sequence[str]) -> list[Array]:
+    """Per text, its non-space tokens as rows (start, end) in code points."""
+    global _cached_tokens
+    from spacy.attrs import IDX, IS_SPACE, LENGTH
+
+    tokenizer = nlp.tokenizer  # type: ignore[attr-defined]
+    with _cache_lock:
+        found = {t: _cache.get((id(nlp), t)) for t in texts}
+    missing = [t for t, b in found.items() if b is None]
+    for text, doc in zip(missing, tokenizer.pipe(missing)):
+        table = doc.to_array([IDX, LENGTH, IS_SPACE]).astype(np.int32).reshape(-1, 3)
+        table = table[table[:, 2] == 0]
+        table[:, 1] += table[:, 0]
+        found[text] = table[:, :2].copy()
+    with _cache_lock:
+        for text in missing:
+            _cache[(id(nlp), text)] = found[text]
+            _cached_tokens += len(found[text])
+        while _cached_tokens > CACHE_TOKENS and _cache:
+            _cached_tokens -= len(_cache.popitem(last=False)[1])
+    return [found[t] for t in texts]  # type: ignore[misc]
 
 
 def merge_overlapping(key: Array, start: Array, end: Array) -> tuple[Array, Array, Array]:
