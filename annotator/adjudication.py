@@ -64,6 +64,27 @@ class DocumentProgress:
         return self.findings - self.decided
 
 
+@dataclass(frozen=True)
+class State:
+    """The gold layer of one document, for the adjudication view's colours."""
+
+    gold: tuple[SpanData, ...]
+    accepted: frozenset[int]  # annotators' span ids a live gold span cites
+    rejected: frozenset[int]  # annotators' span ids turned down
+
+    def decision(self, span_id: int) -> str:
+        if span_id in self.accepted:
+            return "accepted"
+        return "rejected" if span_id in self.rejected else "open"
+
+
+def state(project: Project, document_id: int, gold: str = GOLD) -> State:
+    spans = project.spans(document_id, [gold])
+    rows = _rejections_raw(project, gold).get(str(document_id), [])
+    return State(tuple(spans), frozenset(_settled_sources(spans, gold)),
+                 frozenset(r[5] for r in rows))
+
+
 def human_annotators(project: Project) -> list[str]:
     with project.reading() as s:
         return list(s.scalars(select(Annotator.name).where(Annotator.kind == "human")

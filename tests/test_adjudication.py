@@ -177,3 +177,14 @@ def test_cli_premerge_and_progress(team: Project, project_path: Path,
     assert "a1" in out.splitlines()[1] and "in_progress" in out
     assert main([*args, "--premerge", "--min-agree", "9"]) == 1
     assert "between 1 and 3" in capsys.readouterr().err
+
+
+def test_state_tells_the_view_what_is_decided(team: Project) -> None:
+    adjudication.accept(team, ids(team, "cronies"), "zoe")
+    adjudication.reject(team, ids(team, "regime"), "zoe")
+    view = adjudication.state(team, 1)
+    [cronies_ana, cronies_bob] = ids(team, "cronies")
+    assert view.decision(cronies_ana) == view.decision(cronies_bob) == "accepted"
+    assert view.decision(ids(team, "regime")[0]) == "rejected"
+    assert view.decision(ids(team, "slammed")[0]) == "open"
+    assert [s.label for s in view.gold] == ["labeling"]

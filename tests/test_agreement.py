@@ -252,3 +252,16 @@ def test_position_overlap_matches_the_official_si_scorer(c: Corpus) -> None:
             result.find(RECALL, POSITION_OVERLAP, None, pair).value
         for mine, theirs in zip(ours, (p, r)):
             assert (mine is None) if np.isnan(theirs) else mine == pytest.approx(theirs, abs=1e-12)
+
+
+def test_pairwise_matrix_for_the_heat_map_and_progress_stages() -> None:
+    stages = []
+    spans = [("d", "ana", "L", 0, 7), ("d", "bob", "L", 4, 11), ("d", "cat", "L", 0, 7)]
+    result = compute(corpus(spans, annotators=("ana", "bob", "cat")),
+                     progress=lambda done, total: stages.append((done, total)))
+    grid = result.matrix()
+    assert grid[0][0] == 1.0 and grid[0][2] == grid[2][0] == 1.0
+    assert grid[0][1] == grid[1][0] == pytest.approx(1 / 6)
+    f1 = result.matrix(F1)
+    assert f1[0][1] == result.find(F1, OVERLAP, None, ("ana", "bob")).value and f1[1][2] is None
+    assert stages[-1] == (5, 5) and len(stages) == 5
