@@ -77,7 +77,11 @@ def read_project(path: Path) -> list[IncomingDocument]:
         except OSError as exc:
             raise FormatError(f"cannot read: {exc.strerror}", file=str(path)) from None
         with Project.open(copy, readonly=True) as theirs:
-            return _documents_of(theirs, str(path))
+            try:
+                return _documents_of(theirs, str(path))
+            except (ValueError, TypeError, KeyError) as exc:  # values no app of ours wrote
+                raise FormatError(f"damaged project file ({type(exc).__name__}: {exc})",
+                                  file=str(path)) from None
 
 
 def _documents_of(theirs: Project, source: str) -> list[IncomingDocument]:

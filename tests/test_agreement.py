@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from itertools import combinations
 
 import krippendorff
@@ -187,7 +188,8 @@ def naive_decisions(c: Corpus) -> np.ndarray:
 @given(random_corpora())
 def test_token_measures_match_krippendorff_and_textbook_formulas(c: Corpus) -> None:
     data = naive_decisions(c)
-    result = compute(c, per_document=False)
+    result = compute(c)
+    json.dumps(result.as_dict(), allow_nan=False)  # undefined is None with a reason, never NaN
     n_raters, n_units = data.shape
     yes = data.sum(axis=0)
     if 0 < yes.sum() < data.size:

@@ -154,3 +154,19 @@ def test_cli_merge(mine: Project, project_path: Path, tmp_path: Path,
     assert "b9" in out.err
     assert main(["merge", "--project", str(project_path), str(source)]) == 0
     assert "0 spans added, 3 already present" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("tamper", [
+    "UPDATE span SET provenance = '[1, 2]'",
+    "UPDATE document SET meta = 'not json'",
+    "UPDATE span SET \"end\" = 100000",
+])
+def test_a_tampered_project_file_is_refused_whole(mine: Project, tmp_path: Path,
+                                                  tamper: str) -> None:
+    source = colleague(tmp_path / "bob.annotator")
+    with sqlite3.connect(source) as con:
+        con.execute("PRAGMA ignore_check_constraints = ON")
+        con.execute(tamper)
+    with pytest.raises(FormatError):
+        merge(mine, [source])
+    assert spans(mine) == [("a1", "ana", "loaded-term", 10, 17)]

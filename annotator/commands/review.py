@@ -80,7 +80,7 @@ def agreement(args: argparse.Namespace) -> int:
         result = measure(project, args.annotators, args.labels, args.documents,
                          annotated_only=args.annotated_only)
     if args.json:
-        json.dump(result.as_dict(), sys.stdout, indent=1, ensure_ascii=False)
+        json.dump(result.as_dict(), sys.stdout, indent=1, ensure_ascii=False, allow_nan=False)
         print()
     elif args.csv:
         write_csv(result)
