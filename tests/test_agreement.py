@@ -214,12 +214,13 @@ def test_token_measures_match_krippendorff_and_textbook_formulas(c: Corpus) -> N
             assert figure.value is None
 
 
-def official_si_scores(c: Corpus, other: int) -> tuple[float, float]:
+def official_si_scores(c: Corpus, other: int, label: int | None = None) -> tuple[float, float]:
     """The SemEval-2020 SI scorer's logic: spans as character sets, labels ignored,
-    overlapping spans of an article merged, credit pooled over articles."""
+    overlapping spans of an article merged, credit pooled over articles (or the
+    same for the spans of one label)."""
     def merged(rater: int, d: int) -> list[set[int]]:
         spans = [set(range(c.start[k], c.end[k])) for k in range(len(c.doc))
-                 if c.rater[k] == rater and c.doc[k] == d]
+                 if c.rater[k] == rater and c.doc[k] == d and label in (None, c.label[k])]
         changed = True
         while changed:
             changed = False
@@ -254,6 +255,13 @@ def test_position_overlap_matches_the_official_si_scorer(c: Corpus) -> None:
             result.find(RECALL, POSITION_OVERLAP, None, pair).value
         for mine, theirs in zip(ours, (p, r)):
             assert (mine is None) if np.isnan(theirs) else mine == pytest.approx(theirs, abs=1e-12)
+        for index, label in enumerate(c.labels):
+            p, r = official_si_scores(c, other, index)
+            ours = result.find(PRECISION, OVERLAP, label, pair).value, \
+                result.find(RECALL, OVERLAP, label, pair).value
+            for mine, theirs in zip(ours, (p, r)):
+                assert (mine is None) if np.isnan(theirs) else \
+                    mine == pytest.approx(theirs, abs=1e-12)
 
 
 def test_pairwise_matrix_for_the_heat_map_and_progress_stages() -> None:
@@ -267,3 +275,43 @@ def test_pairwise_matrix_for_the_heat_map_and_progress_stages() -> None:
     f1 = result.matrix(F1)
     assert f1[0][1] == result.find(F1, OVERLAP, None, ("ana", "bob")).value and f1[1][2] is None
     assert stages[-1] == (5, 5) and len(stages) == 5
+
+
+def test_from_a_project_and_on_the_command_line(project, project_path, tmp_path, capsys) -> None:
+    import csv as csv_module
+    import io
+
+    from annotator.cli import main
+    from annotator.domain import IncomingDocument
+
+    project.import_documents([IncomingDocument(text=TEN, source="x", external_id="d1"),
+                              IncomingDocument(text=TEN + " k", source="x", external_id="d2"),
+                              IncomingDocument(text=TEN + " l", source="x", external_id="d3")],
+                             annotator="ana")
+    project.add_span(1, "ana", "loaded-term", 0, 7)
+    project.add_span(1, "bob", "loaded-term", 4, 11)
+    project.add_span(2, "ana", "loaded-term", 0, 1)
+    project.set_status(2, "bob", "done")  # bob read d2 and marked nothing
+    project.add_span(3, "ana", "loaded-term", 0, 1)  # bob never opened d3
+    project.close()
+    args = ["agreement", "--project", str(project_path), "--labels", "loaded-term"]
+    assert main([*args, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["reference"] == "ana" and data["documents"] == 2
+    assert "1 of 3 documents left out" in data["notes"][0]
+    words = {f["measure"] for f in data["figures"]}
+    assert {"precision", "recall", "f1", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha",
+            "unitizing_alpha"} <= words
+    cohen = next(f for f in data["figures"] if f["measure"] == "cohen_kappa" and f["label"] is None)
+    assert cohen["counts"] == {"units": 21, "both": 2, "only_first": 3, "only_second": 2,
+                               "neither": 14}
+    assert [d["key"] for d in data["per_document"]] == ["d1", "d2"]
+    assert main([*args, "--csv", "--annotators", "bob", "ana"]) == 0
+    rows = list(csv_module.DictReader(io.StringIO(capsys.readouterr().out)))
+    precision = next(r for r in rows if r["measure"] == "precision" and r["method"] == "exact"
+                     and not r["label"] and not r["document"])
+    assert precision["annotators"] == "bob ana" and float(precision["value"]) == 0.0
+    assert main([*args]) == 0
+    assert "documents with the lowest unitizing alpha" in capsys.readouterr().out
+    assert main([*args, "--annotators", "ana", "zed"]) == 1
+    assert "no annotator 'zed'" in capsys.readouterr().err

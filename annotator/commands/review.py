@@ -172,15 +172,26 @@ def print_table(result: Any, worst: int) -> None:
           + ("; tokens: annotated only" if result.annotated_only else ""))
     for note in result.notes:
         print(f"note: {note}")
-    for f in result.figures:
-        print(_line(f))
-    ranked = [d for d in result.most_disagreed()][:worst]
+    overall = [f for f in result.figures if f.label is None]
+    if overall:
+        print("\nall labels:")
+        for f in overall:
+            print(_line(f))
+    for label in result.labels:
+        print(f"\n{label}:")
+        for f in result.figures:
+            if f.label == label:
+                print(_line(f))
+    ranked = result.most_disagreed()[:worst]
     if ranked:
         print(f"\ndocuments with the lowest unitizing alpha (of {len(result.per_document)}):")
+        print(f"  {'alpha_U':>7} {'fleiss':>7} {'f1 mean':>7}  document")
         for d in ranked:
-            value = d.value("unitizing_alpha")
-            shown = "n/a" if value is None else f"{value:.3f}"
-            print(f"  {shown:>7}  {d.key}  {d.title[:60]}")
+            f1s = [f.value for f in d.figures if f.measure == "f1" and f.value is not None]
+            cells = [d.value("unitizing_alpha"), d.value("fleiss_kappa"),
+                     sum(f1s) / len(f1s) if f1s else None]
+            shown = " ".join(f"{'n/a' if v is None else f'{v:.3f}':>7}" for v in cells)
+            print(f"  {shown}  {d.key}  {d.title[:50]}")
 
 
 def _line(f: Any) -> str:
@@ -188,5 +199,5 @@ def _line(f: Any) -> str:
     counts = " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
                       for k, v in f.counts.items())
     why = f"  ({f.reason})" if f.reason else ""
-    return (f"{f.measure:<18} {f.method:<16} {f.label or '(all labels)':<22} "
-            f"{'/'.join(f.annotators):<18} {value:>8}  [{f.unit}: {counts}]{why}")
+    return (f"  {f.measure:<18} {f.method:<16} {'/'.join(f.annotators):<18} {value:>8}  "
+            f"[{f.unit}: {counts}]{why}")
