@@ -18,11 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .domain import SpanData
 from .errors import EditError
 
-EXACT, LABEL, BOUNDARY, INCOMPLETE, ONLY_ONE = "exact", "label", "boundary", "incomplete", "only-one"
+if TYPE_CHECKING:
+    from .project import Project
+
+EXACT, LABEL, BOUNDARY = "exact", "label", "boundary"
+INCOMPLETE, ONLY_ONE = "incomplete", "only-one"
 CATEGORIES = (EXACT, LABEL, BOUNDARY, INCOMPLETE, ONLY_ONE)
 TITLES = {EXACT: "exact agreement", LABEL: "label mismatch", BOUNDARY: "boundary mismatch",
           INCOMPLETE: "not everyone marked it", ONLY_ONE: "only one annotator"}
@@ -53,12 +58,12 @@ class Disagreement:
         return TITLES[self.category]
 
 
-def compare(project: object, document_id: int, annotators: Sequence[str],
+def compare(project: Project, document_id: int, annotators: Sequence[str],
             labels: Sequence[str] = ()) -> list[Disagreement]:
     """Findings of one document, in text order (``labels`` filters)."""
     if len(set(annotators)) < 2:
         raise EditError("compare needs at least two different annotators")
-    spans = project.spans(document_id, annotators)  # type: ignore[attr-defined]
+    spans = project.spans(document_id, annotators)
     if labels:
         spans = [s for s in spans if s.label in labels]
     return find(document_id, spans, annotators)

@@ -67,7 +67,8 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=10_000)
     parser.add_argument("--spans-per-annotator", type=int, default=10)
     parser.add_argument("--keep", type=Path, help="keep the project at this path")
-    parser.add_argument("--reuse", type=Path, help="measure this project (built before with --keep)")
+    parser.add_argument("--reuse", type=Path,
+                        help="measure this project (built before with --keep)")
     args = parser.parse_args()
     from annotator import agreement
     from annotator.agreement.coding import coding_figures

@@ -81,7 +81,8 @@ def test_exact_matching_per_label_and_pooled() -> None:
     spans = [("d", "ana", "L", 0, 3), ("d", "ana", "M", 4, 7), ("d", "ana", "M", 8, 9),
              ("d", "bob", "L", 0, 3), ("d", "bob", "L", 4, 7), ("d", "bob", "L", 0, 3)]
     result = compute(corpus(spans, labels=("L", "M")))
-    assert prf(result, EXACT, "L") == pytest.approx((0.5, 1.0, 2 / 3))  # bob's duplicate counts once
+    # bob's duplicate counts once
+    assert prf(result, EXACT, "L") == pytest.approx((0.5, 1.0, 2 / 3))
     assert prf(result, EXACT) == pytest.approx((0.5, 1 / 3, 0.4))
     assert prf(result, POSITION_EXACT) == pytest.approx((1.0, 2 / 3, 0.8))
 
@@ -195,11 +196,12 @@ def test_token_measures_match_krippendorff_and_textbook_formulas(c: Corpus) -> N
     if 0 < yes.sum() < data.size:
         assert result.find(KRIPPENDORFF).value == pytest.approx(
             krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"), abs=1e-9)
-        agree = (yes * (yes - 1) + (n_raters - yes) * (n_raters - yes - 1)) / (n_raters * (n_raters - 1))
+        no = n_raters - yes
+        agree = (yes * (yes - 1) + no * (no - 1)) / (n_raters * (n_raters - 1))
         p1 = yes.sum() / data.size
         expected = p1 ** 2 + (1 - p1) ** 2
-        assert result.find(FLEISS).value == pytest.approx((agree.mean() - expected) / (1 - expected),
-                                                          abs=1e-9)
+        fleiss = (agree.mean() - expected) / (1 - expected)
+        assert result.find(FLEISS).value == pytest.approx(fleiss, abs=1e-9)
     else:
         assert result.find(KRIPPENDORFF).value is None and result.find(FLEISS).value is None
     for i, j in combinations(range(n_raters), 2):

@@ -11,6 +11,7 @@ undefined figure is None with the reason.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ..domain import Progress, no_progress
 from .coding import coding_figures
@@ -36,6 +37,11 @@ from .figures import (
 from .spans import span_figures
 from .unitizing import unitizing_figures
 
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from ..project import Project
+
 __all__ = [
     "Agreement", "Corpus", "DocumentAgreement", "Figure", "compute", "measure",
     "PRECISION", "RECALL", "F1", "COHEN", "FLEISS", "KRIPPENDORFF", "UNITIZING",
@@ -43,7 +49,7 @@ __all__ = [
 ]
 
 
-def measure(project: object, annotators: Sequence[str] = (), labels: Sequence[str] = (),
+def measure(project: Project, annotators: Sequence[str] = (), labels: Sequence[str] = (),
             documents: Sequence[str] = (), *, annotated_only: bool = False,
             per_document: bool = True, progress: Progress = no_progress) -> Agreement:
     """Agreement of ``annotators`` (the first is the reference) in a project.
@@ -61,7 +67,7 @@ STAGES = 5
 
 
 def compute(corpus: Corpus, *, annotated_only: bool = False, per_document: bool = True,
-            nlp: object | None = None, progress: Progress = no_progress) -> Agreement:
+            nlp: Language | None = None, progress: Progress = no_progress) -> Agreement:
     notes = list(corpus.notes)
     names = corpus.annotators
     if len(names) < 2 or not corpus.texts:

@@ -12,11 +12,18 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import or_, select
 
 from ..errors import AnnotatorError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from ..project import Project
 
 Array = np.ndarray
 
@@ -36,11 +43,11 @@ class Corpus:
     end: Array
     notes: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def lengths(self) -> Array:
         return np.fromiter((len(t) for t in self.texts), dtype=np.int64, count=len(self.texts))
 
-    @property
+    @cached_property
     def offsets(self) -> Array:
         lengths = self.lengths
         return np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64) \
@@ -49,7 +56,7 @@ class Corpus:
     @classmethod
     def build(cls, texts: dict[str, str], spans: Iterable[tuple[str, str, str, int, int]],
               annotators: Sequence[str], labels: Sequence[str]) -> Corpus:
-        """A corpus from plain values: ``spans`` are (document key, annotator, label, start, end)."""
+        """A corpus from plain values; ``spans``: (document key, annotator, label, start, end)."""
         keys = list(texts)
         doc_index = {k: i for i, k in enumerate(keys)}
         rater_index = {a: i for i, a in enumerate(annotators)}
@@ -61,7 +68,7 @@ class Corpus:
                    tuple(keys), tuple(texts[k] for k in keys), *columns)
 
 
-def from_project(project: object, annotators: Sequence[str] = (), labels: Sequence[str] = (),
+def from_project(project: Project, annotators: Sequence[str] = (), labels: Sequence[str] = (),
                  documents: Sequence[str] = ()) -> Corpus:
     """The corpus of a project: documents every chosen annotator worked on.
 
@@ -70,10 +77,10 @@ def from_project(project: object, annotators: Sequence[str] = (), labels: Sequen
     here"). Documents not worked on by all are left out and counted in a note.
     Annotators default to every human annotator (sorted), labels to the scheme's.
     """
-    from ..models import Annotator, Document, DocumentStatus, Span
+    from ..models import Annotator, Document, DocumentStatus
 
-    known = project.annotators()  # type: ignore[attr-defined]
-    with project.reading() as s:  # type: ignore[attr-defined]
+    known = project.annotators()
+    with project.reading() as s:
         kinds = dict(s.execute(select(Annotator.name, Annotator.kind)).tuples().all())
     chosen = list(annotators) or [a for a in known if kinds.get(a) == "human"]
     unknown = [a for a in chosen if a not in kinds]
@@ -81,12 +88,12 @@ def from_project(project: object, annotators: Sequence[str] = (), labels: Sequen
         raise AnnotatorError(f"no annotator {', '.join(map(repr, unknown))} in the project")
     if len(set(chosen)) != len(chosen):
         raise AnnotatorError("an annotator is named twice")
-    scheme = project.scheme  # type: ignore[attr-defined]
+    scheme = project.scheme
     chosen_labels = list(labels) or [lab.key for lab in scheme.labels]
     bad = [lab for lab in chosen_labels if not scheme.has_label(lab)]
     if bad:
         raise AnnotatorError(f"no label {', '.join(map(repr, bad))} in the project's scheme")
-    with project.reading() as s:  # type: ignore[attr-defined]
+    with project.reading() as s:
         ids = dict(s.execute(select(Annotator.name, Annotator.id)
                              .where(Annotator.name.in_(chosen))).tuples().all())
         raters = [ids[a] for a in chosen]
@@ -136,7 +143,7 @@ def from_project(project: object, annotators: Sequence[str] = (), labels: Sequen
                   notes=tuple(notes))
 
 
-def tokens(corpus: Corpus, nlp: object | None = None) -> tuple[Array, Array, Array]:
+def tokens(corpus: Corpus, nlp: Language | None = None) -> tuple[Array, Array, Array]:
     """Non-space tokens on the continuum: (document index, start, end), sorted."""
     from ..nlp import pipeline
 
@@ -165,12 +172,12 @@ def clear_token_cache() -> None:
         _cached_tokens = 0
 
 
-def token_bounds(nlp: object, texts: Sequence[str]) -> list[Array]:
+def token_bounds(nlp: Language, texts: Sequence[str]) -> list[Array]:
     """Per text, its non-space tokens as rows (start, end) in code points."""
     global _cached_tokens
     from spacy.attrs import IDX, IS_SPACE, LENGTH
 
-    tokenizer = nlp.tokenizer  # type: ignore[attr-defined]
+    tokenizer = nlp.tokenizer
     with _cache_lock:
         found = {t: _cache.get((id(nlp), t)) for t in texts}
     missing = [t for t, b in found.items() if b is None]
@@ -216,7 +223,8 @@ def group_cummax(values: Array, key: Array) -> Array:
     return np.maximum.accumulate(values + group * shift) - group * shift
 
 
-def overlap_pairs(a_start: Array, a_end: Array, b_start: Array, b_end: Array) -> tuple[Array, Array]:
+def overlap_pairs(a_start: Array, a_end: Array, b_start: Array, b_end: Array
+                  ) -> tuple[Array, Array]:
     """Index pairs (i, j) with a[i] and b[j] intersecting; b sorted and disjoint."""
     lo = np.searchsorted(b_end, a_start, side="right")
     hi = np.searchsorted(b_start, a_end, side="left")
