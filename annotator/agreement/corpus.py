@@ -181,11 +181,17 @@ def token_bounds(nlp: Language, texts: Sequence[str]) -> list[Array]:
     with _cache_lock:
         found = {t: _cache.get((id(nlp), t)) for t in texts}
     missing = [t for t, b in found.items() if b is None]
-    for text, doc in zip(missing, tokenizer.pipe(missing)):
-        table = doc.to_array([IDX, LENGTH, IS_SPACE]).astype(np.int32).reshape(-1, 3)
-        table = table[table[:, 2] == 0]
-        table[:, 1] += table[:, 0]
-        found[text] = table[:, :2].copy()
+    if missing:
+        tables = [doc.to_array([IDX, LENGTH, IS_SPACE]).reshape(-1, 3)
+                  for doc in tokenizer.pipe(missing)]
+        sizes = [len(t) for t in tables]
+        table = np.concatenate(tables).astype(np.int64)
+        keep = table[:, 2] == 0
+        bounds = np.stack([table[:, 0], table[:, 0] + table[:, 1]], axis=1)
+        owner = np.repeat(np.arange(len(sizes)), sizes)
+        kept = np.bincount(owner[keep], minlength=len(sizes))
+        parts = np.split(bounds[keep].astype(np.int32), np.cumsum(kept)[:-1])
+        found.update(zip(missing, parts))
     with _cache_lock:
         for text in missing:
             _cache[(id(nlp), text)] = found[text]
