@@ -18,13 +18,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, insert, select, update
 
 from .compare import EXACT, find
 from .domain import SpanData
 from .errors import EditError
 from .models import Annotator, Document, DocumentStatus, ProjectInfo, Span, utcnow
-from .project import Edit, Project, span_data
+from .project import Edit, Project
 
 GOLD = "gold"
 ACCEPTED, EDITED, PREMERGED = "accepted", "edited", "premerged"
@@ -188,62 +188,64 @@ def premerge(project: Project, annotators: Sequence[str], adjudicator: str, *,
     if not 1 <= need <= len(set(annotators)):
         raise EditError(f"--min-agree must be between 1 and {len(set(annotators))}")
     ensure_gold(project, gold)
+    provenance = _provenance(adjudicator, PREMERGED, [])
     rejected = _rejections_raw(project, gold)
-    chosen = set(documents)
-    wanted: list[tuple[int, str, int, int, dict[str, Any], str, dict[str, Any]]] = []
+    by_document = _spans_by_document(project, annotators, gold, documents)
+    wanted: list[tuple[int, str, int, int, int, dict[str, Any]]] = []
     skipped = 0
-    touched: set[int] = set()
-    for doc, spans in project.iter_spans():
-        if chosen and doc.id not in chosen:
-            continue
-        settled = _settled_sources(spans, gold)
-        turned_down = {(r[0], r[1], r[2]) for r in rejected.get(str(doc.id), [])}
-        gold_keys = {(s.start, s.end, s.label) for s in spans if s.annotator == gold}
+    for doc_id, (spans, gold_spans) in by_document.items():
+        settled = _settled_sources(gold_spans, gold)
+        turned_down = {(r[0], r[1], r[2]) for r in rejected.get(str(doc_id), [])}
+        gold_keys = {(g.start, g.end, g.label) for g in gold_spans}
         groups: dict[tuple[int, int, str], list[SpanData]] = {}
         for span in spans:
-            if span.annotator in annotators:
-                groups.setdefault((span.start, span.end, span.label), []).append(span)
+            groups.setdefault((span.start, span.end, span.label), []).append(span)
         for (start, end, label), members in groups.items():
-            if len({s.annotator for s in members}) < need:
+            if len({m.annotator for m in members}) < need:
                 continue
             if (start, end, label) in gold_keys or (label, start, end) in turned_down \
-                    or any(s.id in settled for s in members):
+                    or any(m.id in settled for m in members):
                 skipped += 1
                 continue
             gold_keys.add((start, end, label))
-            touched.add(doc.id)
-            wanted.append((doc.id, label, start, end, members[0].attributes, members[0].note,
-                           _provenance(adjudicator, PREMERGED, members)))
-    added = _insert(project, wanted, gold)
+            wanted.append((doc_id, label, start, end, members[0].id,
+                           {**provenance, "sources": [_source(m) for m in members]}))
+    extras = _attributes_and_notes(project, [w[4] for w in wanted])
+    added = _insert(project, [(doc_id, label, start, end, *extras[first], prov)
+                              for doc_id, label, start, end, first, prov in wanted], gold)
     if added:
-        ids = [s.id for s in added]
+        ids = [a.id for a in added]
         project.history.push(Edit(f"Pre-merge {len(ids)} spans", added[0].document_id,
                                   undo=lambda: _set_deleted(project, ids, True),
                                   redo=lambda: _set_deleted(project, ids, False)))
-    return PremergeReport(len(touched), len(added), skipped)
+    return PremergeReport(len({a.document_id for a in added}), len(added), skipped)
 
 
-def progress(project: Project, annotators: Sequence[str], *, gold: str = GOLD
-             ) -> list[DocumentProgress]:
-    """Per document: how many findings, how many already settled in gold."""
+def progress(project: Project, annotators: Sequence[str], *, gold: str = GOLD,
+             documents: Sequence[int] = ()) -> list[DocumentProgress]:
+    """Per document any annotator marked: findings, and how many are settled in gold."""
     rejected = _rejections_raw(project, gold)
     with project.reading() as s:
         statuses = dict(s.execute(
             select(DocumentStatus.document_id, DocumentStatus.status).join(Annotator)
             .where(Annotator.name == gold)).tuples().all())
+        titles = {row.id: (row.external_id, row.title) for row in s.execute(
+            select(Document.id, Document.external_id, Document.title))}
     result = []
-    for doc, spans in project.iter_spans():
-        mine = [s for s in spans if s.annotator in annotators]
-        if not mine:
+    for doc_id, (spans, gold_spans) in _spans_by_document(project, annotators, gold,
+                                                          documents).items():
+        if not spans:
             continue
-        settled = _settled_sources(spans, gold)
-        settled |= {r[5] for r in rejected.get(str(doc.id), [])}
-        findings = find(doc.id, mine, annotators)
+        settled = _settled_sources(gold_spans, gold)
+        settled |= {r[5] for r in rejected.get(str(doc_id), [])}
+        findings = find(doc_id, spans, annotators)
         open_ones = [f for f in findings if f.category != EXACT]
         decided = sum(1 for f in open_ones if any(s.id in settled for s in f.spans))
+        external_id, title = titles[doc_id]
         result.append(DocumentProgress(
-            doc.id, doc.key, doc.title, len(open_ones), decided, len(findings) - len(open_ones),
-            sum(1 for s in spans if s.annotator == gold), statuses.get(doc.id, "todo")))
+            doc_id, external_id if external_id is not None else str(doc_id), title,
+            len(open_ones), decided, len(findings) - len(open_ones), len(gold_spans),
+            statuses.get(doc_id, "todo")))
     return result
 
 
@@ -273,6 +275,51 @@ def _add(project: Project, sources: Sequence[SpanData], wanted: list[tuple[Any, 
     return [kept.get((w[1], w[2], w[0])) or existing[(w[1], w[2], w[0])] for w in wanted]
 
 
+def _spans_by_document(project: Project, annotators: Sequence[str], gold: str,
+                       documents: Sequence[int]) -> dict[int, tuple[list[SpanData],
+                                                                    list[SpanData]]]:
+    """Live spans of the annotators and of gold, per document in id order.
+
+    Plain columns, not ORM rows: a pre-merge reads every span of the project.
+    Annotators' spans carry no note, attributes or provenance; gold's carry
+    their provenance (its sources say what is settled).
+    """
+    names = [*annotators, gold]
+    result: dict[int, tuple[list[SpanData], list[SpanData]]] = {}
+    with project.reading() as s:
+        query = (select(Span.id, Span.document_id, Annotator.name, Span.label, Span.start,
+                        Span.end).join(Annotator)
+                 .where(Span.deleted_at.is_(None), Annotator.name.in_(names))
+                 .order_by(Span.document_id, Span.start, Span.end, Span.id))
+        golden = (select(Span.id, Span.document_id, Span.label, Span.start, Span.end,
+                         Span.provenance).join(Annotator)
+                  .where(Span.deleted_at.is_(None), Annotator.name == gold))
+        if documents:
+            query = query.where(Span.document_id.in_(documents))
+            golden = golden.where(Span.document_id.in_(documents))
+        for span_id, doc_id, name, label, start, end in s.execute(query):
+            if name != gold:
+                result.setdefault(doc_id, ([], []))[0].append(
+                    SpanData(span_id, doc_id, name, label, start, end))
+        for span_id, doc_id, label, start, end, provenance in s.execute(golden):
+            result.setdefault(doc_id, ([], []))[1].append(
+                SpanData(span_id, doc_id, gold, label, start, end, origin="adjudicated",
+                         provenance=dict(provenance or {})))
+    return dict(sorted(result.items()))
+
+
+def _attributes_and_notes(project: Project, span_ids: list[int]
+                          ) -> dict[int, tuple[dict[str, Any], str]]:
+    found: dict[int, tuple[dict[str, Any], str]] = {}
+    with project.reading() as s:
+        for i in range(0, len(span_ids), 500):
+            for span_id, attributes, note in s.execute(
+                    select(Span.id, Span.attributes, Span.note)
+                    .where(Span.id.in_(span_ids[i:i + 500]))):
+                found[span_id] = (dict(attributes or {}), note or "")
+    return found
+
+
 def _insert(project: Project, wanted: list[tuple[Any, ...]], gold: str) -> list[SpanData]:
     """Gold spans (document, label, start, end, attributes, note, provenance), one transaction."""
     scheme = project.scheme
@@ -282,29 +329,40 @@ def _insert(project: Project, wanted: list[tuple[Any, ...]], gold: str) -> list[
             raise EditError(problem)
         if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end):
             raise EditError(f"span [{start}, {end}) is empty or reversed")
-    added = []
+    if not wanted:
+        return []
+    documents = sorted({w[0] for w in wanted})
+    now = utcnow()
     with project.writing() as s:
         gold_id = project.annotator_id(s, gold, kind="gold")
         lengths: dict[int, int] = {}
-        for doc_id, label, start, end, attributes, note, provenance in wanted:
+        started: set[int] = set()
+        for i in range(0, len(documents), 500):
+            chunk = documents[i:i + 500]
+            lengths.update(s.execute(select(Document.id, func.length(Document.text))
+                                     .where(Document.id.in_(chunk))).tuples().all())
+            started.update(s.scalars(select(DocumentStatus.document_id).where(
+                DocumentStatus.annotator_id == gold_id, DocumentStatus.document_id.in_(chunk))))
+        for doc_id, _label, start, end, *_ in wanted:
             if doc_id not in lengths:
-                text = s.scalar(select(Document.text).where(Document.id == doc_id))
-                if text is None:
-                    raise EditError(f"no document with id {doc_id}")
-                lengths[doc_id] = len(text)
+                raise EditError(f"no document with id {doc_id}")
             if end > lengths[doc_id]:
                 raise EditError(f"span [{start}, {end}) does not fit a text of "
                                 f"{lengths[doc_id]} characters")
-            row = Span(document_id=doc_id, annotator_id=gold_id, label=label, start=start,
-                       end=end, note=note, attributes=attributes, origin="adjudicated",
-                       provenance=provenance)
-            s.add(row)
-            if s.get(DocumentStatus, (doc_id, gold_id)) is None:
-                s.add(DocumentStatus(document_id=doc_id, annotator_id=gold_id,
-                                     status="in_progress"))
-            s.flush()
-            added.append(span_data(row, gold))
-    return added
+        rows = [{"document_id": doc_id, "annotator_id": gold_id, "label": label, "start": start,
+                 "end": end, "note": note, "attributes": attributes, "origin": "adjudicated",
+                 "provenance": provenance, "created_at": now, "updated_at": now}
+                for doc_id, label, start, end, attributes, note, provenance in wanted]
+        ids = list(s.scalars(insert(Span).returning(Span.id, sort_by_parameter_order=True),
+                             rows))
+        fresh = [d for d in documents if d not in started]
+        if fresh:
+            s.execute(insert(DocumentStatus), [
+                {"document_id": d, "annotator_id": gold_id, "status": "in_progress",
+                 "updated_at": now} for d in fresh])
+    return [SpanData(span_id, row["document_id"], gold, row["label"], row["start"], row["end"],
+                     row["note"], row["attributes"], "adjudicated", row["provenance"], now, now)
+            for span_id, row in zip(ids, rows)]
 
 
 def _set_deleted(project: Project, ids: list[int], deleted: bool) -> None:
