@@ -169,7 +169,8 @@ def merge_documents(project: Project, incoming: Sequence[IncomingDocument], *, s
             if name is None:
                 raise FormatError("a span names no annotator; say whose it is (--annotator)",
                                   file=doc.source, line=span.line or doc.line)
-            spans.append(replace(span, annotator=rename.get(name, name)))
+            wanted = rename.get(name, name)
+            spans.append(span if span.annotator == wanted else replace(span, annotator=wanted))
         names.update(s.annotator for s in spans if s.annotator)
         statuses = {rename.get(k, k): v for k, v in doc.statuses.items()}
         labels = {rename.get(k, k): v for k, v in doc.document_labels.items()}

@@ -565,11 +565,17 @@ class Project:
             if spans:
                 s.execute(Span.__table__.insert(), spans)
             report.spans_added = len(spans)
-            for doc_id, annotator_id in statuses | set(carried):
+            pairs = statuses | set(carried)
+            known: dict[tuple[int, int], DocumentStatus] = {}
+            for chunk in _chunks(sorted({doc_id for doc_id, _ in pairs}), 500):
+                for row in s.scalars(select(DocumentStatus)
+                                     .where(DocumentStatus.document_id.in_(chunk))):
+                    known[(row.document_id, row.annotator_id)] = row
+            for doc_id, annotator_id in pairs:
                 wanted = max(carried.get((doc_id, annotator_id), "todo"),
                              "in_progress" if (doc_id, annotator_id) in statuses else "todo",
                              key=STATUSES.index)
-                row = s.get(DocumentStatus, (doc_id, annotator_id))
+                row = known.get((doc_id, annotator_id))
                 if row is None:
                     s.add(DocumentStatus(document_id=doc_id, annotator_id=annotator_id,
                                          status=wanted))
@@ -609,7 +615,7 @@ class Project:
         }
 
 
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
 
