@@ -154,10 +154,15 @@ def merge_documents(project: Project, incoming: Sequence[IncomingDocument], *, s
     rename = dict(rename or {})
     by_sha: dict[str, tuple[int, str]] = {}
     by_id: dict[str, tuple[int, str]] = {}
+    ambiguous: set[str] = set()  # an id several of our documents carry matches none
     for doc in project.documents():
         by_sha[doc.sha256] = (doc.id, doc.text)
         if doc.external_id is not None:
+            if doc.external_id in by_id:
+                ambiguous.add(doc.external_id)
             by_id.setdefault(doc.external_id, (doc.id, doc.text))
+    for key in ambiguous:
+        del by_id[key]
     counts = {"sha": 0, "id": 0, "added": 0, "unmatched_spans": 0}
     unmatched: list[str] = []
     names: set[str] = set()
@@ -202,6 +207,9 @@ def merge_documents(project: Project, incoming: Sequence[IncomingDocument], *, s
     if unmatched:
         notes.append(f"{len(unmatched)} documents are not in this project and were not merged: "
                      + ", ".join(unmatched[:10]) + (" ..." if len(unmatched) > 10 else ""))
+    if ambiguous & {d.external_id for d in incoming if d.external_id is not None}:
+        notes.append("some ids name several documents of this project, so they matched "
+                     "nothing by id: " + ", ".join(sorted(ambiguous)[:10]))
     if counts["unmatched_spans"]:
         notes.append(f"{counts['unmatched_spans']} spans were not merged: their document was "
                      "found by id but its text differs under them")

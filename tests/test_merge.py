@@ -170,3 +170,12 @@ def test_a_tampered_project_file_is_refused_whole(mine: Project, tmp_path: Path,
     with pytest.raises(FormatError):
         merge(mine, [source])
     assert spans(mine) == [("a1", "ana", "loaded-term", 10, 17)]
+
+
+def test_an_id_several_of_our_documents_carry_matches_nothing(mine: Project,
+                                                              tmp_path: Path) -> None:
+    mine.import_documents([IncomingDocument(text="Another a2.", source="x", external_id="a2")],
+                          annotator="ana")
+    report = merge(mine, [colleague(tmp_path / "bob.annotator")])
+    assert report.documents_by_id == 0 and "a2" in report.unmatched_documents
+    assert any("several documents" in note for note in report.notes)

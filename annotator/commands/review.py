@@ -144,6 +144,9 @@ def adjudicate(args: argparse.Namespace) -> int:
     for row in rows:
         print(f"{row.key[:20]:<20} {row.open:>5} {row.decided:>8} {row.agreements:>6} "
               f"{row.gold_spans:>5}  {row.status}")
+    done = sum(1 for row in rows if row.status == "done")
+    print(f"{len(rows)} documents: {sum(r.open for r in rows)} findings open, "
+          f"{sum(r.decided for r in rows)} decided; {done} marked done in {args.gold}")
     return 0
 
 
