@@ -62,7 +62,7 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--min-agree", type=int, default=None, metavar="N",
                    help="pre-merge spans at least N annotators marked identically "
                         "(default: all of them)")
-    p.add_argument("--adjudicator", default=None,
+    p.add_argument("--adjudicator", default=None, metavar="NAME",
                    help="who adjudicates, recorded on each gold span (default: your user name)")
     p.add_argument("--annotators", nargs="+", default=[], metavar="NAME",
                    help="annotators to adjudicate (default: every human annotator)")
@@ -138,8 +138,7 @@ def adjudicate(args: argparse.Namespace) -> int:
                   f"{report.documents} documents; {report.skipped_adjudicated} agreed spans "
                   "were already adjudicated or rejected and left alone")
             return 0
-        rows = [p for p in adjudication.progress(project, annotators, gold=args.gold)
-                if not ids or p.document_id in ids]
+        rows = adjudication.progress(project, annotators, gold=args.gold, documents=ids)
     print(f"{'document':<20} {'open':>5} {'decided':>8} {'agree':>6} {'gold':>5}  status")
     for row in rows:
         print(f"{row.key[:20]:<20} {row.open:>5} {row.decided:>8} {row.agreements:>6} "
