@@ -163,7 +163,7 @@ def merge_documents(project: Project, incoming: Sequence[IncomingDocument], *, s
             by_id.setdefault(doc.external_id, (doc.id, doc.text))
     for key in ambiguous:
         del by_id[key]
-    counts = {"sha": 0, "id": 0, "added": 0, "unmatched_spans": 0}
+    counts = {"sha": 0, "id": 0, "unmatched_spans": 0}
     unmatched: list[str] = []
     names: set[str] = set()
     ready: list[IncomingDocument] = []
@@ -176,7 +176,6 @@ def merge_documents(project: Project, incoming: Sequence[IncomingDocument], *, s
                                   file=doc.source, line=span.line or doc.line)
             wanted = rename.get(name, name)
             spans.append(span if span.annotator == wanted else replace(span, annotator=wanted))
-        names.update(s.annotator for s in spans if s.annotator)
         statuses = {rename.get(k, k): v for k, v in doc.statuses.items()}
         labels = {rename.get(k, k): v for k, v in doc.document_labels.items()}
         if doc.sha256 is not None and doc.sha256 != text_sha256(doc.text):
@@ -194,16 +193,20 @@ def merge_documents(project: Project, incoming: Sequence[IncomingDocument], *, s
                     and ours[s.start:s.end] == doc.text[s.start:s.end]]
             counts["unmatched_spans"] += len(spans) - len(fits)
             spans = fits
-        elif add_unmatched:
-            counts["added"] += 1
-        else:
+        elif not add_unmatched:
             unmatched.append(doc.external_id or doc.title or f"line {doc.line}")
             continue
         text = found[1] if found is not None else doc.text
+        names.update(s.annotator for s in spans if s.annotator)
         ready.append(replace(doc, text=text, sha256=None, spans=spans, statuses=statuses,
                              document_labels=labels))
     report = project.import_documents(ready, annotator=annotator or "unknown", progress=progress)
     notes = []
+    seen = {s.annotator or annotator for d in incoming for s in d.spans} \
+        | {name for d in incoming for name in (*d.statuses, *d.document_labels)}
+    if set(rename) - seen:
+        notes.append("nobody called " + ", ".join(sorted(set(rename) - seen))
+                     + " in what was merged; nothing renamed for them")
     if unmatched:
         notes.append(f"{len(unmatched)} documents are not in this project and were not merged: "
                      + ", ".join(unmatched[:10]) + (" ..." if len(unmatched) > 10 else ""))

@@ -141,8 +141,10 @@ def test_rename_and_spans_without_annotator(mine: Project, tmp_path: Path) -> No
                     '"label": "loaded-term"}]}\n' % SHARED, encoding="utf-8")
     with pytest.raises(FormatError, match="names no annotator"):
         merge(mine, [path])
-    merge(mine, [path], annotator="carl", rename={"carl": "carla"})
+    report = merge(mine, [path], annotator="carl", rename={"carl": "carla", "dora": "d"})
     assert ("a1", "carla", "loaded-term", 4, 9) in spans(mine)
+    assert report.annotators == ("carla",)
+    assert any("nobody called dora" in note for note in report.notes)
 
 
 def test_cli_merge(mine: Project, project_path: Path, tmp_path: Path,
