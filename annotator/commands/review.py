@@ -179,11 +179,18 @@ def print_table(result: Any, worst: int) -> None:
         print("\nall labels:")
         for f in overall:
             print(_line(f))
+    unused = []
     for label in result.labels:
+        figures = [f for f in result.figures if f.label == label]
+        marked = sum(f.counts.get("units", 0) for f in figures if f.measure == "unitizing_alpha")
+        if marked == 0 and all(f.value is None for f in figures):
+            unused.append(label)
+            continue
         print(f"\n{label}:")
-        for f in result.figures:
-            if f.label == label:
-                print(_line(f))
+        for f in figures:
+            print(_line(f))
+    if unused:
+        print(f"\nlabels nobody used (no figures): {', '.join(unused)}")
     ranked = result.most_disagreed()[:worst]
     if ranked:
         print(f"\ndocuments with the lowest unitizing alpha (of {len(result.per_document)}):")
