@@ -188,3 +188,14 @@ def test_state_tells_the_view_what_is_decided(team: Project) -> None:
     assert view.decision(ids(team, "regime")[0]) == "rejected"
     assert view.decision(ids(team, "slammed")[0]) == "open"
     assert [s.label for s in view.gold] == ["labeling"]
+
+
+def test_review_core_loads_no_qt() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, annotator.agreement, annotator.merge, annotator.adjudication, "
+            "annotator.compare, annotator.commands.review; "
+            "sys.exit(any(m.split('.')[0] in ('PySide6', 'ui') for m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parents[1])
+    assert run.returncode == 0
