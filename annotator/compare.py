@@ -60,13 +60,12 @@ class Disagreement:
 
 def compare(project: Project, document_id: int, annotators: Sequence[str],
             labels: Sequence[str] = ()) -> list[Disagreement]:
-    """Findings of one document, in text order (``labels`` filters)."""
+    """Findings of one document, in text order; with ``labels``, those involving
+    one of them (a label mismatch shows under either label)."""
     if len(set(annotators)) < 2:
         raise EditError("compare needs at least two different annotators")
-    spans = project.spans(document_id, annotators)
-    if labels:
-        spans = [s for s in spans if s.label in labels]
-    return find(document_id, spans, annotators)
+    found = find(document_id, project.spans(document_id, annotators), annotators)
+    return [f for f in found if not labels or set(f.labels) & set(labels)]
 
 
 def find(document_id: int, spans: Sequence[SpanData], annotators: Sequence[str]

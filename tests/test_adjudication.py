@@ -65,6 +65,8 @@ def test_compare_sorts_each_place_into_a_category(team: Project) -> None:
     assert {(TEXT[d.start:d.end], d.category) for d in two} >= {("cronies", EXACT),
                                                                ("slammed", EXACT)}
     assert [d.category for d in compare(team, 1, ["ana", "bob"], labels=["labeling"])] == [EXACT]
+    assert [d.category for d in compare(team, 1, ["ana", "bob"], labels=["exaggeration"])] \
+        == [LABEL]
     with pytest.raises(EditError):
         compare(team, 1, ["ana"])
 
