@@ -319,3 +319,7 @@ def test_from_a_project_and_on_the_command_line(project, project_path, tmp_path,
     assert "labels nobody used (no figures): labeling," in out
     assert main([*args, "--annotators", "ana", "zed"]) == 1
     assert "no annotator 'zed'" in capsys.readouterr().err
+    assert main([*args, "--documents", "d1", "nine"]) == 1
+    assert "no document 'nine'" in capsys.readouterr().err
+    assert main([*args, "--documents", "d1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["documents"] == 1

@@ -103,6 +103,11 @@ def from_project(project: Project, annotators: Sequence[str] = (), labels: Seque
             numbers = [int(k) for k in documents if k.isdigit()]
             docs = docs.where(or_(Document.external_id.in_(documents), Document.id.in_(numbers)))
         all_docs = s.execute(docs).all()
+        if documents:
+            named = {str(r.id) for r in all_docs} | {r.external_id for r in all_docs}
+            missing = [k for k in documents if k not in named]
+            if missing:
+                raise AnnotatorError(f"no document {', '.join(map(repr, missing[:5]))}")
         statuses = s.execute(select(DocumentStatus.document_id, DocumentStatus.annotator_id)
                              .where(DocumentStatus.annotator_id.in_(raters),
                                     DocumentStatus.status != "todo")).tuples().all()
