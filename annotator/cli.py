@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "annotator.commands.transfer",
     "annotator.commands.gui",
     "annotator.commands.suggest",
+    "annotator.commands.review",
 )
 
 

@@ -94,6 +94,7 @@ class IncomingDocument:
     spans: list[IncomingSpan] = field(default_factory=list)
     sha256: str | None = None  # as declared by the file, checked on import
     document_labels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    statuses: dict[str, str] = field(default_factory=dict)  # annotator -> status (merges)
 
 
 @dataclass

@@ -534,6 +534,7 @@ class Project:
             new_docs: list[dict[str, Any]] = []
             spans: list[dict[str, Any]] = []
             statuses: set[tuple[int, int]] = set()
+            carried: dict[tuple[int, int], str] = {}  # statuses a merged project brings
             existing_spans: dict[int, set[tuple[int, str, int, int]]] = {}
             labels: list[dict[str, Any]] = []
             now = utcnow()
@@ -558,7 +559,9 @@ class Project:
                     })
                 seen = existing_spans[doc_id]
                 for span in doc.spans:
-                    annotator_id = self.annotator_id(s, span.annotator or annotator)
+                    annotator_id = self.annotator_id(
+                        s, span.annotator or annotator,
+                        "gold" if span.origin == "adjudicated" else "human")  # a gold layer
                     identity = (annotator_id, span.label, span.start, span.end)
                     if identity in seen:
                         report.spans_duplicate += 1
@@ -571,6 +574,9 @@ class Project:
                         "provenance": span.provenance, "created_at": now, "updated_at": now,
                     })
                     statuses.add((doc_id, annotator_id))
+                for name, status in doc.statuses.items():
+                    pair = (doc_id, self.annotator_id(s, name))
+                    carried[pair] = max(carried.get(pair, "todo"), status, key=STATUSES.index)
                 for name, values in doc.document_labels.items():
                     annotator_id = self.annotator_id(s, name)
                     for key, value in values.items():
@@ -583,15 +589,24 @@ class Project:
             if spans:
                 s.execute(Span.__table__.insert(), spans)
             report.spans_added = len(spans)
-            existing_ids = [d for d in existing_spans if d < first_new_id]
-            for chunk in _chunks(existing_ids, 500):
-                statuses -= {tuple(row) for row in s.execute(
-                    select(DocumentStatus.document_id, DocumentStatus.annotator_id)
-                    .where(DocumentStatus.document_id.in_(chunk)))}
-            if statuses:
-                s.execute(DocumentStatus.__table__.insert(), [
-                    {"document_id": d, "annotator_id": a, "status": "in_progress", "updated_at": now}
-                    for d, a in statuses])
+            pairs = statuses | set(carried)
+            known: dict[tuple[int, int], DocumentStatus] = {}
+            for chunk in _chunks(sorted({d for d, _ in pairs if d < first_new_id}), 500):
+                for row in s.scalars(select(DocumentStatus)
+                                     .where(DocumentStatus.document_id.in_(chunk))):
+                    known[(row.document_id, row.annotator_id)] = row
+            new_statuses = []
+            for pair in pairs:
+                wanted = max(carried.get(pair, "todo"), "in_progress" if pair in statuses else "todo",
+                             key=STATUSES.index)
+                row = known.get(pair)
+                if row is None:
+                    new_statuses.append({"document_id": pair[0], "annotator_id": pair[1],
+                                         "status": wanted, "updated_at": now})
+                elif STATUSES.index(wanted) > STATUSES.index(row.status):
+                    row.status = wanted
+            if new_statuses:
+                s.execute(DocumentStatus.__table__.insert(), new_statuses)
             for row in labels:
                 s.merge(DocumentLabel(**{k: v for k, v in row.items()}))
             if new_scheme:
@@ -668,6 +683,10 @@ def _validate_incoming(doc: IncomingDocument, scheme: Scheme) -> None:
             raise FormatError(problem, **at)
         if span.origin not in ORIGINS:
             raise FormatError(f"unknown span origin {span.origin!r}", **at)
+    for name, status in doc.statuses.items():
+        if status not in STATUSES:
+            raise FormatError(f"status {status!r} of {name} is not one of {', '.join(STATUSES)}",
+                              **where)
     for name, values in doc.document_labels.items():
         for key, value in values.items():
             definition = scheme.document_label(key)

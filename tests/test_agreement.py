@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from itertools import combinations
 
 import krippendorff
@@ -80,7 +81,8 @@ def test_exact_matching_per_label_and_pooled() -> None:
     spans = [("d", "ana", "L", 0, 3), ("d", "ana", "M", 4, 7), ("d", "ana", "M", 8, 9),
              ("d", "bob", "L", 0, 3), ("d", "bob", "L", 4, 7), ("d", "bob", "L", 0, 3)]
     result = compute(corpus(spans, labels=("L", "M")))
-    assert prf(result, EXACT, "L") == pytest.approx((0.5, 1.0, 2 / 3))  # bob's duplicate counts once
+    # bob's duplicate counts once
+    assert prf(result, EXACT, "L") == pytest.approx((0.5, 1.0, 2 / 3))
     assert prf(result, EXACT) == pytest.approx((0.5, 1 / 3, 0.4))
     assert prf(result, POSITION_EXACT) == pytest.approx((1.0, 2 / 3, 0.8))
 
@@ -187,17 +189,19 @@ def naive_decisions(c: Corpus) -> np.ndarray:
 @given(random_corpora())
 def test_token_measures_match_krippendorff_and_textbook_formulas(c: Corpus) -> None:
     data = naive_decisions(c)
-    result = compute(c, per_document=False)
+    result = compute(c)
+    json.dumps(result.as_dict(), allow_nan=False)  # undefined is None with a reason, never NaN
     n_raters, n_units = data.shape
     yes = data.sum(axis=0)
     if 0 < yes.sum() < data.size:
         assert result.find(KRIPPENDORFF).value == pytest.approx(
             krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"), abs=1e-9)
-        agree = (yes * (yes - 1) + (n_raters - yes) * (n_raters - yes - 1)) / (n_raters * (n_raters - 1))
+        no = n_raters - yes
+        agree = (yes * (yes - 1) + no * (no - 1)) / (n_raters * (n_raters - 1))
         p1 = yes.sum() / data.size
         expected = p1 ** 2 + (1 - p1) ** 2
-        assert result.find(FLEISS).value == pytest.approx((agree.mean() - expected) / (1 - expected),
-                                                          abs=1e-9)
+        fleiss = (agree.mean() - expected) / (1 - expected)
+        assert result.find(FLEISS).value == pytest.approx(fleiss, abs=1e-9)
     else:
         assert result.find(KRIPPENDORFF).value is None and result.find(FLEISS).value is None
     for i, j in combinations(range(n_raters), 2):
@@ -212,12 +216,13 @@ def test_token_measures_match_krippendorff_and_textbook_formulas(c: Corpus) -> N
             assert figure.value is None
 
 
-def official_si_scores(c: Corpus, other: int) -> tuple[float, float]:
+def official_si_scores(c: Corpus, other: int, label: int | None = None) -> tuple[float, float]:
     """The SemEval-2020 SI scorer's logic: spans as character sets, labels ignored,
-    overlapping spans of an article merged, credit pooled over articles."""
+    overlapping spans of an article merged, credit pooled over articles (or the
+    same for the spans of one label)."""
     def merged(rater: int, d: int) -> list[set[int]]:
         spans = [set(range(c.start[k], c.end[k])) for k in range(len(c.doc))
-                 if c.rater[k] == rater and c.doc[k] == d]
+                 if c.rater[k] == rater and c.doc[k] == d and label in (None, c.label[k])]
         changed = True
         while changed:
             changed = False
@@ -252,3 +257,69 @@ def test_position_overlap_matches_the_official_si_scorer(c: Corpus) -> None:
             result.find(RECALL, POSITION_OVERLAP, None, pair).value
         for mine, theirs in zip(ours, (p, r)):
             assert (mine is None) if np.isnan(theirs) else mine == pytest.approx(theirs, abs=1e-12)
+        for index, label in enumerate(c.labels):
+            p, r = official_si_scores(c, other, index)
+            ours = result.find(PRECISION, OVERLAP, label, pair).value, \
+                result.find(RECALL, OVERLAP, label, pair).value
+            for mine, theirs in zip(ours, (p, r)):
+                assert (mine is None) if np.isnan(theirs) else \
+                    mine == pytest.approx(theirs, abs=1e-12)
+
+
+def test_pairwise_matrix_for_the_heat_map_and_progress_stages() -> None:
+    stages = []
+    spans = [("d", "ana", "L", 0, 7), ("d", "bob", "L", 4, 11), ("d", "cat", "L", 0, 7)]
+    result = compute(corpus(spans, annotators=("ana", "bob", "cat")),
+                     progress=lambda done, total: stages.append((done, total)))
+    grid = result.matrix()
+    assert grid[0][0] == 1.0 and grid[0][2] == grid[2][0] == 1.0
+    assert grid[0][1] == grid[1][0] == pytest.approx(1 / 6)
+    f1 = result.matrix(F1)
+    assert f1[0][1] == result.find(F1, OVERLAP, None, ("ana", "bob")).value and f1[1][2] is None
+    assert stages[-1] == (5, 5) and len(stages) == 5
+
+
+def test_from_a_project_and_on_the_command_line(project, project_path, tmp_path, capsys) -> None:
+    import csv as csv_module
+    import io
+
+    from annotator.cli import main
+    from annotator.domain import IncomingDocument
+
+    project.import_documents([IncomingDocument(text=TEN, source="x", external_id="d1"),
+                              IncomingDocument(text=TEN + " k", source="x", external_id="d2"),
+                              IncomingDocument(text=TEN + " l", source="x", external_id="d3")],
+                             annotator="ana")
+    project.add_span(1, "ana", "loaded-term", 0, 7)
+    project.add_span(1, "bob", "loaded-term", 4, 11)
+    project.add_span(2, "ana", "loaded-term", 0, 1)
+    project.set_status(2, "bob", "done")  # bob read d2 and marked nothing
+    project.add_span(3, "ana", "loaded-term", 0, 1)  # bob never opened d3
+    project.close()
+    args = ["agreement", "--project", str(project_path), "--labels", "loaded-term"]
+    assert main([*args, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["reference"] == "ana" and data["documents"] == 2
+    assert "1 of 3 documents left out" in data["notes"][0]
+    words = {f["measure"] for f in data["figures"]}
+    assert {"precision", "recall", "f1", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha",
+            "unitizing_alpha"} <= words
+    cohen = next(f for f in data["figures"] if f["measure"] == "cohen_kappa" and f["label"] is None)
+    assert cohen["counts"] == {"units": 21, "both": 2, "only_first": 3, "only_second": 2,
+                               "neither": 14}
+    assert [d["key"] for d in data["per_document"]] == ["d1", "d2"]
+    assert main([*args, "--csv", "--annotators", "bob", "ana"]) == 0
+    rows = list(csv_module.DictReader(io.StringIO(capsys.readouterr().out)))
+    precision = next(r for r in rows if r["measure"] == "precision" and r["method"] == "exact"
+                     and not r["label"] and not r["document"])
+    assert precision["annotators"] == "bob ana" and float(precision["value"]) == 0.0
+    assert main([*args[:-2]]) == 0
+    out = capsys.readouterr().out
+    assert "documents with the lowest unitizing alpha" in out
+    assert "labels nobody used (no figures): labeling," in out
+    assert main([*args, "--annotators", "ana", "zed"]) == 1
+    assert "no annotator 'zed'" in capsys.readouterr().err
+    assert main([*args, "--documents", "d1", "nine"]) == 1
+    assert "no document 'nine'" in capsys.readouterr().err
+    assert main([*args, "--documents", "d1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["documents"] == 1

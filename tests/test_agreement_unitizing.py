@@ -95,3 +95,81 @@ def test_documents_form_one_continuum_and_each_has_its_own_figure() -> None:
     assert docs[1][0].value == 1.0
     assert found[0].counts["characters"] == 54
     assert alone < found[0].value < 1.0  # the agreeing document lifts the whole
+
+
+# -- against the formula spelled out, for any number of raters -------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def naive_alpha_u(length: int, units: list[tuple[int, int, int]], raters: int
+                  ) -> tuple[float, float]:
+    """D_o and D_e of one category straight from agreement.md: units (start, end, rater),
+    already free of overlaps within a rater."""
+    segments = []  # (rater, start, end, is_unit)
+    for r in range(raters):
+        mine = sorted((b, e) for b, e, q in units if q == r)
+        at = 0
+        for b, e in mine:
+            if b > at:
+                segments.append((r, at, b, False))
+            segments.append((r, b, e, True))
+            at = e
+        if at < length:
+            segments.append((r, at, length, False))
+    total = 0.0
+    for p in range(raters):
+        for q in range(p + 1, raters):
+            for _, b1, e1, u1 in (s for s in segments if s[0] == p):
+                for _, b2, e2, u2 in (s for s in segments if s[0] == q):
+                    if max(b1, b2) >= min(e1, e2):
+                        continue  # they do not intersect
+                    if u1 and u2:
+                        total += (b1 - b2) ** 2 + (e1 - e2) ** 2
+                    elif u1 and b2 <= b1 and e1 <= e2:
+                        total += (e1 - b1) ** 2
+                    elif u2 and b1 <= b2 and e2 <= e1:
+                        total += (e2 - b2) ** 2
+    observed = 2 * total / (raters * (raters - 1) * length ** 2)
+    lengths = [e - b for b, e, _ in units]
+    gaps = [e - b for _, b, e, u in segments if not u]
+    n = len(lengths)
+    numerator = sum((n - 1) * (2 * l ** 3 - 3 * l ** 2 + l) / 3
+                    + l ** 2 * sum(g - l + 1 for g in gaps if g >= l) for l in lengths)
+    denominator = raters * length * (raters * length - 1) - sum(l * (l - 1) for l in lengths)
+    return observed, 2 / length * numerator / denominator
+
+
+@st.composite
+def unit_sets(draw):
+    raters = draw(st.integers(2, 4))
+    length = draw(st.integers(5, 60))
+    units = []
+    for r in range(raters):
+        at = 0
+        while at < length - 1 and draw(st.booleans()):
+            b = draw(st.integers(at, length - 1))
+            e = draw(st.integers(b + 1, min(length, b + 15)))
+            units.append((b, e, r))
+            at = e
+    return length, units, raters
+
+
+@settings(max_examples=60, deadline=None)
+@given(unit_sets())
+def test_vectorized_alpha_u_equals_the_formula(case) -> None:
+    length, units, raters = case
+    names = [f"r{r}" for r in range(raters)]
+    spans = [("doc", f"r{r}", "A", b, e) for b, e, r in units]
+    corpus = Corpus.build({"doc": "x" * length}, spans, names, ["A"])
+    (figure, overall), docs = unitizing_figures(corpus, per_document=True)
+    if not units:
+        assert figure.value is None and docs[0][0].value is None
+        return
+    observed, expected = naive_alpha_u(length, units, raters)
+    assert figure.counts["observed_disagreement"] == pytest.approx(observed, abs=1e-12)
+    assert figure.counts["expected_disagreement"] == pytest.approx(expected, abs=1e-12)
+    if expected > 0:
+        assert figure.value == pytest.approx(1 - observed / expected, abs=1e-9)
+        assert docs[0][0].value == pytest.approx(figure.value, abs=1e-9) == overall.value

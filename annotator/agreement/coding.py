@@ -16,54 +16,52 @@ keeps the tokens at least one annotator marked (with any label).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import combinations
 
 import krippendorff
 import numpy as np
 
-from .corpus import Array, Corpus
+from .corpus import Array, Corpus, unique
 from .figures import COHEN, FLEISS, KRIPPENDORFF, TOKENS, Figure
 
 UNIT = "token-label decision"
 
 
-def marked_units(corpus: Corpus, tok_start: Array, tok_end: Array) -> list[Array]:
-    """Per annotator, the sorted unit ids ``token * labels + label`` they marked."""
-    n_labels = max(len(corpus.labels), 1)
+def marked_units(corpus: Corpus, tok_start: Array, tok_end: Array) -> tuple[Array, Array, Array]:
+    """Units someone marked: sorted ids ``token * labels + label``, how many
+    annotators marked each, and a bit mask of which."""
+    n_labels, n_raters = max(len(corpus.labels), 1), len(corpus.annotators)
     offsets = corpus.offsets
-    result = []
-    for rater in range(len(corpus.annotators)):
-        mine = corpus.rater == rater
-        if not mine.any():
-            result.append(np.zeros(0, np.int64))
-            continue
-        b = offsets[corpus.doc[mine]] + corpus.start[mine]
-        e = offsets[corpus.doc[mine]] + corpus.end[mine]
-        lo = np.searchsorted(tok_end, b, side="right")
-        count = np.maximum(np.searchsorted(tok_start, e, side="left") - lo, 0)
-        token = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count) \
-            + np.repeat(lo, count)
-        result.append(np.unique(token * n_labels + np.repeat(corpus.label[mine], count)))
-    return result
+    b = offsets[corpus.doc] + corpus.start
+    e = offsets[corpus.doc] + corpus.end
+    lo = np.searchsorted(tok_end, b, side="right")
+    count = np.maximum(np.searchsorted(tok_start, e, side="left") - lo, 0)
+    token = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count) \
+        + np.repeat(lo, count)
+    unit = token * n_labels + np.repeat(corpus.label, count)
+    key = unique(unit * n_raters + np.repeat(corpus.rater, count))
+    unit, rater = key // n_raters, key % n_raters
+    first = np.flatnonzero(np.r_[True, unit[1:] != unit[:-1]]) if len(unit) else unit
+    who = np.bitwise_or.reduceat(np.left_shift(1, rater), first) if len(unit) else unit
+    return unit[first], np.diff(np.r_[first, len(unit)]), who
 
 
 def coding_figures(corpus: Corpus, tok_doc: Array, tok_start: Array, tok_end: Array,
                    annotated_only: bool, per_document: bool
                    ) -> tuple[list[Figure], list[list[Figure]]]:
     n_labels, n_raters, n_docs = len(corpus.labels), len(corpus.annotators), len(corpus.texts)
-    units = marked_units(corpus, tok_start, tok_end)
-    every = np.concatenate(units) if units else np.zeros(0, np.int64)
-    unit_ids, marks = np.unique(every, return_counts=True)
+    per_token = max(n_labels, 1)
+    unit_ids, marks, who = marked_units(corpus, tok_start, tok_end)
     if annotated_only:
-        kept_tokens = np.unique(unit_ids // max(n_labels, 1))
+        kept_tokens = unique(unit_ids // per_token)
     else:
         kept_tokens = np.arange(len(tok_start))
-    tokens_per_doc = np.bincount(tok_doc[kept_tokens], minlength=n_docs)
     n_tokens = len(kept_tokens)
-    label_of = unit_ids % max(n_labels, 1)
+    label_of = unit_ids % per_token
     # hist[c, k]: units of label c marked by k annotators
-    hist = np.zeros((n_labels, n_raters + 1), np.int64)
-    np.add.at(hist, (label_of, marks), 1)
+    hist = np.bincount(label_of * (n_raters + 1) + marks,
+                       minlength=n_labels * (n_raters + 1)).reshape(n_labels, n_raters + 1)
     hist[:, 0] = n_tokens - hist[:, 1:].sum(axis=1)
     names = corpus.annotators
     figures: list[Figure] = []
@@ -72,11 +70,11 @@ def coding_figures(corpus: Corpus, tok_doc: Array, tok_start: Array, tok_end: Ar
         figures.append(krippendorff_alpha(hist[c], names, label))
     figures.append(fleiss(hist.sum(axis=0), names, None))
     figures.append(krippendorff_alpha(hist.sum(axis=0), names, None))
+    marked_by = [(who >> r) & 1 == 1 for r in range(n_raters)]
     for i, j in combinations(range(n_raters), 2):
-        both = np.intersect1d(units[i], units[j], assume_unique=True)
-        n_i = np.bincount(units[i] % max(n_labels, 1), minlength=n_labels)
-        n_j = np.bincount(units[j] % max(n_labels, 1), minlength=n_labels)
-        n_b = np.bincount(both % max(n_labels, 1), minlength=n_labels)
+        n_i = np.bincount(label_of[marked_by[i]], minlength=n_labels)
+        n_j = np.bincount(label_of[marked_by[j]], minlength=n_labels)
+        n_b = np.bincount(label_of[marked_by[i] & marked_by[j]], minlength=n_labels)
         pair = (names[i], names[j])
         for c, label in enumerate(corpus.labels):
             figures.append(cohen(n_tokens, int(n_i[c]), int(n_j[c]), int(n_b[c]), pair, label))
@@ -84,24 +82,26 @@ def coding_figures(corpus: Corpus, tok_doc: Array, tok_start: Array, tok_end: Ar
                              int(n_b.sum()), pair, None))
     documents: list[list[Figure]] = [[] for _ in range(n_docs)]
     if per_document:
-        doc_of = tok_doc[unit_ids // max(n_labels, 1)]
-        per_doc = np.zeros((n_docs, n_raters + 1), np.int64)
-        np.add.at(per_doc, (doc_of, marks), 1)
+        doc_of = tok_doc[unit_ids // per_token]
+        per_doc = np.bincount(doc_of * (n_raters + 1) + marks,
+                              minlength=n_docs * (n_raters + 1)).reshape(n_docs, n_raters + 1)
+        tokens_per_doc = np.bincount(tok_doc[kept_tokens], minlength=n_docs)
         per_doc[:, 0] = tokens_per_doc * n_labels - per_doc[:, 1:].sum(axis=1)
-        for d in range(n_docs):
-            documents[d].append(fleiss(per_doc[d], names, None))
+        values = fleiss_values(per_doc).tolist()
+        for d, row in enumerate(per_doc.tolist()):
+            documents[d].append(fleiss(row, names, None, values[d]))
     return figures, documents
 
 
-def _counts(hist: Array) -> dict[str, float]:
-    return {"units": int(hist.sum()), "annotators": len(hist) - 1,
-            "units_marked_by_any": int(hist[1:].sum()),
+def _counts(hist: Sequence[int]) -> dict[str, float]:
+    return {"units": int(sum(hist)), "annotators": len(hist) - 1,
+            "units_marked_by_any": int(sum(hist[1:])),
             "units_marked_by_all": int(hist[-1]) if len(hist) > 2 else 0}
 
 
-def _uniform(hist: Array) -> str:
+def _uniform(hist: Sequence[int]) -> str:
     """Why chance-corrected agreement is undefined for these units, or ''."""
-    n_units, raters = int(hist.sum()), len(hist) - 1
+    n_units, raters = int(sum(hist)), len(hist) - 1
     if raters < 2:
         return "agreement needs at least two annotators"
     if n_units == 0:
@@ -113,18 +113,26 @@ def _uniform(hist: Array) -> str:
     return ""
 
 
-def fleiss(hist: Array, names: tuple[str, ...], label: str | None) -> Figure:
+def fleiss_values(hist: Array) -> Array:
+    """Fleiss' kappa of each row ``hist[u, k]``: units marked by k annotators (nan if undefined)."""
+    hist = np.atleast_2d(hist).astype(np.float64)
+    n, r = hist.sum(axis=1), hist.shape[1] - 1
+    k = np.arange(r + 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_bar = (hist * (k * (k - 1) + (r - k) * (r - k - 1))).sum(axis=1) / (n * r * (r - 1))
+        p_yes = (hist * k).sum(axis=1) / (n * r)
+        p_e = p_yes ** 2 + (1 - p_yes) ** 2
+        return (p_bar - p_e) / (1 - p_e)
+
+
+def fleiss(hist: Sequence[int], names: tuple[str, ...], label: str | None,
+           value: float | None = None) -> Figure:
     """Fleiss' kappa from ``hist[k]``: units marked by k of the annotators."""
     why = _uniform(hist)
     if why:
         return Figure(FLEISS, TOKENS, UNIT, None, _counts(hist), label, names, why)
-    n, r = hist.sum(), len(hist) - 1
-    k = np.arange(r + 1)
-    agree = (k * (k - 1) + (r - k) * (r - k - 1)) / (r * (r - 1))
-    p_bar = float((hist * agree).sum() / n)
-    p_yes = float((hist * k).sum() / (n * r))
-    p_e = p_yes ** 2 + (1 - p_yes) ** 2
-    return Figure(FLEISS, TOKENS, UNIT, (p_bar - p_e) / (1 - p_e), _counts(hist), label, names)
+    value = float(fleiss_values(hist)[0]) if value is None else float(value)
+    return Figure(FLEISS, TOKENS, UNIT, value, _counts(hist), label, names)
 
 
 def krippendorff_alpha(hist: Array, names: tuple[str, ...], label: str | None) -> Figure:

@@ -8,13 +8,22 @@ measure run as a few vectorized passes over all documents at once.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import or_, select
 
 from ..errors import AnnotatorError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from ..project import Project
 
 Array = np.ndarray
 
@@ -34,11 +43,11 @@ class Corpus:
     end: Array
     notes: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def lengths(self) -> Array:
         return np.fromiter((len(t) for t in self.texts), dtype=np.int64, count=len(self.texts))
 
-    @property
+    @cached_property
     def offsets(self) -> Array:
         lengths = self.lengths
         return np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64) \
@@ -47,7 +56,7 @@ class Corpus:
     @classmethod
     def build(cls, texts: dict[str, str], spans: Iterable[tuple[str, str, str, int, int]],
               annotators: Sequence[str], labels: Sequence[str]) -> Corpus:
-        """A corpus from plain values: ``spans`` are (document key, annotator, label, start, end)."""
+        """A corpus from plain values; ``spans``: (document key, annotator, label, start, end)."""
         keys = list(texts)
         doc_index = {k: i for i, k in enumerate(keys)}
         rater_index = {a: i for i, a in enumerate(annotators)}
@@ -59,7 +68,7 @@ class Corpus:
                    tuple(keys), tuple(texts[k] for k in keys), *columns)
 
 
-def from_project(project: object, annotators: Sequence[str] = (), labels: Sequence[str] = (),
+def from_project(project: Project, annotators: Sequence[str] = (), labels: Sequence[str] = (),
                  documents: Sequence[str] = ()) -> Corpus:
     """The corpus of a project: documents every chosen annotator worked on.
 
@@ -68,10 +77,10 @@ def from_project(project: object, annotators: Sequence[str] = (), labels: Sequen
     here"). Documents not worked on by all are left out and counted in a note.
     Annotators default to every human annotator (sorted), labels to the scheme's.
     """
-    from ..models import Annotator, Document, DocumentStatus, Span
+    from ..models import Annotator, Document, DocumentStatus
 
-    known = project.annotators()  # type: ignore[attr-defined]
-    with project.reading() as s:  # type: ignore[attr-defined]
+    known = project.annotators()
+    with project.reading() as s:
         kinds = dict(s.execute(select(Annotator.name, Annotator.kind)).tuples().all())
     chosen = list(annotators) or [a for a in known if kinds.get(a) == "human"]
     unknown = [a for a in chosen if a not in kinds]
@@ -79,71 +88,122 @@ def from_project(project: object, annotators: Sequence[str] = (), labels: Sequen
         raise AnnotatorError(f"no annotator {', '.join(map(repr, unknown))} in the project")
     if len(set(chosen)) != len(chosen):
         raise AnnotatorError("an annotator is named twice")
-    scheme = project.scheme  # type: ignore[attr-defined]
+    scheme = project.scheme
     chosen_labels = list(labels) or [lab.key for lab in scheme.labels]
     bad = [lab for lab in chosen_labels if not scheme.has_label(lab)]
     if bad:
         raise AnnotatorError(f"no label {', '.join(map(repr, bad))} in the project's scheme")
-    with project.reading() as s:  # type: ignore[attr-defined]
+    with project.reading() as s:
         ids = dict(s.execute(select(Annotator.name, Annotator.id)
                              .where(Annotator.name.in_(chosen))).tuples().all())
-        rater_of = {ids[a]: i for i, a in enumerate(chosen)}
+        raters = [ids[a] for a in chosen]
         docs = select(Document.id, Document.external_id, Document.title, Document.text) \
             .order_by(Document.id)
         if documents:
             numbers = [int(k) for k in documents if k.isdigit()]
             docs = docs.where(or_(Document.external_id.in_(documents), Document.id.in_(numbers)))
-        worked: dict[int, set[int]] = {}
-        for doc_id, annotator_id in s.execute(
-                select(DocumentStatus.document_id, DocumentStatus.annotator_id)
-                .where(DocumentStatus.annotator_id.in_(ids.values()),
-                       DocumentStatus.status != "todo")):
-            worked.setdefault(doc_id, set()).add(annotator_id)
-        span_rows = s.execute(
-            select(Span.document_id, Span.annotator_id, Span.label, Span.start, Span.end)
-            .where(Span.deleted_at.is_(None), Span.annotator_id.in_(ids.values()))).tuples().all()
-        for doc_id, annotator_id, *_ in span_rows:
-            worked.setdefault(doc_id, set()).add(annotator_id)
-        kept, skipped, total = [], 0, 0
-        for row in s.execute(docs):
-            total += 1
-            if len(worked.get(row.id, ())) == len(chosen):
-                kept.append(row)
-            else:
-                skipped += 1
-    doc_index = {row.id: i for i, row in enumerate(kept)}
-    label_index = {lab: i for i, lab in enumerate(chosen_labels)}
-    rows = [(doc_index[d], rater_of[a], label_index[lab], b, e)
-            for d, a, lab, b, e in span_rows if d in doc_index and lab in label_index]
-    columns = np.array(rows, dtype=np.int64).reshape(-1, 5).T
+        all_docs = s.execute(docs).all()
+        if documents:
+            named = {str(r.id) for r in all_docs} | {r.external_id for r in all_docs}
+            missing = [k for k in documents if k not in named]
+            if missing:
+                raise AnnotatorError(f"no document {', '.join(map(repr, missing[:5]))}")
+        statuses = s.execute(select(DocumentStatus.document_id, DocumentStatus.annotator_id)
+                             .where(DocumentStatus.annotator_id.in_(raters),
+                                    DocumentStatus.status != "todo")).tuples().all()
+        # Spans as integers straight from SQLite (500,000 rows: the row objects of
+        # the ORM would cost seconds); labels and annotators become indices.
+        label_case = " ".join("WHEN ? THEN ?" for _ in chosen_labels)
+        rater_case = " ".join("WHEN ? THEN ?" for _ in raters)
+        sql = (f"SELECT document_id, CASE annotator_id {rater_case} ELSE -1 END, "
+               f"CASE label {label_case} ELSE -1 END, start, \"end\" FROM span "
+               "WHERE deleted_at IS NULL")
+        params = [x for i, r in enumerate(raters) for x in (r, i)] + \
+            [x for i, lab in enumerate(chosen_labels) for x in (lab, i)]
+        rows = s.connection().connection.driver_connection.execute(sql, params).fetchall()
+    table = np.array(rows, dtype=np.int64).reshape(-1, 5)
+    table = table[table[:, 1] >= 0]
+    # who worked on which document: a span (any label) or a status other than "to do"
+    rater_of = {ident: i for i, ident in enumerate(raters)}
+    status = np.array([(d, rater_of[a]) for d, a in statuses], dtype=np.int64).reshape(-1, 2)
+    n = len(raters)
+    pairs = unique(np.concatenate([table[:, 0] * n + table[:, 1], status[:, 0] * n + status[:, 1]]))
+    worked_docs, worked_by = np.unique(pairs // n, return_counts=True)
+    complete = set(worked_docs[worked_by == n].tolist())
+    kept = [row for row in all_docs if row.id in complete]
+    kept_ids = np.array([r.id for r in kept], dtype=np.int64)
+    at = np.searchsorted(kept_ids, table[:, 0])
+    inside = (at < len(kept_ids)) & (kept_ids[np.minimum(at, len(kept_ids) - 1)] == table[:, 0]) \
+        if len(kept_ids) else np.zeros(len(table), dtype=bool)
+    inside &= table[:, 2] >= 0
+    table = table[inside]
+    table[:, 0] = at[inside]
     notes = []
-    if skipped:
-        notes.append(f"{skipped} of {total} documents left out: not worked on by every "
-                     "annotator compared (no span and status to do)")
+    if len(all_docs) > len(kept):
+        notes.append(f"{len(all_docs) - len(kept)} of {len(all_docs)} documents left out: not "
+                     "worked on by every annotator compared (no span and status to do)")
     return Corpus(tuple(chosen), tuple(chosen_labels), tuple(r.id for r in kept),
                   tuple(r.external_id if r.external_id is not None else str(r.id) for r in kept),
-                  tuple(r.title for r in kept), tuple(r.text for r in kept), *columns,
+                  tuple(r.title for r in kept), tuple(r.text for r in kept), *table.T,
                   notes=tuple(notes))
 
 
-def tokens(corpus: Corpus, nlp: object | None = None) -> tuple[Array, Array, Array]:
+def tokens(corpus: Corpus, nlp: Language | None = None) -> tuple[Array, Array, Array]:
     """Non-space tokens on the continuum: (document index, start, end), sorted."""
     from ..nlp import pipeline
 
-    tokenizer = (nlp or pipeline()).tokenizer  # type: ignore[attr-defined]
-    from spacy.attrs import IDX, IS_SPACE, LENGTH
-
-    docs, starts, ends = [], [], []
-    for i, (doc, offset) in enumerate(zip(tokenizer.pipe(corpus.texts), corpus.offsets)):
-        table = doc.to_array([IDX, LENGTH, IS_SPACE]).astype(np.int64).reshape(-1, 3)
-        table = table[table[:, 2] == 0]
-        starts.append(table[:, 0] + offset)
-        ends.append(table[:, 0] + table[:, 1] + offset)
-        docs.append(np.full(len(table), i, dtype=np.int64))
-    if not docs:
+    per_doc = token_bounds(nlp or pipeline(), corpus.texts)
+    if not per_doc:
         empty = np.zeros(0, np.int64)
         return empty, empty, empty
-    return np.concatenate(docs), np.concatenate(starts), np.concatenate(ends)
+    counts = np.fromiter((len(b) for b in per_doc), dtype=np.int64, count=len(per_doc))
+    doc = np.repeat(np.arange(len(per_doc)), counts)
+    bounds = np.concatenate(per_doc).astype(np.int64) + corpus.offsets[doc][:, None]
+    return doc, bounds[:, 0], bounds[:, 1]
+
+
+# Token bounds of texts seen lately, per tokenizer: agreement is recomputed as
+# the analyst changes annotators or labels, and tokenizing is its costliest part.
+_cache: OrderedDict[tuple[int, str], Array] = OrderedDict()
+_cache_lock = threading.Lock()
+CACHE_TOKENS = 6_000_000
+_cached_tokens = 0
+
+
+def clear_token_cache() -> None:
+    global _cached_tokens
+    with _cache_lock:
+        _cache.clear()
+        _cached_tokens = 0
+
+
+def token_bounds(nlp: Language, texts: Sequence[str]) -> list[Array]:
+    """Per text, its non-space tokens as rows (start, end) in code points."""
+    global _cached_tokens
+    from spacy.attrs import IDX, IS_SPACE, LENGTH
+
+    tokenizer = nlp.tokenizer
+    with _cache_lock:
+        found = {t: _cache.get((id(nlp), t)) for t in texts}
+    missing = [t for t, b in found.items() if b is None]
+    if missing:
+        tables = [doc.to_array([IDX, LENGTH, IS_SPACE]).reshape(-1, 3)
+                  for doc in tokenizer.pipe(missing)]
+        sizes = [len(t) for t in tables]
+        table = np.concatenate(tables).astype(np.int64)
+        keep = table[:, 2] == 0
+        bounds = np.stack([table[:, 0], table[:, 0] + table[:, 1]], axis=1)
+        owner = np.repeat(np.arange(len(sizes)), sizes)
+        kept = np.bincount(owner[keep], minlength=len(sizes))
+        parts = np.split(bounds[keep].astype(np.int32), np.cumsum(kept)[:-1])
+        found.update(zip(missing, parts))
+    with _cache_lock:
+        for text in missing:
+            _cache[(id(nlp), text)] = found[text]
+            _cached_tokens += len(found[text])
+        while _cached_tokens > CACHE_TOKENS and _cache:
+            _cached_tokens -= len(_cache.popitem(last=False)[1])
+    return [found[t] for t in texts]  # type: ignore[misc]
 
 
 def merge_overlapping(key: Array, start: Array, end: Array) -> tuple[Array, Array, Array]:
@@ -174,7 +234,8 @@ def group_cummax(values: Array, key: Array) -> Array:
     return np.maximum.accumulate(values + group * shift) - group * shift
 
 
-def overlap_pairs(a_start: Array, a_end: Array, b_start: Array, b_end: Array) -> tuple[Array, Array]:
+def overlap_pairs(a_start: Array, a_end: Array, b_start: Array, b_end: Array
+                  ) -> tuple[Array, Array]:
     """Index pairs (i, j) with a[i] and b[j] intersecting; b sorted and disjoint."""
     lo = np.searchsorted(b_end, a_start, side="right")
     hi = np.searchsorted(b_start, a_end, side="left")
@@ -183,3 +244,17 @@ def overlap_pairs(a_start: Array, a_end: Array, b_start: Array, b_end: Array) ->
     j = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count) \
         + np.repeat(lo, count)
     return i, j
+
+
+def unique(values: Array) -> Array:
+    """Sorted distinct values (a sort: faster here than numpy's hashing unique)."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
+def common(a: Array, b: Array) -> Array:
+    """Values in both sorted, distinct arrays."""
+    if not len(a) or not len(b):
+        return a[:0]
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return a[b[at] == a]

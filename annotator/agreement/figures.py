@@ -80,6 +80,26 @@ class Agreement:
                 return f
         raise KeyError((measure, method, label, annotators))
 
+    def matrix(self, measure: str = COHEN, label: str | None = None
+               ) -> list[list[float | None]]:
+        """Pairwise figures as a matrix over ``annotators`` (for a heat map).
+
+        Symmetric measures (Cohen's kappa) fill both halves and 1.0 on the
+        diagonal; F1 fills the reference's row and column. Missing: None.
+        """
+        index = {name: i for i, name in enumerate(self.annotators)}
+        size = len(self.annotators)
+        grid: list[list[float | None]] = [[None] * size for _ in range(size)]
+        for f in self.figures:
+            if f.measure == measure and f.label == label and len(f.annotators) == 2 \
+                    and f.method in (TOKENS, OVERLAP):
+                i, j = index[f.annotators[0]], index[f.annotators[1]]
+                grid[i][j] = grid[j][i] = f.value
+        if measure == COHEN:
+            for i in range(size):
+                grid[i][i] = 1.0
+        return grid
+
     def most_disagreed(self, measure: str = UNITIZING) -> list[DocumentAgreement]:
         """Documents by ``measure`` (overall), lowest first; undefined ones last."""
         return sorted(self.per_document,

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .corpus import Array, Corpus, merge_overlapping, overlap_pairs
+from ..errors import AnnotatorError
+from .corpus import Array, Corpus, common, merge_overlapping, overlap_pairs, unique
 from .figures import (
     EXACT,
     F1,
@@ -34,7 +35,7 @@ UNIT = "span"
 
 
 def span_figures(corpus: Corpus, per_document: bool) -> tuple[list[Figure], list[list[Figure]]]:
-    """Figures over the corpus, and per document (overlap, all labels)."""
+    """Figures over the corpus, and per document (overlap F1, all labels)."""
     figures: list[Figure] = []
     documents: list[list[Figure]] = [[] for _ in corpus.texts]
     total = max(int(corpus.lengths.sum()), 1)
@@ -42,24 +43,29 @@ def span_figures(corpus: Corpus, per_document: bool) -> tuple[list[Figure], list
     gstart = offsets[corpus.doc] + corpus.start if len(corpus.doc) else corpus.start
     gend = offsets[corpus.doc] + corpus.end if len(corpus.doc) else corpus.end
     n_labels = len(corpus.labels)
+    # one integer per span for exact matching: label, start on the continuum, length
+    longest = int(corpus.lengths.max(initial=0)) + 1
+    per_label = total * longest
+    if n_labels * per_label >= 2 ** 62:
+        raise AnnotatorError("too much text for exact span matching in one go; "
+                             "select fewer documents")
+    key = corpus.label * per_label + gstart * longest + (gend - gstart)
     ref = 0
     for other in range(1, len(corpus.annotators)):
         names = (corpus.annotators[ref], corpus.annotators[other])
         mine, theirs = corpus.rater == ref, corpus.rater == other
         # exact, per label and pooled
-        key = corpus.label * total + gstart
-        t_rows, s_rows = _rows(key[mine], gend[mine]), _rows(key[theirs], gend[theirs])
-        matched = np.intersect1d(t_rows, s_rows, assume_unique=True)
-        t_n = np.bincount(t_rows["a"] // total, minlength=n_labels)
-        s_n = np.bincount(s_rows["a"] // total, minlength=n_labels)
-        m_n = np.bincount(matched["a"] // total, minlength=n_labels)
+        t_keys, s_keys = unique(key[mine]), unique(key[theirs])
+        matched = common(t_keys, s_keys)
+        t_n, s_n, m_n = (np.bincount(k // per_label, minlength=n_labels)
+                         for k in (t_keys, s_keys, matched))
         for c, label in enumerate(corpus.labels):
             figures += _exact(EXACT, label, names, int(m_n[c]), int(t_n[c]), int(s_n[c]))
         figures += _exact(EXACT, None, names, int(m_n.sum()), int(t_n.sum()), int(s_n.sum()))
         # exact, labels ignored
-        t_rows, s_rows = _rows(gstart[mine], gend[mine]), _rows(gstart[theirs], gend[theirs])
-        matched = np.intersect1d(t_rows, s_rows, assume_unique=True)
-        figures += _exact(POSITION_EXACT, None, names, len(matched), len(t_rows), len(s_rows))
+        t_keys, s_keys = unique(key[mine] % per_label), unique(key[theirs] % per_label)
+        matched = common(t_keys, s_keys)
+        figures += _exact(POSITION_EXACT, None, names, len(matched), len(t_keys), len(s_keys))
         # overlap, per label and pooled
         t = _merged(corpus.label[mine], gstart[mine], gend[mine], total)
         s = _merged(corpus.label[theirs], gstart[theirs], gend[theirs], total)
@@ -80,9 +86,9 @@ def span_figures(corpus: Corpus, per_document: bool) -> tuple[list[Figure], list
             r_d = np.bincount(doc_s[s_of], weights=r_num, minlength=n_docs)
             t_d = np.bincount(doc_t, minlength=n_docs)
             s_d = np.bincount(doc_s, minlength=n_docs)
-            for d in range(n_docs):
-                documents[d] += _overlap(OVERLAP, None, names, p_d[d], r_d[d],
-                                         int(t_d[d]), int(s_d[d]))
+            for d, (p, r, t_n, s_n) in enumerate(zip(p_d.tolist(), r_d.tolist(), t_d.tolist(),
+                                                     s_d.tolist())):
+                documents[d] += _overlap(OVERLAP, None, names, p, r, t_n, s_n, (F1,))
         # overlap, labels ignored
         zero_t, zero_s = np.zeros(int(mine.sum()), np.int64), np.zeros(int(theirs.sum()), np.int64)
         t = _merged(zero_t, gstart[mine], gend[mine], total)
@@ -91,13 +97,6 @@ def span_figures(corpus: Corpus, per_document: bool) -> tuple[list[Figure], list
         figures += _overlap(POSITION_OVERLAP, None, names, p_num.sum(), r_num.sum(),
                             len(t[0]), len(s[0]))
     return figures, documents
-
-
-def _rows(a: Array, b: Array) -> Array:
-    """Unique (a, b) pairs as a sorted structured array."""
-    rows = np.empty(len(a), dtype=[("a", np.int64), ("b", np.int64)])
-    rows["a"], rows["b"] = a, b
-    return np.unique(rows)
 
 
 def _merged(group: Array, start: Array, end: Array, total: int) -> tuple[Array, Array]:
@@ -120,14 +119,16 @@ def _exact(method: str, label: str | None, names: tuple[str, str], matches: int,
 
 
 def _overlap(method: str, label: str | None, names: tuple[str, str], p_num: float,
-             r_num: float, t_count: int, s_count: int) -> list[Figure]:
+             r_num: float, t_count: int, s_count: int,
+             measures: tuple[str, ...] = (PRECISION, RECALL, F1)) -> list[Figure]:
     counts = {"reference_spans": t_count, "other_spans": s_count,
               "precision_credit": float(p_num), "recall_credit": float(r_num)}
-    return _prf(method, label, names, p_num, r_num, t_count, s_count, counts)
+    return _prf(method, label, names, p_num, r_num, t_count, s_count, counts, measures)
 
 
 def _prf(method: str, label: str | None, names: tuple[str, str], p_num: float, r_num: float,
-         t_count: int, s_count: int, counts: dict[str, float]) -> list[Figure]:
+         t_count: int, s_count: int, counts: dict[str, float],
+         measures: tuple[str, ...] = (PRECISION, RECALL, F1)) -> list[Figure]:
     which = f" with the label {label}" if label else ""
     p, p_why = ratio(p_num, s_count, f"{names[1]} marked no span{which}")
     r, r_why = ratio(r_num, t_count, f"{names[0]} marked no span{which}")
@@ -136,4 +137,5 @@ def _prf(method: str, label: str | None, names: tuple[str, str], p_num: float, r
     else:
         f, f_why = (0.0, "") if p + r == 0 else (2 * p * r / (p + r), "")
     return [Figure(measure, method, UNIT, value, counts, label, names, why)
-            for measure, value, why in ((PRECISION, p, p_why), (RECALL, r, r_why), (F1, f, f_why))]
+            for measure, value, why in ((PRECISION, p, p_why), (RECALL, r, r_why), (F1, f, f_why))
+            if measure in measures]

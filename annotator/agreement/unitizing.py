@@ -23,7 +23,7 @@ from itertools import combinations
 
 import numpy as np
 
-from .corpus import Array, Corpus, group_cummax, overlap_pairs
+from .corpus import Array, Corpus, group_cummax, overlap_pairs, unique
 from .figures import CHARACTERS, UNITIZING, Figure
 
 UNIT = "character"
@@ -195,7 +195,7 @@ def _gaps(parts: list[slice], doc: Array, start: Array, end: Array, offsets: Arr
                   offsets[d[last_in_doc]] + lengths[d[last_in_doc]] - e[last_in_doc]]
         weights += [np.ones(int(new_doc.sum()), np.int64), np.ones(int(inner.sum()), np.int64),
                     np.ones(int(last_in_doc.sum()), np.int64)]
-        raters_with_units[np.unique(d)] += 1
+        raters_with_units[unique(d)] += 1
     empty = n_raters - raters_with_units
     whole = np.flatnonzero(empty)
     docs.append(whole)

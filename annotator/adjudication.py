@@ -1,0 +1,394 @@
+"""Adjudication: settle the annotators' spans into a gold layer.
+
+The gold layer is an annotator of kind "gold" (default name "gold"); it
+exports like any annotator. Each gold span has origin "adjudicated" and
+provenance ``{"adjudicator", "at", "decision", "sources": [{"annotator",
+"span_id", "label", "start", "end"}]}``. Every operation is one transaction
+and one undoable edit on ``project.history``.
+
+Rejections are kept in the project's settings (``adjudication:<gold>``), so a
+pre-merge never brings back what an adjudicator turned down; a pre-merge also
+leaves alone every span already adjudicated (a source of a gold span), so
+re-running it keeps all work done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+
+from .compare import EXACT, find
+from .domain import SpanData
+from .errors import EditError
+from .models import Annotator, Document, DocumentStatus, ProjectInfo, Span, utcnow
+from .project import Edit, Project
+
+GOLD = "gold"
+ACCEPTED, EDITED, PREMERGED = "accepted", "edited", "premerged"
+
+
+@dataclass(frozen=True)
+class Rejection:
+    document_id: int
+    label: str
+    start: int
+    end: int
+    adjudicator: str
+    at: str
+    span_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class PremergeReport:
+    documents: int
+    spans_added: int
+    skipped_adjudicated: int  # agreed spans already settled (accepted, edited or rejected)
+
+
+@dataclass(frozen=True)
+class DocumentProgress:
+    document_id: int
+    key: str
+    title: str
+    findings: int  # places where the annotators do not all agree exactly
+    decided: int  # of those, settled in the gold layer (accepted, edited or rejected)
+    agreements: int
+    gold_spans: int
+    status: str  # the gold layer's status of the document
+
+    @property
+    def open(self) -> int:
+        return self.findings - self.decided
+
+
+@dataclass(frozen=True)
+class State:
+    """The gold layer of one document, for the adjudication view's colours."""
+
+    gold: tuple[SpanData, ...]
+    accepted: frozenset[int]  # annotators' span ids a live gold span cites
+    rejected: frozenset[int]  # annotators' span ids turned down
+
+    def decision(self, span_id: int) -> str:
+        if span_id in self.accepted:
+            return "accepted"
+        return "rejected" if span_id in self.rejected else "open"
+
+
+def state(project: Project, document_id: int, gold: str = GOLD) -> State:
+    spans = project.spans(document_id, [gold])
+    rows = _rejections_raw(project, gold).get(str(document_id), [])
+    return State(tuple(spans), frozenset(_settled_sources(spans, gold)),
+                 frozenset(r[5] for r in rows))
+
+
+def human_annotators(project: Project) -> list[str]:
+    with project.reading() as s:
+        return list(s.scalars(select(Annotator.name).where(Annotator.kind == "human")
+                              .order_by(Annotator.name)))
+
+
+def ensure_gold(project: Project, gold: str = GOLD) -> None:
+    """Create the gold layer; refuse a name a human annotator already has."""
+    with project.writing() as s:
+        kind = s.scalar(select(Annotator.kind).where(Annotator.name == gold))
+        if kind is None:
+            project.annotator_id(s, gold, kind="gold")
+        elif kind != "gold":
+            raise EditError(f"{gold!r} is a human annotator, not a gold layer; "
+                            "choose another name for the gold layer")
+
+
+def _source(span: SpanData) -> dict[str, Any]:
+    return {"annotator": span.annotator, "span_id": span.id, "label": span.label,
+            "start": span.start, "end": span.end}
+
+
+def _provenance(adjudicator: str, decision: str, sources: Iterable[SpanData]) -> dict[str, Any]:
+    if not adjudicator.strip():
+        raise EditError("say who adjudicates (an adjudicator name)")
+    return {"adjudicator": adjudicator, "at": utcnow().isoformat(timespec="seconds") + "Z",
+            "decision": decision, "sources": [_source(s) for s in sources]}
+
+
+def accept(project: Project, span_ids: Sequence[int], adjudicator: str, *,
+           gold: str = GOLD) -> list[SpanData]:
+    """Take annotators' spans into gold as they are: one gold span per distinct
+    (start, end, label), citing every given span that has it ("accept both"
+    takes two). A span gold already has is not added twice."""
+    sources = [project.span(i) for i in span_ids]
+    if not sources:
+        raise EditError("choose a span to accept")
+    by_key: dict[tuple[int, int, str], list[SpanData]] = {}
+    for span in sources:
+        by_key.setdefault((span.start, span.end, span.label), []).append(span)
+    wanted = [(key[2], key[0], key[1], members[0].attributes, members[0].note,
+               _provenance(adjudicator, ACCEPTED, members)) for key, members in by_key.items()]
+    return _add(project, sources, wanted, gold, "Accept span" if len(wanted) == 1
+                else f"Accept {len(wanted)} spans")
+
+
+def settle(project: Project, span_ids: Sequence[int], adjudicator: str, *, label: str,
+           start: int, end: int, gold: str = GOLD) -> SpanData:
+    """A gold span with the label and boundaries the adjudicator chose, citing
+    the annotators' spans it settles (edit boundary or label)."""
+    sources = [project.span(i) for i in span_ids]
+    if not sources:
+        raise EditError("choose the spans this decision settles")
+    attributes = next((s.attributes for s in sources if s.label == label), {})
+    return _add(project, sources, [(label, start, end, attributes, "",
+                                    _provenance(adjudicator, EDITED, sources))],
+                gold, "Settle span")[0]
+
+
+def reject(project: Project, span_ids: Sequence[int], adjudicator: str, *,
+           gold: str = GOLD) -> None:
+    """Turn annotators' spans down: not gold, and never pre-merged again."""
+    sources = [project.span(i) for i in span_ids]
+    if not sources:
+        raise EditError("choose a span to reject")
+    documents = {s.document_id for s in sources}
+    if len(documents) != 1:
+        raise EditError("reject spans of one document at a time")
+    document_id = documents.pop()
+    if not adjudicator.strip():
+        raise EditError("say who adjudicates (an adjudicator name)")
+    at = utcnow().isoformat(timespec="seconds") + "Z"
+    key = str(document_id)
+    ensure_gold(project, gold)
+    before = _rejections_raw(project, gold).get(key, [])
+    after = list(before)
+    for span in sources:
+        after.append([span.label, span.start, span.end, adjudicator, at, span.id])
+    _put_rejections(project, gold, key, after)
+    project.history.push(Edit("Reject span" if len(sources) == 1 else
+                              f"Reject {len(sources)} spans", document_id,
+                              undo=lambda: _put_rejections(project, gold, key, before),
+                              redo=lambda: _put_rejections(project, gold, key, after)))
+
+
+def rejections(project: Project, document_id: int, gold: str = GOLD) -> list[Rejection]:
+    rows = _rejections_raw(project, gold).get(str(document_id), [])
+    return [Rejection(document_id, r[0], r[1], r[2], r[3], r[4], (r[5],)) for r in rows]
+
+
+def premerge(project: Project, annotators: Sequence[str], adjudicator: str, *,
+             min_agree: int | None = None, gold: str = GOLD,
+             documents: Sequence[int] = ()) -> PremergeReport:
+    """Take into gold every span at least ``min_agree`` annotators (default:
+    all) marked identically, except what is already adjudicated or rejected."""
+    if len(set(annotators)) < 2:
+        raise EditError("pre-merge needs at least two annotators")
+    if gold in annotators:
+        raise EditError("the gold layer cannot be one of the annotators merged")
+    need = len(set(annotators)) if min_agree is None else min_agree
+    if not 1 <= need <= len(set(annotators)):
+        raise EditError(f"--min-agree must be between 1 and {len(set(annotators))}")
+    ensure_gold(project, gold)
+    provenance = _provenance(adjudicator, PREMERGED, [])
+    rejected = _rejections_raw(project, gold)
+    by_document = _spans_by_document(project, annotators, gold, documents)
+    wanted: list[tuple[int, str, int, int, int, dict[str, Any]]] = []
+    skipped = 0
+    for doc_id, (spans, gold_spans) in by_document.items():
+        settled = _settled_sources(gold_spans, gold)
+        turned_down = {(r[0], r[1], r[2]) for r in rejected.get(str(doc_id), [])}
+        gold_keys = {(g.start, g.end, g.label) for g in gold_spans}
+        groups: dict[tuple[int, int, str], list[SpanData]] = {}
+        for span in spans:
+            groups.setdefault((span.start, span.end, span.label), []).append(span)
+        for (start, end, label), members in groups.items():
+            if len({m.annotator for m in members}) < need:
+                continue
+            if (start, end, label) in gold_keys or (label, start, end) in turned_down \
+                    or any(m.id in settled for m in members):
+                skipped += 1
+                continue
+            gold_keys.add((start, end, label))
+            wanted.append((doc_id, label, start, end, members[0].id,
+                           {**provenance, "sources": [_source(m) for m in members]}))
+    extras = _attributes_and_notes(project, [w[4] for w in wanted])
+    added = _insert(project, [(doc_id, label, start, end, *extras[first], prov)
+                              for doc_id, label, start, end, first, prov in wanted], gold)
+    if added:
+        ids = [a.id for a in added]
+        project.history.push(Edit(f"Pre-merge {len(ids)} spans", added[0].document_id,
+                                  undo=lambda: _set_deleted(project, ids, True),
+                                  redo=lambda: _set_deleted(project, ids, False)))
+    return PremergeReport(len({a.document_id for a in added}), len(added), skipped)
+
+
+def progress(project: Project, annotators: Sequence[str], *, gold: str = GOLD,
+             documents: Sequence[int] = ()) -> list[DocumentProgress]:
+    """Per document any annotator marked: findings, and how many are settled in gold."""
+    rejected = _rejections_raw(project, gold)
+    with project.reading() as s:
+        statuses = dict(s.execute(
+            select(DocumentStatus.document_id, DocumentStatus.status).join(Annotator)
+            .where(Annotator.name == gold)).tuples().all())
+        titles = {row.id: (row.external_id, row.title) for row in s.execute(
+            select(Document.id, Document.external_id, Document.title))}
+    result = []
+    for doc_id, (spans, gold_spans) in _spans_by_document(project, annotators, gold,
+                                                          documents).items():
+        if not spans:
+            continue
+        settled = _settled_sources(gold_spans, gold)
+        settled |= {r[5] for r in rejected.get(str(doc_id), [])}
+        findings = find(doc_id, spans, annotators)
+        open_ones = [f for f in findings if f.category != EXACT]
+        decided = sum(1 for f in open_ones if any(s.id in settled for s in f.spans))
+        external_id, title = titles[doc_id]
+        result.append(DocumentProgress(
+            doc_id, external_id if external_id is not None else str(doc_id), title,
+            len(open_ones), decided, len(findings) - len(open_ones), len(gold_spans),
+            statuses.get(doc_id, "todo")))
+    return result
+
+
+# -- storage ----------------------------------------------------------------------
+
+def _settled_sources(spans: Iterable[SpanData], gold: str) -> set[int]:
+    return {src.get("span_id") for s in spans if s.annotator == gold
+            for src in s.provenance.get("sources", [])}
+
+
+def _add(project: Project, sources: Sequence[SpanData], wanted: list[tuple[Any, ...]],
+         gold: str, description: str) -> list[SpanData]:
+    documents = {s.document_id for s in sources}
+    if len(documents) != 1:
+        raise EditError("adjudicate spans of one document at a time")
+    document_id = documents.pop()
+    ensure_gold(project, gold)
+    existing = {(s.start, s.end, s.label): s for s in project.spans(document_id, [gold])}
+    fresh = [(document_id, *w) for w in wanted if (w[1], w[2], w[0]) not in existing]
+    added = _insert(project, fresh, gold)
+    if added:
+        ids = [s.id for s in added]
+        project.history.push(Edit(description, document_id,
+                                  undo=lambda: _set_deleted(project, ids, True),
+                                  redo=lambda: _set_deleted(project, ids, False)))
+    kept = {(s.start, s.end, s.label): s for s in added}
+    return [kept.get((w[1], w[2], w[0])) or existing[(w[1], w[2], w[0])] for w in wanted]
+
+
+def _spans_by_document(project: Project, annotators: Sequence[str], gold: str,
+                       documents: Sequence[int]) -> dict[int, tuple[list[SpanData],
+                                                                    list[SpanData]]]:
+    """Live spans of the annotators and of gold, per document in id order.
+
+    Plain columns, not ORM rows: a pre-merge reads every span of the project.
+    Annotators' spans carry no note, attributes or provenance; gold's carry
+    their provenance (its sources say what is settled).
+    """
+    names = [*annotators, gold]
+    result: dict[int, tuple[list[SpanData], list[SpanData]]] = {}
+    with project.reading() as s:
+        query = (select(Span.id, Span.document_id, Annotator.name, Span.label, Span.start,
+                        Span.end).join(Annotator)
+                 .where(Span.deleted_at.is_(None), Annotator.name.in_(names))
+                 .order_by(Span.document_id, Span.start, Span.end, Span.id))
+        golden = (select(Span.id, Span.document_id, Span.label, Span.start, Span.end,
+                         Span.provenance).join(Annotator)
+                  .where(Span.deleted_at.is_(None), Annotator.name == gold))
+        if documents:
+            query = query.where(Span.document_id.in_(documents))
+            golden = golden.where(Span.document_id.in_(documents))
+        for span_id, doc_id, name, label, start, end in s.execute(query):
+            if name != gold:
+                result.setdefault(doc_id, ([], []))[0].append(
+                    SpanData(span_id, doc_id, name, label, start, end))
+        for span_id, doc_id, label, start, end, provenance in s.execute(golden):
+            result.setdefault(doc_id, ([], []))[1].append(
+                SpanData(span_id, doc_id, gold, label, start, end, origin="adjudicated",
+                         provenance=dict(provenance or {})))
+    return dict(sorted(result.items()))
+
+
+def _attributes_and_notes(project: Project, span_ids: list[int]
+                          ) -> dict[int, tuple[dict[str, Any], str]]:
+    found: dict[int, tuple[dict[str, Any], str]] = {}
+    with project.reading() as s:
+        for i in range(0, len(span_ids), 500):
+            for span_id, attributes, note in s.execute(
+                    select(Span.id, Span.attributes, Span.note)
+                    .where(Span.id.in_(span_ids[i:i + 500]))):
+                found[span_id] = (dict(attributes or {}), note or "")
+    return found
+
+
+def _insert(project: Project, wanted: list[tuple[Any, ...]], gold: str) -> list[SpanData]:
+    """Gold spans (document, label, start, end, attributes, note, provenance), one transaction."""
+    scheme = project.scheme
+    for _doc, label, start, end, attributes, _note, _prov in wanted:
+        problem = scheme.check_attributes(label, attributes)
+        if problem:
+            raise EditError(problem)
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end):
+            raise EditError(f"span [{start}, {end}) is empty or reversed")
+    if not wanted:
+        return []
+    documents = sorted({w[0] for w in wanted})
+    now = utcnow()
+    with project.writing() as s:
+        gold_id = project.annotator_id(s, gold, kind="gold")
+        lengths: dict[int, int] = {}
+        started: set[int] = set()
+        for i in range(0, len(documents), 500):
+            chunk = documents[i:i + 500]
+            lengths.update(s.execute(select(Document.id, func.length(Document.text))
+                                     .where(Document.id.in_(chunk))).tuples().all())
+            started.update(s.scalars(select(DocumentStatus.document_id).where(
+                DocumentStatus.annotator_id == gold_id, DocumentStatus.document_id.in_(chunk))))
+        for doc_id, _label, start, end, *_ in wanted:
+            if doc_id not in lengths:
+                raise EditError(f"no document with id {doc_id}")
+            if end > lengths[doc_id]:
+                raise EditError(f"span [{start}, {end}) does not fit a text of "
+                                f"{lengths[doc_id]} characters")
+        rows = [{"document_id": doc_id, "annotator_id": gold_id, "label": label, "start": start,
+                 "end": end, "note": note, "attributes": attributes, "origin": "adjudicated",
+                 "provenance": provenance, "created_at": now, "updated_at": now}
+                for doc_id, label, start, end, attributes, note, provenance in wanted]
+        ids = list(s.scalars(insert(Span).returning(Span.id, sort_by_parameter_order=True),
+                             rows))
+        fresh = [d for d in documents if d not in started]
+        if fresh:
+            s.execute(insert(DocumentStatus), [
+                {"document_id": d, "annotator_id": gold_id, "status": "in_progress",
+                 "updated_at": now} for d in fresh])
+    return [SpanData(span_id, row["document_id"], gold, row["label"], row["start"], row["end"],
+                     row["note"], row["attributes"], "adjudicated", row["provenance"], now, now)
+            for span_id, row in zip(ids, rows)]
+
+
+def _set_deleted(project: Project, ids: list[int], deleted: bool) -> None:
+    with project.writing() as s:
+        s.execute(update(Span).where(Span.id.in_(ids))
+                  .values(deleted_at=utcnow() if deleted else None, updated_at=utcnow()))
+
+
+def _setting_key(gold: str) -> str:
+    return f"setting:adjudication:{gold}"
+
+
+def _rejections_raw(project: Project, gold: str) -> dict[str, list[list[Any]]]:
+    with project.reading() as s:
+        row = s.get(ProjectInfo, _setting_key(gold))
+        return dict((row.value or {}).get("rejected", {})) if row is not None else {}
+
+
+def _put_rejections(project: Project, gold: str, document_key: str, rows: list[list[Any]]) -> None:
+    with project.writing() as s:
+        row = s.get(ProjectInfo, _setting_key(gold))
+        value = dict(row.value) if row is not None and row.value else {}
+        rejected = dict(value.get("rejected", {}))
+        if rows:
+            rejected[document_key] = rows
+        else:
+            rejected.pop(document_key, None)
+        value["rejected"] = rejected
+        s.merge(ProjectInfo(key=_setting_key(gold), value=value))
