@@ -124,8 +124,12 @@ class Project:
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """A write transaction, committed on exit: one per user action."""
-        with self._guard(), self._writer() as session, session.begin():
-            yield session
+        try:
+            with self._guard(), self._writer() as session, session.begin():
+                yield session
+        except BaseException:
+            self._annotator_ids.clear()  # ids made in a rolled-back transaction are gone
+            raise
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
@@ -531,25 +535,26 @@ class Project:
                 by_sha.update(s.execute(select(Document.sha256, Document.id)
                                         .where(Document.sha256.in_(chunk))).all())
             next_id = first_new_id = (s.scalar(select(func.max(Document.id))) or 0) + 1
+            # Live spans of documents already here, so re-imports add no duplicates.
+            existing_spans: dict[int, set[tuple[int, str, int, int]]] = {}
+            for chunk in _chunks(sorted(set(by_sha.values())), 500):
+                for doc_id, *identity in s.execute(
+                        select(Span.document_id, Span.annotator_id, Span.label, Span.start, Span.end)
+                        .where(Span.document_id.in_(chunk), Span.deleted_at.is_(None))):
+                    existing_spans.setdefault(doc_id, set()).add(tuple(identity))
             new_docs: list[dict[str, Any]] = []
             spans: list[dict[str, Any]] = []
             statuses: set[tuple[int, int]] = set()
             carried: dict[tuple[int, int], str] = {}  # statuses a merged project brings
-            existing_spans: dict[int, set[tuple[int, str, int, int]]] = {}
             labels: list[dict[str, Any]] = []
             now = utcnow()
             for n, (doc, sha) in enumerate(zip(docs, shas)):
                 if sha in by_sha:
                     doc_id = by_sha[sha]
                     report.documents_existing += 1
-                    if doc_id not in existing_spans:
-                        existing_spans[doc_id] = {tuple(row) for row in s.execute(
-                            select(Span.annotator_id, Span.label, Span.start, Span.end)
-                            .where(Span.document_id == doc_id, Span.deleted_at.is_(None)))}
                 else:
                     doc_id = by_sha[sha] = next_id
                     next_id += 1
-                    existing_spans[doc_id] = set()
                     report.documents_added += 1
                     new_docs.append({
                         "id": doc_id, "external_id": doc.external_id, "title": doc.title,
@@ -557,7 +562,7 @@ class Project:
                         "url": doc.url, "text": doc.text, "sha256": sha, "meta": doc.meta,
                         "imported_at": now,
                     })
-                seen = existing_spans[doc_id]
+                seen = existing_spans.setdefault(doc_id, set())
                 for span in doc.spans:
                     annotator_id = self.annotator_id(
                         s, span.annotator or annotator,

@@ -180,3 +180,14 @@ def test_an_older_project_is_backed_up_then_upgraded(project_path: Path, tmp_pat
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
         assert conn.execute("SELECT name FROM annotator").fetchall() == [("ana",)]
     conn.close()
+
+
+def test_a_failed_write_does_not_leave_a_stale_annotator_id(project: Project) -> None:
+    from annotator.domain import IncomingDocument
+
+    project.import_documents([IncomingDocument("The regime lied.", "x")], annotator="ana")
+    with pytest.raises(Exception), project.writing() as s:
+        project.annotator_id(s, "newcomer")
+        raise RuntimeError("the action failed after making the annotator")
+    project.add_span(1, "newcomer", "loaded-term", 4, 10)
+    assert [s.annotator for s in project.spans(1)] == ["newcomer"]
