@@ -35,6 +35,7 @@ from .layers import MergedLayers
 from .txt import title_of
 
 _FRAGMENT = re.compile(r"^(\d+) (\d+)$")
+_ONE_LINE = str.maketrans("\r\n\t", "   ")
 _SKIPPED = {"R": "relations", "E": "events", "N": "normalizations", "*": "equivalences"}
 
 
@@ -147,8 +148,9 @@ def _text_bound(line: str, text: str, number: int, where: dict[str, Any]) -> tup
         spans.append(IncomingSpan(start, end, label, line=number))
     if len(fields) > 2:
         covered = " ".join(text[s.start:s.end] for s in spans)
-        if covered.split() != fields[2].split():
-            raise FormatError(f"the .ann says {fields[2][:60]!r} but the .txt has "
+        quoted = "\t".join(fields[2:])
+        if covered.split() != quoted.split():
+            raise FormatError(f"the .ann says {quoted[:60]!r} but the .txt has "
                               f"{covered[:60]!r} there (edited text, or offsets counted "
                               "another way)", **where)
     return fields[0], spans
@@ -169,7 +171,7 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
             t = a = h = 0
             for span in layers.unique(spans):
                 t += 1
-                covered = doc.text[span.start:span.end].replace("\r", " ").replace("\n", " ")
+                covered = doc.text[span.start:span.end].translate(_ONE_LINE)
                 lines.append(f"T{t}\t{span.label} {span.start} {span.end}\t{covered}")
                 for key, value in span.attributes.items():
                     if value is True:

@@ -143,7 +143,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
                 incoming = docs[sha] = IncomingDocument(
                     text=text, source=str(path), line=n,
                     external_id=None if external is None else str(external),
-                    title=str(data.get("title") or title_of(text)))
+                    title=str(data["title"]) if "title" in data else title_of(text))
             annotator = data.get("annotator")
             for span in group:
                 if not span.label_:

@@ -49,7 +49,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     docs: list[IncomingDocument] = []
     for path in paths:
         text, _ = read_text(path)
-        lines = text.splitlines()
+        lines = text.split("\n")  # not splitlines(): JSON leaves U+2028 and U+0085 unescaped
         for number, line in enumerate(lines, start=1):
             if line.strip():
                 docs.append(_record(line, str(path), number, utf16))
