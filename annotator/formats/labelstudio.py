@@ -89,50 +89,61 @@ def _task(task: Any, n: int, source: str, skipped: dict[str, int]) -> IncomingDo
     doc = IncomingDocument(text=text, source=source, line=n,
                            external_id=str(external) if external is not None else f"task-{task.get('id', n)}",
                            title=str(data.get("title") or ""))
-    if task.get("predictions"):
-        skipped["predictions"] = skipped.get("predictions", 0) + len(task["predictions"])
+    predictions = task.get("predictions")
+    if isinstance(predictions, list) and predictions:
+        skipped["predictions"] = skipped.get("predictions", 0) + len(predictions)
+    annotations = task.get("annotations", task.get("completions")) or []
+    if not isinstance(annotations, list):
+        raise fail('"annotations" must be a list')
     units: OffsetMap | None = None
-    for annotation in task.get("annotations", task.get("completions", [])) or []:
-        if not isinstance(annotation, dict) or annotation.get("was_cancelled"):
+    for annotation in annotations:
+        if not isinstance(annotation, dict):
+            raise fail("each annotation must be a JSON object")
+        if annotation.get("was_cancelled") is True:
             continue
         annotator = _annotator(annotation)
         results = annotation.get("result", [])
-        if not isinstance(results, list):
-            raise fail('"result" must be a list')
-        notes = {r.get("id"): r.get("value", {}).get("text") for r in results
-                 if isinstance(r, dict) and r.get("type") == "textarea"}
+        if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
+            raise fail('"result" must be a list of objects')
+        notes = {_region(r): r["value"].get("text") for r in results
+                 if r.get("type") == "textarea" and isinstance(r.get("value"), dict)}
         for result in results:
-            kind = result.get("type") if isinstance(result, dict) else None
-            if kind == "textarea" and result.get("id") in notes:
+            kind, region = result.get("type"), _region(result)
+            if kind == "textarea" and region in notes:
                 continue
             if kind != "labels":
                 skipped[str(kind)] = skipped.get(str(kind), 0) + 1
                 continue
             value = result.get("value")
             if not isinstance(value, dict):
-                raise fail(f"region {result.get('id')}: no value")
+                raise fail(f"region {region}: no value")
             start, end, labels = value.get("start"), value.get("end"), value.get("labels")
             if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
-                raise fail(f"region {result.get('id')}: start and end must be integers")
+                raise fail(f"region {region}: start and end must be integers")
             if not isinstance(labels, list) or not labels or \
                     not all(isinstance(label, str) and label for label in labels):
-                raise fail(f"region {result.get('id')}: labels must be a list of names")
+                raise fail(f"region {region}: labels must be a list of names")
             units = units or OffsetMap.utf16(text)
             if not 0 <= start < end <= units.to_view(len(text)):
-                raise fail(f"region {result.get('id')}: [{start}, {end}) is outside the text "
+                raise fail(f"region {region}: [{start}, {end}) is outside the text "
                            f"({units.to_view(len(text))} UTF-16 units)")
             first, last = units.span_to_codepoints(start, end)
             quoted = value.get("text")
             if quoted is not None and quoted != text[first:last]:
-                raise fail(f"region {result.get('id')} says {quoted[:60]!r} but the task text "
+                raise fail(f"region {region} says {str(quoted)[:60]!r} but the task text "
                            f"has {text[first:last][:60]!r} there: the annotation was made on "
                            "another text (stale); refused")
-            note = notes.get(result.get("id"))
-            note = "\n".join(note) if isinstance(note, list) else (note or "")
+            note = notes.get(region)
+            note = "\n".join(map(str, note)) if isinstance(note, list) else str(note or "")
             for label in labels:
                 doc.spans.append(IncomingSpan(first, last, label, annotator=annotator,
                                               note=note, line=n))
     return doc
+
+
+def _region(result: dict[str, Any]) -> str | None:
+    region = result.get("id")
+    return str(region) if isinstance(region, (str, int)) else None
 
 
 def _annotator(annotation: dict[str, Any]) -> str | None:
@@ -144,7 +155,7 @@ def _annotator(annotation: dict[str, Any]) -> str | None:
         user = user.get("email") or user.get("id")
     if isinstance(user, str) and user.strip():
         return user.strip()
-    if isinstance(user, int):
+    if isinstance(user, int) and not isinstance(user, bool):
         return f"label-studio-user-{user}"
     return None
 
