@@ -91,8 +91,10 @@ def test_a_docbin_written_by_spacy_with_entities_or_spans(project: Project, tmp_
     doc.ents = [doc.char_span(text.index("thugs"), text.index("thugs") + 5, label="labeling")]
     other = nlp("A second, different text about the regime.")
     other.spans["sc"] = [Span(other, 7, 8, label="loaded-term"), Span(other, 5, 8, label="labeling")]
+    other.spans["ruler"] = [Span(other, 0, 1, label="labeling")]
     DocBin(docs=[doc, other]).to_disk(tmp_path / "spacy.spacy")
-    import_files(project, [tmp_path / "spacy.spacy"], annotator="nlp")
+    report = import_files(project, [tmp_path / "spacy.spacy"], annotator="nlp")
+    assert "span groups other than 'sc' were not read: ruler" in " ".join(report.notes)
     got = sorted((d.key, s.annotator, s.label, d.text[s.start:s.end])
                  for d, spans in project.iter_spans() for s in spans)
     assert got == [("1", "nlp", "labeling", "thugs"),

@@ -113,6 +113,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     key = options.spans_key
     docs: dict[str, IncomingDocument] = {}
     without = 0
+    ignored: set[str] = set()
     for path in paths:
         try:
             bin_ = DocBin(store_user_data=True).from_bytes(path.read_bytes())
@@ -137,6 +138,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
             else:
                 group = list(sdoc.ents)
                 without += not group
+            ignored.update(k for k in sdoc.spans if k != key)
             incoming = docs.get(sha)
             if incoming is None:
                 external = data.get("external_id")
@@ -156,6 +158,9 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
         options.progress(len(docs), len(docs))
     if without:
         options.notes.append(f"{without} Docs have neither doc.spans[{key!r}] nor entities")
+    if ignored:
+        options.notes.append(f"span groups other than {key!r} were not read: "
+                             f"{', '.join(sorted(ignored))} (choose one with --spans-key)")
     return list(docs.values())
 
 
