@@ -3,7 +3,8 @@
 Out: one ``AnnotationCollection`` whose first page holds one ``Annotation``
 per span: ``creator`` (the annotator), ``created``/``modified``, a
 ``TextualBody`` with purpose ``tagging`` holding the label key, a second one
-with purpose ``commenting`` holding the note, and a ``target`` naming the
+with purpose ``commenting`` holding the note (on import, a ``TextualBody``
+without a purpose is a note too), and a ``target`` naming the
 document (``urn:media-bias-annotator:document:<id>``), carrying its text's
 SHA-256 (``mba:sha256``) and two selectors: a ``TextPositionSelector`` whose
 ``start``/``end`` are ``[start, end)`` in Unicode code points of the stored
@@ -217,7 +218,9 @@ def _read_annotation(item: dict[str, Any], n: int, source: str, resolver: _Docum
     bodies = item.get("body", [])
     bodies = bodies if isinstance(bodies, list) else [bodies]
     labels = [b.get("value") for b in bodies if isinstance(b, dict) and b.get("purpose") == "tagging"]
-    notes = [b.get("value") for b in bodies if isinstance(b, dict) and b.get("purpose") == "commenting"]
+    notes = [b.get("value") for b in bodies if isinstance(b, dict)
+             and (b.get("purpose") == "commenting"
+                  or ("purpose" not in b and b.get("type") == "TextualBody"))]
     if not labels or not all(isinstance(v, str) and v for v in labels):
         raise fail("no tagging TextualBody with the label")
     attributes = item.get("mba:attributes", {})
