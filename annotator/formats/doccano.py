@@ -73,6 +73,8 @@ def _record(line: str, source: str, number: int, utf16: bool) -> IncomingDocumen
     sha = obj.get("sha256", meta.get("sha256"))
     raw = obj.get("label", obj.get("labels", []))
     if "entities" in obj:
+        if not isinstance(obj["entities"], list):
+            raise FormatError('"entities" must be a list', **where)
         raw = [[e.get("start_offset"), e.get("end_offset"), e.get("label")] if isinstance(e, dict)
                else e for e in obj["entities"]]
     if not isinstance(raw, list):
