@@ -132,3 +132,12 @@ def test_spancat_trains_one_short_epoch_on_an_export(project: Project, tmp_path:
     assert (tmp_path / "model" / "model-last" / "config.cfg").exists()
     if time.monotonic() - began > 60:
         pytest.skip("training took over a minute on this machine")
+
+
+def test_srsly_registry_is_left_as_found(project: Project, tmp_path: Path) -> None:
+    from srsly.msgpack import msgpack_decoders, msgpack_encoders
+
+    seed(project, tmp_path)
+    export(project, "docbin", tmp_path / "a.spacy")
+    import_files(project, [tmp_path / "a.spacy"], annotator="x")
+    assert "get_all" not in vars(msgpack_encoders) and "get_all" not in vars(msgpack_decoders)
