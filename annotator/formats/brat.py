@@ -2,7 +2,10 @@
 
 Offsets in ``.ann`` files are ``[start, end)`` in Unicode code points over the
 ``.txt`` file exactly as stored (a CRLF line break counts as two characters,
-as brat's Python server reads it); we read and write them that way.
+as Python counts a file read without newline translation); we write them that
+way. On import, an ``.ann`` whose covered texts only match when a CRLF counts
+as one character (a tool that read the ``.txt`` in text mode) is converted
+with :meth:`OffsetMap.lf` and reported; one that matches neither is refused.
 
 In: ``.ann`` files or folders of them, each with its ``.txt``. Text-bound
 lines ``T1<TAB>Label START END<TAB>text`` become spans; the covered text must
