@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _ASTRAL_OR_CRLF = re.compile("[\U00010000-\U0010ffff]|\r(?=\n)")
+_CRLF = re.compile("\r(?=\n)")
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,13 @@ class OffsetMap:
         """Positions in a Qt text document showing :attr:`view_text`."""
         view = text.replace("\r\n", "\n") if "\r\n" in text else text
         return cls._build(text, _ASTRAL_OR_CRLF, view)
+
+    @classmethod
+    def lf(cls, text: str) -> OffsetMap:
+        """Code points of the text with ``\\r\\n`` read as one ``\\n``, as tools
+        that open files in text mode (universal newlines) count."""
+        view = text.replace("\r\n", "\n") if "\r\n" in text else text
+        return cls._build(text, _CRLF, view)
 
     @classmethod
     def _build(cls, text: str, pattern: re.Pattern[str], view: str) -> OffsetMap:

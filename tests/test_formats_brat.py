@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annotator.errors import FormatError
 from annotator.formats import export, import_files
+from annotator.offsets import OffsetMap
 from annotator.project import Project
 from tests.conftest import TRICKY, write_jsonl
 
@@ -70,6 +73,18 @@ def test_brat_files_over_crlf_text_import_on_the_right_characters(project: Proje
     assert "1 equivalences, 1 events, 1 normalizations, 1 relations" in notes
 
 
+def test_ann_counting_crlf_as_one_character_is_converted_and_reported(
+        project: Project, tmp_path: Path) -> None:
+    lf = TEXT.replace("\r\n", "\n")  # how brat on Python 3 (text mode) sees the file
+    thugs, protesters = lf.index("thugs"), lf.index("protesters")
+    ann = brat_doc(tmp_path / "brat", ["T1\tlabeling %d %d\tthugs" % (thugs, thugs + 5),
+                                       "T2\tlabeling %d %d\tprotesters" % (protesters, protesters + 10)])
+    report = import_files(project, [ann], annotator="x")
+    assert got(project) == [("labeling", "protesters", "", {}), ("labeling", "thugs", "", {})]
+    assert any("1 .ann files count a CRLF line break as one character" in n and "riot.ann" in n
+               for n in report.notes)
+
+
 def test_a_folder_of_brat_documents(project: Project, tmp_path: Path) -> None:
     brat_doc(tmp_path / "brat", standard_ann(), "a")
     (tmp_path / "brat" / "b.txt").write_text("Other text", encoding="utf-8")
@@ -120,3 +135,15 @@ def test_export_then_import_then_export_is_the_same(project: Project, tmp_path: 
         export(second, "brat", again)
     for name in ("t1.ann", "t1.txt", "doc2.txt", "annotation.conf"):
         assert (again / name).read_bytes() == (out / name).read_bytes()
+
+
+@given(st.lists(st.sampled_from(["a", "\r\n", "\r", "\n", "🙂", "e\u0301", " "]), max_size=20)
+       .map("".join))
+def test_lf_view_maps_back_to_the_stored_characters(text: str) -> None:
+    view = OffsetMap.lf(text)
+    assert view.view_text == text.replace("\r\n", "\n")
+    for i, char in enumerate(view.view_text):
+        at = view.to_codepoint(i)
+        assert text[at:at + 2] == "\r\n" if char == "\n" and text[at] == "\r" else text[at] == char
+        assert view.to_view(at) == i
+    assert view.to_codepoint(len(view.view_text)) == len(text)

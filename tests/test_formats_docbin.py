@@ -91,8 +91,10 @@ def test_a_docbin_written_by_spacy_with_entities_or_spans(project: Project, tmp_
     doc.ents = [doc.char_span(text.index("thugs"), text.index("thugs") + 5, label="labeling")]
     other = nlp("A second, different text about the regime.")
     other.spans["sc"] = [Span(other, 7, 8, label="loaded-term"), Span(other, 5, 8, label="labeling")]
+    other.spans["ruler"] = [Span(other, 0, 1, label="labeling")]
     DocBin(docs=[doc, other]).to_disk(tmp_path / "spacy.spacy")
-    import_files(project, [tmp_path / "spacy.spacy"], annotator="nlp")
+    report = import_files(project, [tmp_path / "spacy.spacy"], annotator="nlp")
+    assert "span groups other than 'sc' were not read: ruler" in " ".join(report.notes)
     got = sorted((d.key, s.annotator, s.label, d.text[s.start:s.end])
                  for d, spans in project.iter_spans() for s in spans)
     assert got == [("1", "nlp", "labeling", "thugs"),
@@ -130,3 +132,12 @@ def test_spancat_trains_one_short_epoch_on_an_export(project: Project, tmp_path:
     assert (tmp_path / "model" / "model-last" / "config.cfg").exists()
     if time.monotonic() - began > 60:
         pytest.skip("training took over a minute on this machine")
+
+
+def test_srsly_registry_is_left_as_found(project: Project, tmp_path: Path) -> None:
+    from srsly.msgpack import msgpack_decoders, msgpack_encoders
+
+    seed(project, tmp_path)
+    export(project, "docbin", tmp_path / "a.spacy")
+    import_files(project, [tmp_path / "a.spacy"], annotator="x")
+    assert "get_all" not in vars(msgpack_encoders) and "get_all" not in vars(msgpack_decoders)

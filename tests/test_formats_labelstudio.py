@@ -33,6 +33,12 @@ def ls_export(path: Path, *, text: str = TEXT, quoted: str = "thugs", start16: i
                  {"value": {"start": 24, "end": 30, "text": "regime",
                             "labels": ["loaded-term", "unsupported-claim"]},
                   "id": "Zz99", "from_name": "label", "to_name": "text", "type": "labels"},
+                 {"value": {"start": start16, "end": start16 + 5, "choices": ["group"]},
+                  "id": "Xy12AbCdEf", "from_name": "target-type", "to_name": "text",
+                  "type": "choices", "origin": "manual"},
+                 {"value": {"start": start16, "end": start16 + 5, "text": ["check source"]},
+                  "id": "Xy12AbCdEf", "from_name": "comment", "to_name": "text",
+                  "type": "textarea"},
                  {"value": {"choices": ["biased"]}, "id": "c1", "from_name": "verdict",
                   "to_name": "text", "type": "choices"},
              ]},
@@ -51,10 +57,12 @@ def test_label_studio_export_lands_on_the_right_characters(project: Project, tmp
     report = import_files(project, [ls_export(tmp_path / "project-3.json")], annotator="x")
     doc = project.find_document("task-7")
     assert doc is not None and doc.text == TEXT
-    got = [(s.annotator, s.label, doc.text[s.start:s.end], s.note) for s in project.spans(doc.id)]
-    assert sorted(got) == [("ana@example.com", "labeling", "thugs", "a slur"),
-                           ("ana@example.com", "loaded-term", "regime", ""),
-                           ("ana@example.com", "unsupported-claim", "regime", "")]
+    got = [(s.annotator, s.label, doc.text[s.start:s.end], s.note, s.attributes)
+           for s in project.spans(doc.id)]
+    assert sorted(got) == [
+        ("ana@example.com", "labeling", "thugs", "a slur\ncheck source", {"target-type": "group"}),
+        ("ana@example.com", "loaded-term", "regime", "", {}),
+        ("ana@example.com", "unsupported-claim", "regime", "", {})]
     assert any("1 choices" in n and "1 predictions" in n for n in report.notes)
 
 
@@ -77,8 +85,10 @@ def test_a_region_counted_in_code_points_is_refused(project: Project, tmp_path: 
 def test_round_trip_keeps_spans_notes_annotators(project: Project, tmp_path: Path) -> None:
     thugs = TRICKY.index("thugs")
     write_jsonl(tmp_path / "seed.jsonl", {"id": "t1", "text": TRICKY, "spans": [
-        {"start": thugs, "end": thugs + 5, "label": "labeling", "annotator": "ana", "note": "n"},
-        {"start": 0, "end": 7, "label": "loaded-term", "annotator": "bob"}]},
+        {"start": thugs, "end": thugs + 5, "label": "labeling", "annotator": "ana", "note": "n",
+         "attributes": {"target": "protesters", "target-type": "group"}},
+        {"start": 0, "end": 7, "label": "scare-quotes", "annotator": "bob",
+         "attributes": {"attributed": False}}]},
         {"id": "t2", "text": "No spans here."})
     import_files(project, [tmp_path / "seed.jsonl"], annotator="x")
     out = tmp_path / "out.json"
@@ -92,6 +102,9 @@ def test_round_trip_keeps_spans_notes_annotators(project: Project, tmp_path: Pat
         import_files(second, [out], annotator="nobody")
         again = tmp_path / "again.json"
         export(second, "labelstudio", again)
+        assert [(s.label, s.note, s.attributes) for s in second.spans(1)] == [
+            ("scare-quotes", "", {"attributed": False}),
+            ("labeling", "n", {"target": "protesters", "target-type": "group"})]
         assert [d.text for d in second.documents()] == [TRICKY, "No spans here."]
     first, second_export = json.loads(out.read_text()), json.loads(again.read_text())
     for t in first + second_export:

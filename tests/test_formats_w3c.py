@@ -126,3 +126,28 @@ def test_unanchorable_annotations_import_nothing(project: Project, tmp_path: Pat
     assert str(path) in str(caught.value) and "annotation 2" in str(caught.value)
     assert message in str(caught.value)
     assert project.spans(2) == []
+
+
+def test_a_hypothesis_style_annotation_with_page_offsets(project: Project, tmp_path: Path) -> None:
+    """Hypothesis serves W3C JSON-LD: tags as tagging bodies, the comment as a
+    body without purpose, positions counted over the whole web page."""
+    seed(project, tmp_path)
+    path = tmp_path / "hypothesis.jsonld"
+    path.write_text(json.dumps({
+        "@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation",
+        "id": "https://hypothes.is/a/Zx1", "creator": "acct:carol@hypothes.is",
+        "created": "2024-03-01T10:00:00.000000+00:00",
+        "body": [{"type": "TextualBody", "value": "Twice in one line", "format": "text/markdown"},
+                 {"type": "TextualBody", "purpose": "tagging", "value": "loaded-term"}],
+        "target": [{"source": "https://news.example/2", "selector": [
+            {"type": "RangeSelector", "startSelector": {"type": "XPathSelector", "value": "/p[1]"},
+             "endSelector": {"type": "XPathSelector", "value": "/p[1]"},
+             "startOffset": 16, "endOffset": 22},
+            {"type": "TextPositionSelector", "start": 5016, "end": 5022},
+            {"type": "TextQuoteSelector", "exact": "regime", "prefix": "Plain text with ",
+             "suffix": " twice"}]}]}), encoding="utf-8")
+    report = import_files(project, [path], annotator="x")
+    [span] = project.spans(2)
+    assert (span.start, span.end, span.label, span.note) == (16, 22, "loaded-term", "Twice in one line")
+    assert span.annotator == "acct:carol@hypothes.is"
+    assert any("[5016, 5022) -> [16, 22)" in n for n in report.notes)

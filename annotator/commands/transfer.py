@@ -14,7 +14,10 @@ def add(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("import", help="import articles (and their spans) into the project",
                        description="Import articles. All or nothing: an error anywhere "
-                                   "writes nothing and names the file and line.")
+                                   "writes nothing and names the file and line.",
+                       epilog="SemEval-2020 Task 11: annotator import --format semeval "
+                              "ARTICLES_DIR LABELS_FILE. W3C annotations attach to "
+                              "documents already in the project.")
     add_project_options(p)
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     p.add_argument("--format", default="auto",
@@ -34,7 +37,8 @@ def add(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("export", help="export spans",
                        description="Export spans. Offsets are [start, end) in Unicode code "
-                                   "points of the stored text.")
+                                   "points of the stored text, except in formats whose tools "
+                                   "count UTF-16 units (labelstudio; doccano by default).")
     add_project_options(p)
     p.add_argument("--format", required=True, choices=sorted(f.name for f in writers()))
     p.add_argument("-o", "--output", default="-", metavar="PATH",

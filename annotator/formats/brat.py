@@ -2,7 +2,10 @@
 
 Offsets in ``.ann`` files are ``[start, end)`` in Unicode code points over the
 ``.txt`` file exactly as stored (a CRLF line break counts as two characters,
-as brat's Python server reads it); we read and write them that way.
+as Python counts a file read without newline translation); we write them that
+way. On import, an ``.ann`` whose covered texts only match when a CRLF counts
+as one character (a tool that read the ``.txt`` in text mode) is converted
+with :meth:`OffsetMap.lf` and reported; one that matches neither is refused.
 
 In: ``.ann`` files or folders of them, each with its ``.txt``. Text-bound
 lines ``T1<TAB>Label START END<TAB>text`` become spans; the covered text must
@@ -23,11 +26,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..domain import IncomingDocument, IncomingSpan
 from ..errors import FormatError
+from ..offsets import OffsetMap
 from ..text import read_text
 from . import ExportReport, Format, ReadOptions, WriteOptions, register
 from .folder import file_stem, open_folder, write_text
@@ -35,6 +40,7 @@ from .layers import MergedLayers
 from .txt import title_of
 
 _FRAGMENT = re.compile(r"^(\d+) (\d+)$")
+_ONE_LINE = str.maketrans("\r\n\t", "   ")
 _SKIPPED = {"R": "relations", "E": "events", "N": "normalizations", "*": "equivalences"}
 
 
@@ -58,6 +64,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     docs: list[IncomingDocument] = []
     skipped: dict[str, int] = {}
     split: list[str] = []
+    converted: list[str] = []
     for n, ann in enumerate(files):
         txt = ann.with_suffix(".txt")
         if not txt.is_file():
@@ -67,9 +74,14 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
             options.notes.append(f"{txt}: not UTF-8, decoded as {encoding}")
         doc = IncomingDocument(text=text, source=str(ann), external_id=txt.stem,
                                title=title_of(text) or txt.stem)
-        doc.spans = _read_ann(ann, text, skipped, split)
+        doc.spans = _read_ann(ann, text, skipped, split, converted)
         docs.append(doc)
         options.progress(n + 1, len(files))
+    if converted:
+        options.notes.append(
+            f"{len(converted)} .ann files count a CRLF line break as one character (brat "
+            "reading the .txt in text mode); their offsets were converted to the file as "
+            f"stored: {', '.join(converted[:5])}" + (" ..." if len(converted) > 5 else ""))
     if split:
         options.notes.append(f"{len(split)} discontinuous brat spans were imported as one span "
                              f"per fragment: {', '.join(split[:5])}" + (" ..." if len(split) > 5 else ""))
@@ -79,9 +91,10 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     return docs
 
 
-def _read_ann(path: Path, text: str, skipped: dict[str, int], split: list[str]) -> list[IncomingSpan]:
+def _read_ann(path: Path, text: str, skipped: dict[str, int], split: list[str],
+              converted: list[str]) -> list[IncomingSpan]:
     content, _ = read_text(path)
-    bound: dict[str, list[IncomingSpan]] = {}
+    bound: dict[str, _TextBound] = {}
     notes: dict[str, list[str]] = {}
     attributes: dict[str, dict[str, Any]] = {}
     for number, line in enumerate(content.split("\n"), start=1):
@@ -91,12 +104,13 @@ def _read_ann(path: Path, text: str, skipped: dict[str, int], split: list[str]) 
         where = {"file": str(path), "line": number}
         kind = line[0]
         if kind == "T":
-            ident, spans = _text_bound(line, text, number, where)
-            if ident in bound:
-                raise FormatError(f"{ident} is defined twice", **where)
-            bound[ident] = spans
-            if len(spans) > 1:
-                split.append(f"{path.name}:{number} ({ident}, {len(spans)} fragments)")
+            found = _text_bound(line, number, where)
+            if found.ident in bound:
+                raise FormatError(f"{found.ident} is defined twice", **where)
+            bound[found.ident] = found
+            if len(found.fragments) > 1:
+                split.append(f"{path.name}:{number} ({found.ident}, "
+                             f"{len(found.fragments)} fragments)")
         elif kind == "#":
             fields = line.split("\t")
             head = fields[1].split() if len(fields) > 1 else []
@@ -121,37 +135,71 @@ def _read_ann(path: Path, text: str, skipped: dict[str, int], split: list[str]) 
         if target not in bound and not target.startswith(("R", "E", "N")):
             raise FormatError(f"a note or attribute refers to {target}, which is not defined",
                               file=str(path))
+    try:
+        placed = _place(list(bound.values()), text, str(path))
+    except FormatError as as_stored:
+        if "\r\n" not in text:
+            raise
+        try:  # counted with CRLF as one character?
+            placed = _place(list(bound.values()), text, str(path), OffsetMap.lf(text))
+        except FormatError:
+            raise as_stored from None
+        converted.append(path.name)
     spans: list[IncomingSpan] = []
-    for ident, fragments in bound.items():
-        note = "\n".join(notes.get(ident, []))
-        attrs = attributes.get(ident, {})
-        spans.extend(IncomingSpan(s.start, s.end, s.label, note=note, attributes=attrs,
-                                  line=s.line) for s in fragments)
+    for found, fragments in zip(bound.values(), placed):
+        note = "\n".join(notes.get(found.ident, []))
+        attrs = attributes.get(found.ident, {})
+        spans.extend(IncomingSpan(start, end, found.label, note=note, attributes=attrs,
+                                  line=found.line) for start, end in fragments)
     return spans
 
 
-def _text_bound(line: str, text: str, number: int, where: dict[str, Any]) -> tuple[str, list[IncomingSpan]]:
+@dataclass(frozen=True)
+class _TextBound:
+    ident: str
+    label: str
+    fragments: list[tuple[int, int]]
+    quoted: str | None
+    line: int
+
+
+def _text_bound(line: str, number: int, where: dict[str, Any]) -> _TextBound:
     fields = line.split("\t")
     if len(fields) < 2 or " " not in fields[1]:
         raise FormatError("expected T<ID><TAB>Label START END<TAB>text", **where)
     label, _, offsets = fields[1].partition(" ")
-    spans = []
+    fragments = []
     for fragment in offsets.split(";"):
         m = _FRAGMENT.match(fragment.strip())
         if not m:
             raise FormatError(f"offsets {offsets!r} are not START END[;START END...]", **where)
-        start, end = int(m.group(1)), int(m.group(2))
-        if not 0 <= start < end <= len(text):
-            raise FormatError(f"span [{start}, {end}) is empty or outside the .txt "
-                              f"({len(text)} characters)", **where)
-        spans.append(IncomingSpan(start, end, label, line=number))
-    if len(fields) > 2:
-        covered = " ".join(text[s.start:s.end] for s in spans)
-        if covered.split() != fields[2].split():
-            raise FormatError(f"the .ann says {fields[2][:60]!r} but the .txt has "
-                              f"{covered[:60]!r} there (edited text, or offsets counted "
-                              "another way)", **where)
-    return fields[0], spans
+        fragments.append((int(m.group(1)), int(m.group(2))))
+    quoted = "\t".join(fields[2:]) if len(fields) > 2 else None
+    return _TextBound(fields[0], label, fragments, quoted, number)
+
+
+def _place(bound: list[_TextBound], text: str, source: str,
+           view: OffsetMap | None = None) -> list[list[tuple[int, int]]]:
+    """Code-point fragments of every text-bound annotation (offsets counted in
+    ``view`` when given), checked against their covered text."""
+    length = len(view.view_text) if view else len(text)
+    placed = []
+    for found in bound:
+        where = {"file": source, "line": found.line}
+        fragments = []
+        for start, end in found.fragments:
+            if not 0 <= start < end <= length:
+                raise FormatError(f"span [{start}, {end}) is empty or outside the .txt "
+                                  f"({length} characters)", **where)
+            fragments.append(view.span_to_codepoints(start, end) if view else (start, end))
+        if found.quoted is not None:
+            covered = " ".join(text[s:e] for s, e in fragments)
+            if covered.split() != found.quoted.split():
+                raise FormatError(f"the .ann says {found.quoted[:60]!r} but the .txt has "
+                                  f"{covered[:60]!r} there (edited text, or offsets counted "
+                                  "another way)", **where)
+        placed.append(fragments)
+    return placed
 
 
 def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
@@ -169,7 +217,7 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
             t = a = h = 0
             for span in layers.unique(spans):
                 t += 1
-                covered = doc.text[span.start:span.end].replace("\r", " ").replace("\n", " ")
+                covered = doc.text[span.start:span.end].translate(_ONE_LINE)
                 lines.append(f"T{t}\t{span.label} {span.start} {span.end}\t{covered}")
                 for key, value in span.attributes.items():
                     if value is True:

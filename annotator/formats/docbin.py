@@ -26,7 +26,9 @@ Training a span categorizer on an export::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,29 @@ from .output import open_output
 from .txt import title_of
 
 EXAMPLES = 5
+_registry_lock = threading.Lock()
+
+
+@contextmanager
+def _msgpack_extensions_looked_up_once() -> Iterator[None]:
+    """srsly looks its msgpack extensions up in a registry each time it packs
+    or unpacks, scanning every installed package's entry points: about 1 ms
+    per Doc, half the time of a DocBin of 10,000 documents. Nothing registers
+    extensions during one export or import, so look them up once for it."""
+    from srsly.msgpack import msgpack_decoders, msgpack_encoders
+
+    registries = (msgpack_encoders, msgpack_decoders)
+    with _registry_lock:
+        try:
+            for registry in registries:
+                registry.get_all = lambda found=registry.get_all(): found  # type: ignore[method-assign]
+        except AttributeError:  # a srsly that does not allow it: only slower
+            pass
+        try:
+            yield
+        finally:
+            for registry in registries:
+                vars(registry).pop("get_all", None)
 
 
 def _done(project: Any) -> dict[int, list[str]]:
@@ -66,36 +91,12 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
     bin_ = DocBin(store_user_data=True)
     misaligned: list[str] = []
     total = project.document_count()
-    for n, (doc, spans) in enumerate(project.iter_spans(options.where)):
-        layers: dict[str, list[Any]] = {}
-        for span in spans:
-            layers.setdefault(span.annotator, []).append(span)
-        for name in done.get(doc.id, ()):
-            if not chosen or name in chosen:
-                layers.setdefault(name, [])
-        if not layers:
-            continue
-        tokens = nlp.make_doc(doc.text)
-        for i, (name, layer) in enumerate(sorted(layers.items())):
-            sdoc = tokens.copy() if i else tokens
-            group = []
-            for span in layer:
-                made = sdoc.char_span(span.start, span.end, label=span.label,
-                                      alignment_mode="strict")
-                if made is None:
-                    misaligned.append(f"{doc.key} {name} {span.label} [{span.start}, {span.end}) "
-                                      f"{doc.text[span.start:span.end][:40]!r}")
-                    continue
-                group.append(made)
-            sdoc.spans[key] = group
-            sdoc.user_data.update({"sha256": doc.sha256, "external_id": doc.key,
-                                   "title": doc.title, "annotator": name})
-            bin_.add(sdoc)
-            report.spans += len(group)
-        report.documents += 1
-        if n % 200 == 0:
-            options.progress(n, total)
-    data = bin_.to_bytes()
+    with _msgpack_extensions_looked_up_once():
+        for n, (doc, spans) in enumerate(project.iter_spans(options.where)):
+            _add_layers(bin_, nlp, doc, spans, done, chosen, key, misaligned, report)
+            if n % 200 == 0:
+                options.progress(n, total)
+        data = bin_.to_bytes()
     with open_output(target, binary=True) as out:
         out.write(data)
     if misaligned:
@@ -106,6 +107,36 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
     return report
 
 
+def _add_layers(bin_: Any, nlp: Any, doc: Any, spans: list[Any], done: dict[int, list[str]],
+                chosen: set[str], key: str, misaligned: list[str], report: ExportReport) -> None:
+    """One Doc per annotator of ``doc`` (with spans there, or done with it)."""
+    layers: dict[str, list[Any]] = {}
+    for span in spans:
+        layers.setdefault(span.annotator, []).append(span)
+    for name in done.get(doc.id, ()):
+        if not chosen or name in chosen:
+            layers.setdefault(name, [])
+    if not layers:
+        return
+    tokens = nlp.make_doc(doc.text)
+    for i, (name, layer) in enumerate(sorted(layers.items())):
+        sdoc = tokens.copy() if i else tokens
+        group = []
+        for span in layer:
+            made = sdoc.char_span(span.start, span.end, label=span.label, alignment_mode="strict")
+            if made is None:
+                misaligned.append(f"{doc.key} {name} {span.label} [{span.start}, {span.end}) "
+                                  f"{doc.text[span.start:span.end][:40]!r}")
+                continue
+            group.append(made)
+        sdoc.spans[key] = group
+        sdoc.user_data.update({"sha256": doc.sha256, "external_id": doc.key,
+                               "title": doc.title, "annotator": name})
+        bin_.add(sdoc)
+        report.spans += len(group)
+    report.documents += 1
+
+
 def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     from spacy.tokens import DocBin
 
@@ -113,6 +144,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     key = options.spans_key
     docs: dict[str, IncomingDocument] = {}
     without = 0
+    ignored: set[str] = set()
     for path in paths:
         try:
             bin_ = DocBin(store_user_data=True).from_bytes(path.read_bytes())
@@ -121,7 +153,9 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
         except Exception as exc:  # msgpack and zlib raise their own types
             raise FormatError(f"not a spaCy DocBin file ({type(exc).__name__})",
                               file=str(path)) from None
-        for n, sdoc in enumerate(bin_.get_docs(vocab), start=1):
+        with _msgpack_extensions_looked_up_once():
+            loaded = list(bin_.get_docs(vocab))
+        for n, sdoc in enumerate(loaded, start=1):
             text = sdoc.text
             if not text:
                 raise FormatError(f"Doc {n} has no text", file=str(path), line=n)
@@ -137,13 +171,14 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
             else:
                 group = list(sdoc.ents)
                 without += not group
+            ignored.update(k for k in sdoc.spans if k != key)
             incoming = docs.get(sha)
             if incoming is None:
                 external = data.get("external_id")
                 incoming = docs[sha] = IncomingDocument(
                     text=text, source=str(path), line=n,
                     external_id=None if external is None else str(external),
-                    title=str(data.get("title") or title_of(text)))
+                    title=str(data["title"]) if "title" in data else title_of(text))
             annotator = data.get("annotator")
             for span in group:
                 if not span.label_:
@@ -156,6 +191,9 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
         options.progress(len(docs), len(docs))
     if without:
         options.notes.append(f"{without} Docs have neither doc.spans[{key!r}] nor entities")
+    if ignored:
+        options.notes.append(f"span groups other than {key!r} were not read: "
+                             f"{', '.join(sorted(ignored))} (choose one with --spans-key)")
     return list(docs.values())
 
 

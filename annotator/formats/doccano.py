@@ -49,7 +49,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     docs: list[IncomingDocument] = []
     for path in paths:
         text, _ = read_text(path)
-        lines = text.splitlines()
+        lines = text.split("\n")  # not splitlines(): JSON leaves U+2028 and U+0085 unescaped
         for number, line in enumerate(lines, start=1):
             if line.strip():
                 docs.append(_record(line, str(path), number, utf16))
@@ -73,6 +73,8 @@ def _record(line: str, source: str, number: int, utf16: bool) -> IncomingDocumen
     sha = obj.get("sha256", meta.get("sha256"))
     raw = obj.get("label", obj.get("labels", []))
     if "entities" in obj:
+        if not isinstance(obj["entities"], list):
+            raise FormatError('"entities" must be a list', **where)
         raw = [[e.get("start_offset"), e.get("end_offset"), e.get("label")] if isinstance(e, dict)
                else e for e in obj["entities"]]
     if not isinstance(raw, list):

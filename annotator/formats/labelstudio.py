@@ -5,14 +5,17 @@ count UTF-16 code units (an emoji counts 2). Both directions convert with
 :meth:`OffsetMap.utf16`; inside the project spans stay code points.
 
 In: ``labels`` results of each task's ``annotations`` (cancelled ones
-skipped); a ``textarea`` result with the same region id is the span's note.
+skipped). Per-region results with the same region id complete the span: the
+``textarea`` and ``choices`` results named like one of the label's
+attributes are that attribute (choices ``true`` and ``false`` are yes/no
+attributes), other text areas (``note``, comments) join the span's note.
 Each region's ``value.text`` must equal the task text at its offsets: a
 mismatch (an annotation made on another version of the text) is refused,
 naming the task. ``data.sha256``, when present, must match ``data.text``.
 The annotator is ``created_username`` (without Label Studio's ``, <id>``
 suffix), else ``completed_by``'s e-mail, else ``label-studio-user-<id>``.
-Other result types (choices, relations...) and predictions are reported and
-skipped.
+Other results (task-level choices, relations...) and predictions are
+reported and skipped.
 
 Out: one task per document (``data``: ``text``, ``title``, ``external_id``,
 ``sha256``), one annotation per annotator. A labeling config that shows it::
@@ -21,6 +24,7 @@ Out: one task per document (``data``: ``text``, ``title``, ``external_id``,
       <Labels name="label" toName="text"><Label value="loaded-term"/>...</Labels>
       <Text name="text" value="$text"/>
       <TextArea name="note" toName="text" perRegion="true"/>
+      <Choices name="polarity" toName="text" perRegion="true">...</Choices>
     </View>
 """
 
@@ -36,16 +40,20 @@ from ..domain import IncomingDocument, IncomingSpan
 from ..errors import FormatError
 from ..offsets import OffsetMap
 from ..project import text_sha256
+from ..schemes import Scheme
 from ..text import read_text
 from . import ExportReport, Format, ReadOptions, WriteOptions, register
 from .output import open_output
 
 _USER_ID_SUFFIX = re.compile(r",\s*\d+$")
+NOTE = "note"  # from_name of the per-region TextArea holding a span's note
+BOOLEANS = {"true": True, "false": False}
 
 
 def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     docs: list[IncomingDocument] = []
     skipped: dict[str, int] = {}
+    scheme = options.project.scheme if options.project else None
     for path in paths:
         text, _ = read_text(path)
         try:
@@ -56,7 +64,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
         if not isinstance(tasks, list):
             raise FormatError("expected a list of Label Studio tasks", file=str(path))
         for n, task in enumerate(tasks, start=1):
-            docs.append(_task(task, n, str(path), skipped))
+            docs.append(_task(task, n, str(path), skipped, scheme))
             if n % 500 == 0:
                 options.progress(n, len(tasks))
     if skipped:
@@ -65,7 +73,8 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     return docs
 
 
-def _task(task: Any, n: int, source: str, skipped: dict[str, int]) -> IncomingDocument:
+def _task(task: Any, n: int, source: str, skipped: dict[str, int],
+          scheme: Scheme | None) -> IncomingDocument:
     if not isinstance(task, dict):
         raise FormatError(f"task {n}: expected a JSON object", file=source)
     name = f"task {task.get('id', n)}"
@@ -89,50 +98,95 @@ def _task(task: Any, n: int, source: str, skipped: dict[str, int]) -> IncomingDo
     doc = IncomingDocument(text=text, source=source, line=n,
                            external_id=str(external) if external is not None else f"task-{task.get('id', n)}",
                            title=str(data.get("title") or ""))
-    if task.get("predictions"):
-        skipped["predictions"] = skipped.get("predictions", 0) + len(task["predictions"])
+    predictions = task.get("predictions")
+    if isinstance(predictions, list) and predictions:
+        skipped["predictions"] = skipped.get("predictions", 0) + len(predictions)
+    annotations = task.get("annotations", task.get("completions")) or []
+    if not isinstance(annotations, list):
+        raise fail('"annotations" must be a list')
     units: OffsetMap | None = None
-    for annotation in task.get("annotations", task.get("completions", [])) or []:
-        if not isinstance(annotation, dict) or annotation.get("was_cancelled"):
+    for annotation in annotations:
+        if not isinstance(annotation, dict):
+            raise fail("each annotation must be a JSON object")
+        if annotation.get("was_cancelled") is True:
             continue
         annotator = _annotator(annotation)
         results = annotation.get("result", [])
-        if not isinstance(results, list):
-            raise fail('"result" must be a list')
-        notes = {r.get("id"): r.get("value", {}).get("text") for r in results
-                 if isinstance(r, dict) and r.get("type") == "textarea"}
+        if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
+            raise fail('"result" must be a list of objects')
+        labelled = {_region(r) for r in results if r.get("type") == "labels"}
+        extras = _per_region(results)
         for result in results:
-            kind = result.get("type") if isinstance(result, dict) else None
-            if kind == "textarea" and result.get("id") in notes:
-                continue
+            kind, region = result.get("type"), _region(result)
+            if kind in ("textarea", "choices") and region in labelled and region is not None:
+                continue  # part of a span, read with it
             if kind != "labels":
                 skipped[str(kind)] = skipped.get(str(kind), 0) + 1
                 continue
             value = result.get("value")
             if not isinstance(value, dict):
-                raise fail(f"region {result.get('id')}: no value")
+                raise fail(f"region {region}: no value")
             start, end, labels = value.get("start"), value.get("end"), value.get("labels")
             if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
-                raise fail(f"region {result.get('id')}: start and end must be integers")
+                raise fail(f"region {region}: start and end must be integers")
             if not isinstance(labels, list) or not labels or \
                     not all(isinstance(label, str) and label for label in labels):
-                raise fail(f"region {result.get('id')}: labels must be a list of names")
+                raise fail(f"region {region}: labels must be a list of names")
             units = units or OffsetMap.utf16(text)
             if not 0 <= start < end <= units.to_view(len(text)):
-                raise fail(f"region {result.get('id')}: [{start}, {end}) is outside the text "
+                raise fail(f"region {region}: [{start}, {end}) is outside the text "
                            f"({units.to_view(len(text))} UTF-16 units)")
             first, last = units.span_to_codepoints(start, end)
             quoted = value.get("text")
             if quoted is not None and quoted != text[first:last]:
-                raise fail(f"region {result.get('id')} says {quoted[:60]!r} but the task text "
+                raise fail(f"region {region} says {str(quoted)[:60]!r} but the task text "
                            f"has {text[first:last][:60]!r} there: the annotation was made on "
                            "another text (stale); refused")
-            note = notes.get(result.get("id"))
-            note = "\n".join(note) if isinstance(note, list) else (note or "")
             for label in labels:
+                note, attributes = _complete(label, extras.get(region) if region else None,
+                                             scheme, skipped)
                 doc.spans.append(IncomingSpan(first, last, label, annotator=annotator,
-                                              note=note, line=n))
+                                              note=note, attributes=attributes, line=n))
     return doc
+
+
+def _per_region(results: list[dict[str, Any]]) -> dict[str, list[tuple[str, str, Any]]]:
+    """The per-region (kind, from_name, value) results of each region id."""
+    found: dict[str, list[tuple[str, str, Any]]] = {}
+    for result in results:
+        kind, value, name = result.get("type"), result.get("value"), result.get("from_name")
+        region = _region(result)
+        if kind == "textarea" and isinstance(value, dict) and isinstance(name, str) and region:
+            text = value.get("text")
+            text = "\n".join(map(str, text)) if isinstance(text, list) else str(text or "")
+            found.setdefault(region, []).append((kind, name, text))
+        elif kind == "choices" and isinstance(value, dict) and isinstance(name, str) and region \
+                and isinstance(value.get("choices"), list) and len(value["choices"]) == 1:
+            choice = str(value["choices"][0])
+            found.setdefault(region, []).append((kind, name, BOOLEANS.get(choice, choice)))
+    return found
+
+
+def _complete(label: str, extras: list[tuple[str, str, Any]] | None, scheme: Scheme | None,
+              skipped: dict[str, int]) -> tuple[str, dict[str, Any]]:
+    """A span's note and attributes: results named like one of the label's
+    attributes are that attribute, other text areas join the note."""
+    notes: list[str] = []
+    attributes: dict[str, Any] = {}
+    definition = scheme.label(label) if scheme else None
+    for kind, name, value in extras or ():
+        if name != NOTE and (scheme is None or (definition and definition.attribute(name))):
+            attributes[name] = value
+        elif kind == "textarea":
+            notes.append(value)
+        else:
+            skipped[f"choices ({name})"] = skipped.get(f"choices ({name})", 0) + 1
+    return "\n".join(notes), attributes
+
+
+def _region(result: dict[str, Any]) -> str | None:
+    region = result.get("id")
+    return str(region) if isinstance(region, (str, int)) else None
 
 
 def _annotator(annotation: dict[str, Any]) -> str | None:
@@ -144,7 +198,7 @@ def _annotator(annotation: dict[str, Any]) -> str | None:
         user = user.get("email") or user.get("id")
     if isinstance(user, str) and user.strip():
         return user.strip()
-    if isinstance(user, int):
+    if isinstance(user, int) and not isinstance(user, bool):
         return f"label-studio-user-{user}"
     return None
 
@@ -152,7 +206,7 @@ def _annotator(annotation: dict[str, Any]) -> str | None:
 def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
     report = ExportReport()
     total = project.document_count()
-    dropped = 0
+    scheme = project.scheme
     with open_output(target, newline="\n") as out:
         out.write("[")
         for n, (doc, spans) in enumerate(project.iter_spans(options.where)):
@@ -161,17 +215,26 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
             for span in spans:
                 start, end = units.span_to_view(span.start, span.end)
                 region = f"s{span.id}"
-                dropped += bool(span.attributes)
                 results = by_annotator.setdefault(span.annotator, [])
                 results.append({"id": region, "type": "labels", "from_name": "label",
                                 "to_name": "text", "origin": "manual",
                                 "value": {"start": start, "end": end,
                                           "text": doc.text[span.start:span.end],
                                           "labels": [span.label]}})
-                if span.note:
-                    results.append({"id": region, "type": "textarea", "from_name": "note",
+                extras = {NOTE: span.note} if span.note else {}
+                extras.update(span.attributes)
+                label = scheme.label(span.label)
+                for name, value in extras.items():
+                    attribute = label.attribute(name) if label and name != NOTE else None
+                    if attribute is None or attribute.type == "text":
+                        kind, content = "textarea", {"text": [value]}
+                    else:
+                        kind = "choices"
+                        content = {"choices": [str(value).lower() if isinstance(value, bool)
+                                               else value]}
+                    results.append({"id": region, "type": kind, "from_name": name,
                                     "to_name": "text", "origin": "manual",
-                                    "value": {"start": start, "end": end, "text": [span.note]}})
+                                    "value": {"start": start, "end": end, **content}})
             task = {"id": n + 1,
                     "data": {"text": doc.text, "title": doc.title, "external_id": doc.key,
                              "sha256": doc.sha256},
@@ -183,8 +246,6 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
             if n % 500 == 0:
                 options.progress(n, total)
         out.write("\n]\n")
-    if dropped:
-        report.notes.append(f"{dropped} spans have attributes, which this export does not carry")
     return report
 
 

@@ -3,7 +3,8 @@
 Out: one ``AnnotationCollection`` whose first page holds one ``Annotation``
 per span: ``creator`` (the annotator), ``created``/``modified``, a
 ``TextualBody`` with purpose ``tagging`` holding the label key, a second one
-with purpose ``commenting`` holding the note, and a ``target`` naming the
+with purpose ``commenting`` holding the note (on import, a ``TextualBody``
+without a purpose is a note too), and a ``target`` naming the
 document (``urn:media-bias-annotator:document:<id>``), carrying its text's
 SHA-256 (``mba:sha256``) and two selectors: a ``TextPositionSelector`` whose
 ``start``/``end`` are ``[start, end)`` in Unicode code points of the stored
@@ -107,12 +108,13 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     if options.project is None:
         raise FormatError("W3C annotations carry no text: they attach to documents already "
                           "in a project")
-    resolver = _Documents(options.project)
+    found = [(str(path), n, item) for path in paths
+             for n, item in enumerate(_annotations(path), start=1)]
+    resolver = _Documents(options.project, [_source(item) for _, _, item in found])
     docs: dict[int, IncomingDocument] = {}
     moved: list[str] = []
-    for path in paths:
-        for n, item in enumerate(_annotations(path), start=1):
-            _read_annotation(item, n, str(path), resolver, docs, moved)
+    for source, n, item in found:
+        _read_annotation(item, n, source, resolver, docs, moved)
     if moved:
         options.notes.append(f"{len(moved)} annotations were re-anchored by their quote "
                              f"(position and quote disagreed): {'; '.join(moved[:5])}"
@@ -138,24 +140,36 @@ def _annotations(path: Path) -> list[Any]:
     return items
 
 
-class _Documents:
-    """Project documents by the IRI an annotation targets."""
+def _target(item: dict[str, Any]) -> Any:
+    targets = item.get("target")
+    return targets[0] if isinstance(targets, list) and targets else targets
 
-    def __init__(self, project: Any):
-        self.project = project
-        self.cache: dict[str, DocumentData | None] = {}
-        self.by_url: dict[str, DocumentData] | None = None
+
+def _source(item: dict[str, Any]) -> str | None:
+    target = _target(item)
+    iri = target.get("source") if isinstance(target, dict) else None
+    iri = iri.get("id") if isinstance(iri, dict) else iri
+    return iri if isinstance(iri, str) else None
+
+
+class _Documents:
+    """Project documents by the IRI an annotation targets, looked up in batches."""
+
+    def __init__(self, project: Any, sources: list[str | None]):
+        self.by_key: dict[str, DocumentData] = {}
+        self.by_url: dict[str, DocumentData] = {}
+        keys = sorted({unquote(s[len(DOCUMENT_IRI):]) for s in sources
+                       if s and s.startswith(DOCUMENT_IRI)})
+        for i in range(0, len(keys), 500):
+            wanted = set(keys[i:i + 500])
+            self.by_key.update((d.key, d) for d in project.documents(wanted) if d.key in wanted)
+        if any(s and not s.startswith(DOCUMENT_IRI) for s in sources):
+            self.by_url = {d.url: d for d in project.documents() if d.url}
 
     def find(self, source: str) -> DocumentData | None:
-        if source not in self.cache:
-            if source.startswith(DOCUMENT_IRI):
-                found = self.project.find_document(unquote(source[len(DOCUMENT_IRI):]))
-            else:
-                if self.by_url is None:
-                    self.by_url = {d.url: d for d in self.project.documents() if d.url}
-                found = self.by_url.get(source)
-            self.cache[source] = found
-        return self.cache[source]
+        if source.startswith(DOCUMENT_IRI):
+            return self.by_key.get(unquote(source[len(DOCUMENT_IRI):]))
+        return self.by_url.get(source)
 
 
 def _read_annotation(item: dict[str, Any], n: int, source: str, resolver: _Documents,
@@ -165,13 +179,11 @@ def _read_annotation(item: dict[str, Any], n: int, source: str, resolver: _Docum
     def fail(message: str) -> FormatError:
         return FormatError(f"{name}: {message}", file=source)
 
-    targets = item.get("target")
-    target = targets[0] if isinstance(targets, list) and targets else targets
+    target = _target(item)
     if not isinstance(target, dict):
         raise fail("no target with selectors")
-    iri = target.get("source")
-    iri = iri.get("id") if isinstance(iri, dict) else iri
-    if not isinstance(iri, str):
+    iri = _source(item)
+    if iri is None:
         raise fail("the target names no source document")
     doc = resolver.find(iri)
     if doc is None:
@@ -206,7 +218,9 @@ def _read_annotation(item: dict[str, Any], n: int, source: str, resolver: _Docum
     bodies = item.get("body", [])
     bodies = bodies if isinstance(bodies, list) else [bodies]
     labels = [b.get("value") for b in bodies if isinstance(b, dict) and b.get("purpose") == "tagging"]
-    notes = [b.get("value") for b in bodies if isinstance(b, dict) and b.get("purpose") == "commenting"]
+    notes = [b.get("value") for b in bodies if isinstance(b, dict)
+             and (b.get("purpose") == "commenting"
+                  or ("purpose" not in b and b.get("type") == "TextualBody"))]
     if not labels or not all(isinstance(v, str) and v for v in labels):
         raise fail("no tagging TextualBody with the label")
     attributes = item.get("mba:attributes", {})

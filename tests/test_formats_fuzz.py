@@ -1,0 +1,127 @@
+"""Readers never crash on malformed input: every problem is a FormatError
+naming the file (the CLI shows one line, the GUI a dialog)."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from annotator.domain import IncomingDocument
+from annotator.errors import FormatError
+from annotator.formats import ReadOptions, get
+from annotator.project import Project
+from annotator.schemes import resolve_scheme
+
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+SCALARS = st.none() | st.booleans() | st.integers(-3, 40) | st.text(max_size=8)
+KEYS = st.sampled_from(["text", "label", "labels", "entities", "id", "data", "annotations",
+                        "result", "value", "start", "end", "type", "target", "source",
+                        "selector", "exact", "prefix", "body", "purpose", "items", "first",
+                        "sha256", "meta", "completions", "was_cancelled", "created_username",
+                        "completed_by", "mba:sha256", "mba:attributes", "creator"])
+JSON = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(KEYS, inner, max_size=5), max_leaves=25)
+TEXT = "The 🙂 regime\r\nlied."
+
+
+def read(fmt: str, paths: list[Path], project: Project | None = None) -> None:
+    reader = get(fmt).read
+    assert reader is not None
+    try:
+        reader(paths, ReadOptions(project=project))
+    except FormatError as exc:
+        assert exc.file or "W3C" in str(exc) or "article" in str(exc)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory):
+    path = tmp_path_factory.mktemp("fuzz") / "p.annotator"
+    with Project.create(path, resolve_scheme("media-bias")) as p:
+        p.import_documents([IncomingDocument(text=TEXT, source="t", external_id="d1",
+                                             url="https://x.example/1")], annotator="x")
+        yield p
+
+
+def maybe(strategy: st.SearchStrategy) -> st.SearchStrategy:
+    return strategy | JSON
+
+
+OFFSET = st.integers(-2, 30) | SCALARS
+REGION = st.fixed_dictionaries({}, optional={
+    "type": maybe(st.sampled_from(["labels", "textarea", "choices"])), "id": SCALARS,
+    "value": maybe(st.fixed_dictionaries({}, optional={
+        "start": OFFSET, "end": OFFSET, "text": SCALARS | st.lists(SCALARS, max_size=2),
+        "labels": maybe(st.lists(st.sampled_from(["labeling", "", "x"]), max_size=2))}))})
+TASK = st.fixed_dictionaries({"data": maybe(st.fixed_dictionaries({}, optional={
+    "text": maybe(st.just(TEXT)), "sha256": SCALARS}))}, optional={
+    "id": SCALARS, "predictions": JSON,
+    "annotations": maybe(st.lists(maybe(st.fixed_dictionaries({}, optional={
+        "result": maybe(st.lists(REGION, max_size=3)), "was_cancelled": SCALARS,
+        "created_username": SCALARS, "completed_by": JSON})), max_size=2))})
+SELECTOR = st.fixed_dictionaries({"type": maybe(st.sampled_from(
+    ["TextPositionSelector", "TextQuoteSelector"]))}, optional={
+    "start": OFFSET, "end": OFFSET, "exact": maybe(st.sampled_from(["regime", "lied", "zz", ""])),
+    "prefix": SCALARS, "suffix": SCALARS})
+ANNOTATION = st.fixed_dictionaries({}, optional={
+    "id": SCALARS, "creator": JSON, "mba:attributes": JSON,
+    "target": maybe(st.fixed_dictionaries({}, optional={
+        "source": maybe(st.sampled_from(["urn:media-bias-annotator:document:d1",
+                                         "https://x.example/1", "urn:x"])),
+        "selector": maybe(st.lists(SELECTOR, max_size=2)), "mba:sha256": SCALARS})),
+    "body": maybe(st.lists(st.fixed_dictionaries({}, optional={
+        "purpose": maybe(st.sampled_from(["tagging", "commenting"])),
+        "value": maybe(st.sampled_from(["labeling", "loaded-term", ""]))}), max_size=2))})
+DOCCANO = st.fixed_dictionaries({"text": maybe(st.just(TEXT))}, optional={
+    "label": maybe(st.lists(maybe(st.tuples(OFFSET, OFFSET, SCALARS).map(list)), max_size=3)),
+    "entities": maybe(st.lists(maybe(st.fixed_dictionaries({}, optional={
+        "start_offset": OFFSET, "end_offset": OFFSET, "label": SCALARS})), max_size=2)),
+    "meta": JSON, "sha256": SCALARS, "id": JSON})
+
+
+@pytest.mark.parametrize("fmt, name, records", [
+    ("labelstudio", "t.json", st.lists(maybe(TASK), max_size=3)),
+    ("w3c", "a.jsonld", maybe(st.lists(maybe(ANNOTATION), max_size=3))),
+    ("doccano", "d.jsonl", st.lists(maybe(DOCCANO), max_size=3)),
+])
+@FUZZ
+@given(data=st.data())
+def test_json_readers_refuse_garbage_cleanly(project: Project, fmt: str, name: str,
+                                             records: st.SearchStrategy, data: st.DataObject) -> None:
+    value = data.draw(records)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        if fmt == "doccano":
+            text = "\n".join(json.dumps(r, ensure_ascii=False) for r in value)
+        else:
+            text = json.dumps(value, ensure_ascii=False)
+        path.write_text(text, encoding="utf-8")
+        read(fmt, [path], project)
+
+
+LINE_PARTS = st.sampled_from(["T1", "T2", "A1", "#1", "R1", "E1", "*", "M1", "\t", " ", ";",
+                              "0", "3", "12", "99", "labeling", "AnnotatorNotes", "x", "🙂",
+                              "\r", "-1", "1"])
+
+
+@FUZZ
+@given(lines=st.lists(st.lists(LINE_PARTS, max_size=8).map("".join), max_size=6))
+def test_brat_reader_refuses_garbage_cleanly(lines: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "a.txt").write_text(TEXT, encoding="utf-8", newline="")
+        (Path(tmp) / "a.ann").write_text("\n".join(lines), encoding="utf-8")
+        read("brat", [Path(tmp) / "a.ann"])
+
+
+@FUZZ
+@given(lines=st.lists(st.lists(st.sampled_from(["7", "8", "\t", "Doubt", "0", "5", "x", "-2",
+                                                "99", " "]), max_size=8).map("".join), max_size=5))
+def test_semeval_reader_refuses_garbage_cleanly(lines: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "article7.txt").write_text(TEXT, encoding="utf-8", newline="")
+        (Path(tmp) / "x.labels").write_text("\n".join(lines), encoding="utf-8")
+        read("semeval", [Path(tmp) / "article7.txt", Path(tmp) / "x.labels"])
