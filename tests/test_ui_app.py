@@ -148,5 +148,7 @@ def test_screenshot_command_writes_a_png(tmp_path, settings_dir, qapp):
 def test_unopenable_project_shows_a_dialog(tmp_path, settings_dir, qapp, dialogs):
     broken = tmp_path / "broken.annotator"
     broken.write_bytes(b"this is not a database" * 100)
+    from ui.settings import open_settings
+    open_settings().setValue("annotator", ANNOTATOR)  # not the first run: no name prompt
     assert main(["gui", "--project", str(broken)]) == 1
     assert dialogs and "could not be opened" in dialogs[0][1]

@@ -36,7 +36,7 @@ def make_window(qtbot, settings_dir):
     from ui.window import MainWindow
 
     def make(project: Project, annotator: str = ANNOTATOR) -> MainWindow:
-        window = MainWindow(project, annotator, open_settings())
+        window = MainWindow(open_settings(), annotator, project)
         qtbot.addWidget(window)
         window.start()
         window.show()

@@ -10,19 +10,21 @@ import argparse
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from annotator.commands import default_annotator
-from annotator.defaults import open_project
 from annotator.errors import AnnotatorError
-from annotator.project import Project
 
 from .colors import apply_system_palette
 from .dialogs import ask_annotator, show_error
 from .settings import open_settings
 from .window import MainWindow
+
+if TYPE_CHECKING:
+    from annotator.project import Project
 
 SCREENSHOT_SIZE = (1400, 900)
 
@@ -40,6 +42,8 @@ def application() -> QApplication:
 
 def choose_project(args: argparse.Namespace, settings: QSettings) -> Project:
     """The project named on the command line, else the last one, else the default."""
+    from annotator.defaults import open_project
+
     if args.project or args.db:
         return open_project(args.project, args.db)
     last = settings.value("last_project", "")
@@ -47,7 +51,7 @@ def choose_project(args: argparse.Namespace, settings: QSettings) -> Project:
         try:
             return open_project(last)
         except AnnotatorError:
-            pass  # moved or damaged since: fall back to the default project
+            pass  # damaged since: fall back to the default project
     return open_project()
 
 
@@ -58,17 +62,13 @@ def warm_nlp() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Show the window's shell at once, then open the project into it.
+
+    Opening a project loads SQLAlchemy (most of the start-up time), so the
+    window is painted first and filled a moment later.
+    """
     app = application()
     settings = open_settings()
-    try:
-        project = choose_project(args, settings)
-        project.scheme  # noqa: B018 (reads the stored scheme: a damaged file fails here)
-    except (AnnotatorError, OSError) as exc:
-        if args.screenshot:
-            print(f"annotator: error: {exc}", file=sys.stderr)
-            return 1
-        show_error(None, "The project could not be opened", exc)
-        return 1
     screenshot = getattr(args, "screenshot", None)
     annotator = settings.value("annotator", "", type=str)
     if not annotator:
@@ -76,12 +76,28 @@ def run(args: argparse.Namespace) -> int:
         if not screenshot:
             annotator = ask_annotator(None, annotator, first=True) or annotator
         settings.setValue("annotator", annotator)
-    window = MainWindow(project, annotator, settings)
-    sys.excepthook = lambda kind, exc, _tb: show_error(window, "Something went wrong", exc)
+    window = MainWindow(settings, annotator)
+    if not screenshot:
+        window.show()
+        window.repaint()
+        app.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        project = choose_project(args, settings)
+        project.scheme  # noqa: B018 (reads the stored scheme: a damaged file fails here)
+    except (AnnotatorError, OSError) as exc:
+        app.restoreOverrideCursor()
+        window.hide()
+        if screenshot:
+            print(f"annotator: error: {exc}", file=sys.stderr)
+        else:
+            show_error(None, "The project could not be opened", exc)
+        return 1
+    window.set_project(project)
+    sys.excepthook = lambda _kind, exc, _tb: show_error(window, "Something went wrong", exc)
     if screenshot:
         return take_screenshot(app, window, args.doc, Path(screenshot))
     window.start(args.doc)
-    window.show()
+    app.restoreOverrideCursor()
     QTimer.singleShot(0, warm_nlp)
     code = app.exec()
     project.close()

@@ -34,6 +34,10 @@ class Shown:
     end: int
 
 
+def _outer_first(shown: Shown) -> tuple[int, int]:
+    return shown.start - shown.end, shown.start
+
+
 class SpanHighlighter(QSyntaxHighlighter):
     """Sets span formats per text block, looking segments up by bisection."""
 
@@ -102,15 +106,28 @@ class ArticleView(QPlainTextEdit):
         self._set_index([], [])
         self.setPlainText("")
 
-    def update_spans(self, own: list[SpanData], others: list[SpanData],
-                     changed: list[SpanData] | None = None) -> None:
-        """New spans; redraws only the blocks of ``changed`` (all if None)."""
+    def update_spans(self, own: list[SpanData], others: list[SpanData]) -> None:
+        """Show a new set of spans (after undo, redo, a change of view)."""
         self._set_index(own, others)
-        if changed is None:
-            self.highlighter.rehighlight()
-        else:
-            for span in changed:
-                self._rehighlight_range(*self.offsets.span_to_view(span.start, span.end))
+        self.highlighter.rehighlight()
+        self.viewport().update()
+
+    def change_span(self, old: SpanData | None, new: SpanData | None) -> None:
+        """One of the reader's spans was added, changed or deleted: redraw its range only."""
+        ranges = []
+        if old is not None:
+            self.shown = [s for s in self.shown if s.span.id != old.id]
+            ranges.append(self.offsets.span_to_view(old.start, old.end))
+        if new is not None:
+            shown = Shown(new, True, *self.offsets.span_to_view(new.start, new.end))
+            self.shown.append(shown)
+            ranges.append((shown.start, shown.end))
+        for start, end in ranges:
+            inside = [(max(s.start, start), min(s.end, end), s) for s in self.shown
+                      if s.start < end and s.end > start]
+            self.highlighter.index.replace(start, end, flatten(inside, _outer_first))
+        for start, end in ranges:
+            self._rehighlight_range(start, end)
         self.viewport().update()
 
     def restyle(self) -> None:
@@ -122,7 +139,8 @@ class ArticleView(QPlainTextEdit):
         to_view = self.offsets.span_to_view
         self.shown = [Shown(s, True, *to_view(s.start, s.end)) for s in own] \
             + [Shown(s, False, *to_view(s.start, s.end)) for s in others]
-        self.highlighter.index = SegmentIndex(flatten((s.start, s.end, s) for s in self.shown))
+        self.highlighter.index = SegmentIndex(flatten(((s.start, s.end, s) for s in self.shown),
+                                                      _outer_first))
 
     def _rehighlight_range(self, start: int, end: int) -> None:
         doc = self.document()

@@ -8,7 +8,7 @@ project of 100,000 documents opens as fast as one of ten.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer,
                             Signal)
@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QTableView, QVBoxLayout, QWidget)
 
 from annotator.domain import DocumentSummary
-from annotator.project import Project
+
+if TYPE_CHECKING:
+    from annotator.project import Project
 
 PAGE = 200
 STATUS_TEXT = {"todo": "To do", "in_progress": "In progress", "done": "Done"}
@@ -31,7 +33,7 @@ class DocumentListModel(QAbstractTableModel):
     HEADERS = ("Title", "Outlet", "Spans", "Status")
     IdRole = Qt.ItemDataRole.UserRole + 1
 
-    def __init__(self, project: Project, annotator: str, parent: Any = None):
+    def __init__(self, project: Project | None, annotator: str, parent: Any = None):
         super().__init__(parent)
         self.project = project
         self.annotator = annotator
@@ -53,12 +55,15 @@ class DocumentListModel(QAbstractTableModel):
         if annotator is not None:
             self.annotator = annotator
         self.beginResetModel()
-        self._total = self.project.summary_count(self.annotator, search=self.search, status=self.status)
-        self._rows, self._row_of = [], {}
-        self._append(self._page(0))
+        self._rows, self._row_of, self._total = [], {}, 0
+        if self.project is not None:
+            self._total = self.project.summary_count(self.annotator, search=self.search,
+                                                     status=self.status)
+            self._append(self._page(0))
         self.endResetModel()
 
     def _page(self, offset: int) -> list[DocumentSummary]:
+        assert self.project is not None
         return self.project.summaries(self.annotator, offset=offset, limit=PAGE,
                                       search=self.search, status=self.status)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
@@ -19,7 +19,6 @@ from annotator import formats
 from annotator.domain import DocumentData, SpanData, SpanFilter
 from annotator.errors import AnnotatorError, Cancelled
 from annotator.nlp import snap
-from annotator.project import Project
 from annotator.schemes import resolve_scheme
 
 from .article import ArticleView
@@ -29,14 +28,19 @@ from .panel import LabelPanel, swatch
 from .settings import project_key, recent_projects, remember_project
 from .tasks import run_with_progress
 
+if TYPE_CHECKING:  # SQLAlchemy loads after the window shows (see ui.app)
+    from annotator.project import Project
+
 T = TypeVar("T")
 IMPORT_FILTER = "Articles (*.txt *.jsonl *.csv);;All files (*)"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, project: Project, annotator: str, settings: QSettings):
+    """Built before the project opens (a shell shows at once); ``set_project`` fills it."""
+
+    def __init__(self, settings: QSettings, annotator: str, project: Project | None = None):
         super().__init__()
-        self.project = project
+        self.project: Project = None  # type: ignore[assignment]  (set by set_project)
         self.annotator = annotator
         self.settings = settings
         self.document: DocumentData | None = None
@@ -46,7 +50,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setMinimumSize(760, 480)
 
-        self.doc_model = DocumentListModel(project, annotator, self)
+        self.doc_model = DocumentListModel(None, annotator, self)
         self.doc_list = DocumentList(self.doc_model)
         self.article = ArticleView()
         self.article.setAcceptDrops(False)
@@ -90,8 +94,12 @@ class MainWindow(QMainWindow):
             lambda index: self.select_span(self.panel.span_model.spans[index.row()], reveal=True))
         self.panel.document_editor.labelChanged.connect(self._document_label_changed)
         self.panel.document_editor.doneToggled.connect(self.set_done)
-        self._project_changed()
         self._restore_window()
+        self.title.setText("<h2>Opening the project…</h2>")
+        for action in self.actions():
+            action.setEnabled(False)
+        if project is not None:
+            self.set_project(project)
 
     # -- building -------------------------------------------------------------
     def _action(self, menu: Any, text: str, slot: Callable[[], Any],
@@ -210,6 +218,8 @@ class MainWindow(QMainWindow):
 
     # -- project -------------------------------------------------------------------
     def _project_changed(self) -> None:
+        for action in self.actions():
+            action.setEnabled(True)
         self.project.ensure_annotator(self.annotator)
         remember_project(self.settings, self.project.location)
         self._rebuild_label_actions()
@@ -220,15 +230,17 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{Path(self.project.location).stem} — Media Bias Annotator")
 
     def set_project(self, project: Project) -> None:
-        self._remember_document()
+        """Show another project (the caller then picks the document with ``start``)."""
         old = self.project
+        if old is not None:
+            self._remember_document()
         self.project = project
         self.document = None
         self.current = None
         self.article.clear_document()
         self._project_changed()
-        old.close()
-        self.start()
+        if old is not None:
+            old.close()
 
     def start(self, key: str | None = None) -> None:
         """Open the named document, else the last one read here, else the first."""
@@ -264,6 +276,8 @@ class MainWindow(QMainWindow):
         if not dialog.exec():
             return
         path, scheme = dialog.chosen()
+        from annotator.project import Project
+
         try:
             if path.exists():
                 raise AnnotatorError(f"{path} already exists; choose another name")
@@ -272,6 +286,7 @@ class MainWindow(QMainWindow):
             show_error(self, "Could not create the project", exc)
             return
         self.set_project(project)
+        self.start()
 
     def open_project_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open project", str(Path(self.project.location).parent),
@@ -282,6 +297,8 @@ class MainWindow(QMainWindow):
     def open_project(self, path: str) -> None:
         if path == self.project.location:
             return
+        from annotator.project import Project
+
         try:
             project = Project.open(path)
             project.scheme  # noqa: B018 (reads and checks the stored scheme)
@@ -289,6 +306,7 @@ class MainWindow(QMainWindow):
             show_error(self, "Could not open the project", exc)
             return
         self.set_project(project)
+        self.start()
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -446,7 +464,7 @@ class MainWindow(QMainWindow):
                 return
             self.own.append(span)
             self.article.clear_selection()
-            self._spans_changed([span])
+            self._spans_changed(None, span)
             self.select_span(span)
         elif self.current is not None and self.current.annotator == self.annotator:
             old = self.current
@@ -458,7 +476,7 @@ class MainWindow(QMainWindow):
             if span is None:
                 return
             self.own = [span if s.id == span.id else s for s in self.own]
-            self._spans_changed([span])
+            self._spans_changed(old, span)
             self.select_span(span)
         else:
             self.statusBar().showMessage("Select some text (or one of your spans) first", 3000)
@@ -475,7 +493,7 @@ class MainWindow(QMainWindow):
             return
         self.own = [s for s in self.own if s.id != span.id]
         self.current = None
-        self._spans_changed([span])
+        self._spans_changed(span, None)
         self.statusBar().showMessage("Span deleted (Ctrl+Z undoes)", 3000)
 
     def _span_edited(self, span_id: int, changes: dict[str, Any]) -> None:
@@ -483,16 +501,17 @@ class MainWindow(QMainWindow):
                           lambda: self.project.update_span(span_id, self.annotator, **changes))
         if span is None:
             return
+        old = next(s for s in self.own if s.id == span.id)
         self.own = [span if s.id == span.id else s for s in self.own]
         self.current = span
         self.panel.span_model.set_spans(self.project.scheme, self.document.text if self.document else "",
                                         self.own + self.others)
-        self.article.update_spans(self.own, self.others, [span])
+        self.article.change_span(old, span)
         self.article.set_current(span)
 
-    def _spans_changed(self, changed: list[SpanData]) -> None:
+    def _spans_changed(self, old: SpanData | None, new: SpanData | None) -> None:
         self.own.sort(key=lambda s: (s.start, s.end, s.id))
-        self.article.update_spans(self.own, self.others, changed)
+        self.article.change_span(old, new)
         self._refresh_panel()
         assert self.document is not None
         self.doc_model.update_document(self.document.id, span_count=len(self.own),
