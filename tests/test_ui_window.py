@@ -155,7 +155,7 @@ def test_done_toggle_and_document_label(qtbot, project, make_window):
     window = make_window(project)
     qtbot.keyClick(window.article, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert project.status(doc_id, ANNOTATOR) == "done"
-    assert "Done" in window.doc_model.data(window.doc_model.index(0, 3))
+    assert window.doc_model.data(window.doc_model.index(0, 3)) == "●"
     opinion = window.panel.document_editor.editors["opinion-piece"].widget
     opinion.click()
     assert project.document_labels(doc_id, ANNOTATOR) == {"opinion-piece": True}

@@ -30,7 +30,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 class DocumentListModel(QAbstractTableModel):
     """Summaries of documents (no texts), fetched a page at a time."""
 
-    HEADERS = ("Title", "Outlet", "Spans", "Status")
+    HEADERS = ("Title", "Outlet", "Spans", "Status")  # status shown as ○ ◐ ●
     IdRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, project: Project | None, annotator: str, parent: Any = None):
@@ -131,11 +131,14 @@ class DocumentListModel(QAbstractTableModel):
             if column == 2:
                 return row.span_count
             if column == 3:
-                return f"{STATUS_MARK.get(row.status, '')} {STATUS_TEXT.get(row.status, row.status)}"
-        elif role == Qt.ItemDataRole.ToolTipRole and column == 0:
+                return STATUS_MARK.get(row.status, "?")
+        elif role == Qt.ItemDataRole.ToolTipRole:
             key = row.external_id or row.id
-            return f"{row.title}\n{row.outlet or ''} · id {key}".strip()
-        elif role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
+            return (f"{row.title}\n{row.outlet or ''} · id {key}\n"
+                    f"{row.span_count} spans · {STATUS_TEXT.get(row.status, row.status)}")
+        elif role == Qt.ItemDataRole.AccessibleTextRole and column == 3:
+            return STATUS_TEXT.get(row.status, row.status)
+        elif role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         elif role == Qt.ItemDataRole.ForegroundRole and column == 3 and row.status == "done":
             return QColor("#2E8B57")
@@ -157,7 +160,7 @@ class DocumentList(QWidget):
         self.filter = QComboBox()
         self.filter.addItem("All", None)
         for key, text in STATUS_TEXT.items():
-            self.filter.addItem(text, key)
+            self.filter.addItem(f"{STATUS_MARK[key]} {text}", key)
         self.view = QTableView()
         self.view.setModel(model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -172,9 +175,10 @@ class DocumentList(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 96)
+        header.resizeSection(1, 90)
         for column in (2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setHighlightSections(False)
         self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard belongs to the article
         self._debounce = QTimer(self, singleShot=True, interval=250)
