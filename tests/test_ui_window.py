@@ -170,3 +170,18 @@ def test_find_selects_the_match(qtbot, project, make_window):
     qtbot.keyClick(window.find_edit, Qt.Key.Key_Return)
     start = TRICKY.index("regime")
     assert window.article.selection_codepoints() == (start, start + 6)
+
+
+def test_label_shortcuts_can_be_changed_per_project(qtbot, project, make_window):
+    text = "Officials slammed the plan."
+    (doc_id,) = add_documents(project, text)
+    window = make_window(project)
+    window.set_shortcuts({**window.shortcuts(), "loaded-term": "Q"})
+    double_click_word(qtbot, window.article, text, "slammed")
+    qtbot.keyClick(window.article, Qt.Key.Key_1)  # no longer a shortcut
+    assert stored(project, doc_id) == []
+    qtbot.keyClick(window.article, Qt.Key.Key_Q)
+    assert stored(project, doc_id) == [("loaded-term", 10, 17)]
+    assert "Q" in window.panel.buttons.buttons["loaded-term"].text()
+    again = make_window(project)  # kept with the project
+    assert again.shortcuts()["loaded-term"] == "Q" and "1" not in again.shortcuts().values()

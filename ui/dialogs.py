@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QHBoxLayout, QInputDialog, QLineEdit, QListWidget,
-                               QListWidgetItem, QMessageBox, QPushButton, QWidget)
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QHBoxLayout, QInputDialog, QKeySequenceEdit, QLineEdit,
+                               QListWidget, QListWidgetItem, QMessageBox, QPushButton, QWidget)
 
 from annotator.errors import (AnnotatorError, Cancelled, EditError, FormatError, ProjectError,
                               SchemeError)
@@ -96,6 +97,42 @@ class NewProjectDialog(QDialog):
 
     def chosen(self) -> tuple[Path, str]:
         return Path(self.path.text()), self.scheme.currentData() or "media-bias"
+
+
+class ShortcutDialog(QDialog):
+    """A key per label (stored with the project; empty means none)."""
+
+    def __init__(self, parent: QWidget | None, scheme: Scheme, current: dict[str, str],
+                 taken: set[str]):
+        super().__init__(parent)
+        self.setWindowTitle("Label shortcuts")
+        self.taken = taken
+        self.edits: dict[str, QKeySequenceEdit] = {}
+        form = QFormLayout(self)
+        for label in scheme.labels:
+            edit = QKeySequenceEdit(QKeySequence(current.get(label.key, "")))
+            edit.setMaximumSequenceLength(1)
+            edit.setClearButtonEnabled(True)
+            self.edits[label.key] = edit
+            form.addRow(label.name, edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def chosen(self) -> dict[str, str]:
+        return {key: text for key, edit in self.edits.items()
+                if (text := edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText))}
+
+    def _check(self) -> None:
+        keys = list(self.chosen().values())
+        clash = next((k for k in keys if keys.count(k) > 1 or k in self.taken), None)
+        if clash:
+            show_error(self, "Shortcut already in use",
+                       f"{clash} is used twice or by another command; choose another key.")
+            return
+        self.accept()
 
 
 class ExportDialog(QDialog):

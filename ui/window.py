@@ -22,7 +22,7 @@ from annotator.nlp import snap
 from annotator.schemes import resolve_scheme
 
 from .article import ArticleView
-from .dialogs import ExportDialog, NewProjectDialog, ask_annotator, show_error
+from .dialogs import ExportDialog, NewProjectDialog, ShortcutDialog, ask_annotator, show_error
 from .doclist import DocumentList, DocumentListModel
 from .panel import LabelPanel, swatch
 from .settings import project_key, recent_projects, remember_project
@@ -170,6 +170,9 @@ class MainWindow(QMainWindow):
         self.labels_menu = bar.addMenu("&Labels")
         self.label_actions = QActionGroup(self)
         self.label_actions.setExclusive(False)
+        self.shortcuts_action = QAction("Change &shortcuts…", self)
+        self.shortcuts_action.triggered.connect(lambda _c=False: self.change_shortcuts())
+        self.addAction(self.shortcuts_action)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, ["F1"])
@@ -208,13 +211,35 @@ class MainWindow(QMainWindow):
             self.label_actions.addAction(action)
             self.labels_menu.addAction(action)
             self.addAction(action)
+        self.labels_menu.addSeparator()
+        self.labels_menu.addAction(self.shortcuts_action)
         self.panel.set_scheme(self.project.scheme, shortcuts)
+
+    def change_shortcuts(self) -> None:
+        labels = set(self.label_actions.actions())
+        taken = {k.toString(QKeySequence.SequenceFormat.PortableText)
+                 for a in self.actions() if a not in labels for k in a.shortcuts()}
+        dialog = ShortcutDialog(self, self.project.scheme, self.shortcuts(), taken)
+        if dialog.exec():
+            self.set_shortcuts(dialog.chosen())
+
+    def set_shortcuts(self, shortcuts: dict[str, str]) -> None:
+        """Label keys for this project (kept in the project file for everyone)."""
+        defaults = {label.key: label.shortcut or "" for label in self.project.scheme.labels}
+        changed = {k: v for k, v in shortcuts.items() if defaults.get(k) != v}
+        changed.update({k: "" for k, v in defaults.items() if v and k not in shortcuts})
+        try:
+            self.project.set_setting("shortcuts", changed)
+        except AnnotatorError as exc:
+            show_error(self, "Could not save the shortcuts", exc)
+            return
+        self._rebuild_label_actions()
 
     def shortcuts(self) -> dict[str, str]:
         """Label key -> shortcut: the scheme's, overridden per project."""
         found = {label.key: label.shortcut for label in self.project.scheme.labels if label.shortcut}
         found.update(self.project.setting("shortcuts", {}) or {})
-        return found
+        return {key: value for key, value in found.items() if value}
 
     # -- project -------------------------------------------------------------------
     def _project_changed(self) -> None:
