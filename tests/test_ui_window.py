@@ -185,3 +185,16 @@ def test_label_shortcuts_can_be_changed_per_project(qtbot, project, make_window)
     assert "Q" in window.panel.buttons.buttons["loaded-term"].text()
     again = make_window(project)  # kept with the project
     assert again.shortcuts()["loaded-term"] == "Q" and "1" not in again.shortcuts().values()
+
+
+def test_triple_click_selects_the_sentence(qtbot, project, make_window):
+    text = "Headline 🙂\r\n\r\nFirst sentence here. The council rammed it through! Last one."
+    (doc_id,) = add_documents(project, text)
+    window = make_window(project)
+    point = double_click_word(qtbot, window.article, text, "rammed")
+    view = window.article
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    start = text.index("The council")
+    assert view.selection_codepoints() == (start, text.index(" Last"))
+    qtbot.keyClick(view, Qt.Key.Key_3)
+    assert stored(project, doc_id) == [("unsupported-claim", start, text.index(" Last"))]

@@ -7,16 +7,18 @@ goes through that map.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (QColor, QFont, QHelpEvent, QPainter, QPalette, QPen,
                            QSyntaxHighlighter, QTextCharFormat, QTextCursor, QTextDocument)
-from PySide6.QtWidgets import QFrame, QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.domain import DocumentData, SpanData
 from annotator.offsets import OffsetMap
 from annotator.schemes import Scheme
+from annotator.text import Sentences
 
 from .colors import is_dark, mix
 from .segments import SegmentIndex, flatten
@@ -89,12 +91,15 @@ class ArticleView(QPlainTextEdit):
         self.shown: list[Shown] = []
         self.current: SpanData | None = None
         self.highlighter = SpanHighlighter(self.document(), self)
+        self._sentences: Sentences | None = None
+        self._double_click = (0.0, QPoint())
 
     # -- content -----------------------------------------------------------
     def show_document(self, document: DocumentData, scheme: Scheme,
                       own: list[SpanData], others: list[SpanData]) -> None:
         self.scheme = scheme
         self.offsets = OffsetMap.qt(document.text)
+        self._sentences = None
         self.current = None
         self.highlighter.reset_formats()
         self._set_index(own, others)
@@ -102,6 +107,7 @@ class ArticleView(QPlainTextEdit):
 
     def clear_document(self) -> None:
         self.offsets = OffsetMap.qt("")
+        self._sentences = None
         self.current = None
         self._set_index([], [])
         self.setPlainText("")
@@ -287,6 +293,32 @@ class ArticleView(QPlainTextEdit):
         return rects
 
     # -- events ------------------------------------------------------------------
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        super().mouseDoubleClickEvent(event)
+        self._double_click = (time.monotonic(), event.position().toPoint())
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        """A third click soon after a double-click selects the sentence."""
+        at, point = self._double_click
+        interval = QApplication.styleHints().mouseDoubleClickInterval() / 1000
+        if event.button() == Qt.MouseButton.LeftButton and time.monotonic() - at < interval \
+                and (event.position().toPoint() - point).manhattanLength() < 6:
+            self._double_click = (0.0, point)
+            self.select_sentence(self.cursorForPosition(point).position())
+            return
+        super().mousePressEvent(event)
+
+    def select_sentence(self, position: int) -> None:
+        """Select the sentence at a view position, within its paragraph."""
+        if self._sentences is None:
+            self._sentences = Sentences(self.offsets.text)
+        block = self.document().findBlock(position)
+        here = self.offsets.to_codepoint(position)
+        start, end = self._sentences.bounds(here, here + 1)
+        first = self.offsets.to_codepoint(block.position())
+        last = self.offsets.to_codepoint(block.position() + block.length() - 1)
+        self.select_codepoints(max(start, first), min(end, last))
+
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
