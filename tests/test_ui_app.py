@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import threading
-from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
@@ -13,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
 from annotator.cli import main
 from annotator.domain import IncomingDocument
 from ui.doclist import PAGE, DocumentListModel
-from ui_support import ANNOTATOR, add_documents, make_window, settings_dir  # noqa: F401
+from ui_support import ANNOTATOR, add_documents, make_window, settings_dir  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.usefixtures("settings_dir")
 
@@ -152,3 +151,18 @@ def test_unopenable_project_shows_a_dialog(tmp_path, settings_dir, qapp, dialogs
     open_settings().setValue("annotator", ANNOTATOR)  # not the first run: no name prompt
     assert main(["gui", "--project", str(broken)]) == 1
     assert dialogs and "could not be opened" in dialogs[0][1]
+
+
+def test_search_and_status_filter_run_in_the_background(qtbot, project, make_window):
+    ids = add_documents(project, "The council slammed the plan.", "Residents met on Tuesday.",
+                        "A quiet week.")
+    window = make_window(project)
+    qtbot.keyClicks(window.doc_list.search, "tuesday")
+    qtbot.waitUntil(lambda: window.doc_model.rowCount() == 1, timeout=3000)
+    assert window.doc_model.summary(0).id == ids[1]
+    window.doc_list.search.clear()
+    qtbot.waitUntil(lambda: window.doc_model.rowCount() == 3, timeout=3000)
+    project.set_status(ids[2], ANNOTATOR, "done")
+    window.doc_list.filter.setCurrentIndex(window.doc_list.filter.findData("done"))
+    qtbot.waitUntil(lambda: window.doc_model.rowCount() == 1, timeout=3000)
+    assert window.doc_model.summary(0).id == ids[2]

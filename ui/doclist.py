@@ -18,6 +18,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from annotator.domain import DocumentSummary
 
+from .dialogs import show_error
+from .tasks import run_query
+
 if TYPE_CHECKING:
     from annotator.project import Project
 
@@ -60,6 +63,22 @@ class DocumentListModel(QAbstractTableModel):
             self._total = self.project.summary_count(self.annotator, search=self.search,
                                                      status=self.status)
             self._append(self._page(0))
+        self.endResetModel()
+
+    def query(self, search: str, status: str | None) -> tuple[int, list[DocumentSummary]]:
+        """Count and first page for a filter (safe to run on a worker thread)."""
+        assert self.project is not None
+        total = self.project.summary_count(self.annotator, search=search, status=status)
+        return total, self.project.summaries(self.annotator, offset=0, limit=PAGE,
+                                             search=search, status=status)
+
+    def show_result(self, search: str, status: str | None, total: int,
+                    rows: list[DocumentSummary]) -> None:
+        """Show what :meth:`query` found."""
+        self.beginResetModel()
+        self.search, self.status, self._total = search, status, total
+        self._rows, self._row_of = [], {}
+        self._append(rows)
         self.endResetModel()
 
     def _page(self, offset: int) -> list[DocumentSummary]:
@@ -151,6 +170,8 @@ class DocumentList(QWidget):
     """Search box, status filter and the list; emits the document chosen."""
 
     documentChosen = Signal(int)
+    busy = Signal(bool)
+    filtered = Signal()
 
     def __init__(self, model: DocumentListModel, parent: QWidget | None = None):
         super().__init__(parent)
@@ -181,6 +202,7 @@ class DocumentList(QWidget):
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setHighlightSections(False)
         self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard belongs to the article
+        self._generation = 0
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self._apply_filter)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
@@ -196,7 +218,27 @@ class DocumentList(QWidget):
         layout.addWidget(self.view, 1)
 
     def _apply_filter(self) -> None:
-        self.model.reload(search=self.search.text().strip(), status=self.filter.currentData())
+        """Search in the background (a text search of 100,000 articles takes
+        half a second); only the latest search's result is shown."""
+        if self.model.project is None:
+            return
+        self._generation += 1
+        generation = self._generation
+        search, status = self.search.text().strip(), self.filter.currentData()
+        self.busy.emit(True)
+
+        def done(result: tuple[int, list[DocumentSummary]]) -> None:
+            if generation == self._generation:
+                self.model.show_result(search, status, *result)
+                self.busy.emit(False)
+                self.filtered.emit()
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self.busy.emit(False)
+                show_error(self, "The search failed", exc)
+
+        run_query(self, lambda: self.model.query(search, status), done, failed)
 
     def select(self, document_id: int) -> None:
         """Highlight a document's row, fetching pages until it shows (if it is listed)."""

@@ -86,6 +86,9 @@ class MainWindow(QMainWindow):
 
         self._make_actions()
         self.doc_list.documentChosen.connect(self.open_document)
+        self.doc_list.busy.connect(lambda on: self.statusBar().showMessage("Searching…") if on
+                                   else self.statusBar().clearMessage())
+        self.doc_list.filtered.connect(self._list_filtered)
         self.article.spanClicked.connect(lambda span: self.select_span(span))
         self.article.selectionChanged.connect(self._selection_changed)
         self.panel.buttons.labelClicked.connect(self.apply_label)
@@ -370,6 +373,11 @@ class MainWindow(QMainWindow):
         meta = " · ".join(escape(x) for x in (doc.outlet, doc.author, doc.published) if x)
         self.title.setText(f"<div style='font-size:17px; font-weight:600'>{escape(doc.title or doc.key)}</div>"
                            f"<div style='color:gray'>{meta}</div>")
+
+    def _list_filtered(self) -> None:
+        if self.document is not None:
+            self.doc_list.select(self.document.id)
+        self._update_position()
 
     def _update_position(self) -> None:
         if self.document is None:
