@@ -166,3 +166,21 @@ def test_search_and_status_filter_run_in_the_background(qtbot, project, make_win
     window.doc_list.filter.setCurrentIndex(window.doc_list.filter.findData("done"))
     qtbot.waitUntil(lambda: window.doc_model.rowCount() == 1, timeout=3000)
     assert window.doc_model.summary(0).id == ids[2]
+
+
+def test_open_another_project_and_recent_list(qtbot, project, make_window, tmp_path):
+    from annotator.project import Project
+    from annotator.schemes import resolve_scheme
+    from ui.settings import recent_projects
+
+    add_documents(project, "First project's article.")
+    other_path = tmp_path / "other.annotator"
+    with Project.create(other_path, resolve_scheme("semeval2020-propaganda")) as other:
+        add_documents(other, "Second project's article.", "And another.")
+    window = make_window(project)
+    window.open_project(str(other_path))
+    assert window.project.location == str(other_path)
+    assert window.doc_model.rowCount() == 2
+    assert window.document.text == "Second project's article."
+    assert set(window.panel.buttons.buttons) == {l.key for l in window.project.scheme.labels}
+    assert recent_projects(window.settings)[:2] == [str(other_path), project.location]

@@ -198,3 +198,32 @@ def test_triple_click_selects_the_sentence(qtbot, project, make_window):
     assert view.selection_codepoints() == (start, text.index(" Last"))
     qtbot.keyClick(view, Qt.Key.Key_3)
     assert stored(project, doc_id) == [("unsupported-claim", start, text.index(" Last"))]
+
+
+def test_switching_annotator_shows_only_their_spans(qtbot, project, make_window):
+    text = "Officials slammed the plan."
+    (doc_id,) = add_documents(project, text)
+    window = make_window(project)
+    double_click_word(qtbot, window.article, text, "slammed")
+    qtbot.keyClick(window.article, Qt.Key.Key_1)
+    window.set_annotator("bob")
+    assert window.who.text() == "Annotator: bob"
+    assert window.article.shown == [] and window.doc_model.summary(0).span_count == 0
+    double_click_word(qtbot, window.article, text, "plan")
+    qtbot.keyClick(window.article, Qt.Key.Key_2)
+    assert [(s.annotator, s.label) for s in project.spans(doc_id)] == \
+        [("alice", "loaded-term"), ("bob", "labeling")]
+
+
+def test_relabel_keeps_attributes_the_new_label_has(qtbot, project, make_window):
+    text = "Officials slammed the plan."
+    (doc_id,) = add_documents(project, text)
+    window = make_window(project)
+    span = project.add_span(doc_id, ANNOTATOR, "loaded-term", 10, 17,
+                            attributes={"target": "the plan", "polarity": "negative"})
+    window.open_document(doc_id)
+    window.select_span(window.article.span_at(12))
+    assert window.current.id == span.id
+    qtbot.keyClick(window.article, Qt.Key.Key_2)
+    (after,) = project.spans(doc_id)
+    assert (after.label, after.attributes) == ("labeling", {"target": "the plan"})

@@ -503,9 +503,11 @@ class MainWindow(QMainWindow):
             old = self.current
             if old.label == key:
                 return
+            kept = {k: v for k, v in old.attributes.items()  # those the new label also has
+                    if label is not None and (a := label.attribute(k)) and a.check(v) is None}
             span = self._edit("Could not relabel the span",
                               lambda: self.project.update_span(old.id, self.annotator, label=key,
-                                                               attributes={}))
+                                                               attributes=kept))
             if span is None:
                 return
             self.own = [span if s.id == span.id else s for s in self.own]
