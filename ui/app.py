@@ -7,6 +7,7 @@ shows; the first label action waits for it only if it is still loading.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 from pathlib import Path
@@ -93,7 +94,8 @@ def run(args: argparse.Namespace) -> int:
             show_error(None, "The project could not be opened", exc)
         return 1
     window.set_project(project)
-    sys.excepthook = lambda _kind, exc, _tb: show_error(window, "Something went wrong", exc)
+    if not os.environ.get("ANNOTATOR_DEBUG"):  # as in the CLI: a traceback only when asked
+        sys.excepthook = lambda _kind, exc, _tb: show_error(window, "Something went wrong", exc)
     if screenshot:
         return take_screenshot(app, window, args.doc, Path(screenshot))
     window.start(args.doc)
