@@ -184,3 +184,20 @@ def test_open_another_project_and_recent_list(qtbot, project, make_window, tmp_p
     assert window.document.text == "Second project's article."
     assert set(window.panel.buttons.buttons) == {l.key for l in window.project.scheme.labels}
     assert recent_projects(window.settings)[:2] == [str(other_path), project.location]
+
+
+def test_files_dropped_on_the_window_are_imported(qtbot, project, make_window, dialogs, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    window = make_window(project)
+    article = tmp_path / "dropped.txt"
+    article.write_text("Dropped headline\n\nThe body of a dropped article.", encoding="utf-8")
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(article))])
+    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, data,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    qtbot.waitUntil(lambda: bool(dialogs), timeout=5000)
+    assert project.document_count() == 1
+    assert window.document is not None and "dropped article" in window.document.text

@@ -227,3 +227,32 @@ def test_relabel_keeps_attributes_the_new_label_has(qtbot, project, make_window)
     qtbot.keyClick(window.article, Qt.Key.Key_2)
     (after,) = project.spans(doc_id)
     assert (after.label, after.attributes) == ("labeling", {"target": "the plan"})
+
+
+def test_hover_shows_label_annotator_and_note(qtbot, project, make_window):
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QHelpEvent, QTextCursor
+    from PySide6.QtWidgets import QToolTip
+
+    text = "Officials slammed the plan."
+    (doc_id,) = add_documents(project, text)
+    project.add_span(doc_id, ANNOTATOR, "loaded-term", 10, 17, note="neutral: criticised")
+    window = make_window(project)
+    view = window.article
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(13)
+    point = view.cursorRect(cursor).center()
+    view.viewportEvent(QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point)))
+    tip = QToolTip.text()
+    assert "Loaded term" in tip and ANNOTATOR in tip and "neutral: criticised" in tip
+
+
+def test_zoom_is_remembered(qtbot, project, make_window):
+    add_documents(project, "Officials slammed the plan.")
+    window = make_window(project)
+    size = window.article.font().pointSizeF()
+    qtbot.keyClick(window.article, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.article, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert window.article.font().pointSizeF() == size + 2
+    window.close()
+    assert make_window(project).article.font().pointSizeF() == size + 2
