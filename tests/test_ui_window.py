@@ -256,3 +256,20 @@ def test_zoom_is_remembered(qtbot, project, make_window):
     assert window.article.font().pointSizeF() == size + 2
     window.close()
     assert make_window(project).article.font().pointSizeF() == size + 2
+
+
+def test_escape_returns_the_keyboard_to_the_article(qtbot, project, make_window):
+    text = "Officials slammed the plan."
+    (doc_id,) = add_documents(project, text)
+    window = make_window(project)
+    qtbot.keyClick(window.article, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    assert window.doc_list.search.hasFocus()
+    qtbot.keyClicks(window.doc_list.search, "1")  # typed, not a label shortcut
+    assert window.doc_list.search.text() == "1"
+    qtbot.waitUntil(lambda: window.doc_model.search == "1", timeout=3000)
+    qtbot.keyClick(window.doc_list.search, Qt.Key.Key_Escape)
+    assert window.article.hasFocus()
+    window.article.select_codepoints(10, 17)
+    qtbot.keyClick(window.article, Qt.Key.Key_1)
+    assert stored(project, doc_id) == [("loaded-term", 10, 17)]

@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         self._action(edit, "Clear selection", self.clear_selection, ["Esc"])
         edit.addSeparator()
         self._action(edit, "&Find in article…", self.show_find, QKeySequence.StandardKey.Find)
+        self._action(edit, "Search &documents…", self.doc_list.search.setFocus, ["Ctrl+Shift+F"])
         self._action(edit, "Find next", lambda: self.find(False), QKeySequence.StandardKey.FindNext)
         self._action(edit, "Find previous", lambda: self.find(True),
                      QKeySequence.StandardKey.FindPrevious)
@@ -464,6 +465,7 @@ class MainWindow(QMainWindow):
             return
         self.article.clear_selection()
         self.select_span(None)
+        self.article.setFocus()  # back to the article from the search box or an editor
 
     def _selection_changed(self) -> None:
         if self.article.textCursor().hasSelection() and self.current is not None:
