@@ -10,10 +10,11 @@ import argparse
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from annotator.commands import default_annotator
@@ -56,6 +57,16 @@ def choose_project(args: argparse.Namespace, settings: QSettings) -> Project:
     return open_project()
 
 
+def paint_now(app: QApplication, window: MainWindow, wait: float = 0.5) -> None:
+    """Get the window on screen before slow work blocks the event loop."""
+    deadline = time.monotonic() + wait
+    while not (window.windowHandle() and window.windowHandle().isExposed()) \
+            and time.monotonic() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+    window.repaint()
+    app.processEvents()
+
+
 def warm_nlp() -> None:
     from annotator.nlp import pipeline
 
@@ -80,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     window = MainWindow(settings, annotator)
     if not screenshot:
         window.show()
-        window.repaint()
+        paint_now(app, window)
         app.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         project = choose_project(args, settings)
