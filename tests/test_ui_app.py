@@ -201,3 +201,19 @@ def test_files_dropped_on_the_window_are_imported(qtbot, project, make_window, d
     qtbot.waitUntil(lambda: bool(dialogs), timeout=5000)
     assert project.document_count() == 1
     assert window.document is not None and "dropped article" in window.document.text
+
+
+def test_export_dialog_filters_and_refuses_an_empty_choice(qtbot, project, dialogs, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from ui.dialogs import ExportDialog
+
+    dialog = ExportDialog(None, project.scheme, ["alice", "bob"], str(tmp_path))
+    qtbot.addWidget(dialog)
+    dialog.annotators.item(1).setCheckState(Qt.CheckState.Unchecked)
+    fmt, path, annotators, labels = dialog.chosen()
+    assert (fmt, annotators, labels) == ("csv", ("alice",), ())
+    dialog.annotators.item(0).setCheckState(Qt.CheckState.Unchecked)
+    dialog._check()
+    assert dialogs and "Tick at least one annotator" in dialogs[0][2]
+    assert dialog.result() == 0

@@ -156,7 +156,7 @@ class ExportDialog(QDialog):
                                       {label.key: label.name for label in scheme.labels})
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow("Format", self.format)
@@ -192,6 +192,14 @@ class ExportDialog(QDialog):
         chosen = tuple(i.data(Qt.ItemDataRole.UserRole) for i in items
                        if i.checkState() == Qt.CheckState.Checked)
         return () if len(chosen) == len(items) else chosen  # all: no filter
+
+    def _check(self) -> None:
+        for widget, what in ((self.annotators, "annotator"), (self.labels, "label")):
+            if widget.count() and not any(widget.item(n).checkState() == Qt.CheckState.Checked
+                                          for n in range(widget.count())):
+                show_error(self, "Nothing to export", f"Tick at least one {what}.")
+                return
+        self.accept()
 
     def chosen(self) -> tuple[str, Path, tuple[str, ...], tuple[str, ...]]:
         return (self.format.currentData(), Path(self.path.text()),
