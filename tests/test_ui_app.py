@@ -217,3 +217,21 @@ def test_export_dialog_filters_and_refuses_an_empty_choice(qtbot, project, dialo
     dialog._check()
     assert dialogs and "Tick at least one annotator" in dialogs[0][2]
     assert dialog.result() == 0
+
+
+def test_new_project_with_a_chosen_scheme(qtbot, project, make_window, tmp_path, monkeypatch):
+    from ui.dialogs import NewProjectDialog
+
+    window = make_window(project)
+    target = tmp_path / "fresh.annotator"
+
+    def accept(dialog):
+        dialog.path.setText(str(target))
+        dialog.scheme.setCurrentIndex(dialog.scheme.findData("media-frames"))
+        return 1
+
+    monkeypatch.setattr(NewProjectDialog, "exec", accept)
+    window.new_project()
+    assert target.exists() and window.project.location == str(target)
+    assert window.project.scheme.name == "media-frames"
+    assert window.doc_model.rowCount() == 0 and "No articles yet" in window.title.text()
