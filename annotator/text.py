@@ -61,3 +61,15 @@ class Sentences:
         i = bisect_right(self._starts, max(start, end - 1))
         last = self._starts[i] if i < len(self._starts) else len(self.text)
         return self.text[first:last].strip()
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        """Code-point range of the sentence(s) containing ``[start, end)``,
+        white space trimmed (what a triple-click selects)."""
+        first = self._starts[bisect_right(self._starts, start) - 1]
+        i = bisect_right(self._starts, max(start, end - 1))
+        last = self._starts[i] if i < len(self._starts) else len(self.text)
+        while first < last and self.text[first].isspace():
+            first += 1
+        while last > first and self.text[last - 1].isspace():
+            last -= 1
+        return first, last

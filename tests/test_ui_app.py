@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import threading
-from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
@@ -13,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
 from annotator.cli import main
 from annotator.domain import IncomingDocument
 from ui.doclist import PAGE, DocumentListModel
-from ui_support import ANNOTATOR, add_documents, make_window, settings_dir  # noqa: F401
+from ui_support import ANNOTATOR, add_documents, make_window, settings_dir  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.usefixtures("settings_dir")
 
@@ -148,5 +147,91 @@ def test_screenshot_command_writes_a_png(tmp_path, settings_dir, qapp):
 def test_unopenable_project_shows_a_dialog(tmp_path, settings_dir, qapp, dialogs):
     broken = tmp_path / "broken.annotator"
     broken.write_bytes(b"this is not a database" * 100)
+    from ui.settings import open_settings
+    open_settings().setValue("annotator", ANNOTATOR)  # not the first run: no name prompt
     assert main(["gui", "--project", str(broken)]) == 1
     assert dialogs and "could not be opened" in dialogs[0][1]
+
+
+def test_search_and_status_filter_run_in_the_background(qtbot, project, make_window):
+    ids = add_documents(project, "The council slammed the plan.", "Residents met on Tuesday.",
+                        "A quiet week.")
+    window = make_window(project)
+    qtbot.keyClicks(window.doc_list.search, "tuesday")
+    qtbot.waitUntil(lambda: window.doc_model.rowCount() == 1, timeout=3000)
+    assert window.doc_model.summary(0).id == ids[1]
+    window.doc_list.search.clear()
+    qtbot.waitUntil(lambda: window.doc_model.rowCount() == 3, timeout=3000)
+    project.set_status(ids[2], ANNOTATOR, "done")
+    window.doc_list.filter.setCurrentIndex(window.doc_list.filter.findData("done"))
+    qtbot.waitUntil(lambda: window.doc_model.rowCount() == 1, timeout=3000)
+    assert window.doc_model.summary(0).id == ids[2]
+
+
+def test_open_another_project_and_recent_list(qtbot, project, make_window, tmp_path):
+    from annotator.project import Project
+    from annotator.schemes import resolve_scheme
+    from ui.settings import recent_projects
+
+    add_documents(project, "First project's article.")
+    other_path = tmp_path / "other.annotator"
+    with Project.create(other_path, resolve_scheme("semeval2020-propaganda")) as other:
+        add_documents(other, "Second project's article.", "And another.")
+    window = make_window(project)
+    window.open_project(str(other_path))
+    assert window.project.location == str(other_path)
+    assert window.doc_model.rowCount() == 2
+    assert window.document.text == "Second project's article."
+    assert set(window.panel.buttons.buttons) == {l.key for l in window.project.scheme.labels}
+    assert recent_projects(window.settings)[:2] == [str(other_path), project.location]
+
+
+def test_files_dropped_on_the_window_are_imported(qtbot, project, make_window, dialogs, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    window = make_window(project)
+    article = tmp_path / "dropped.txt"
+    article.write_text("Dropped headline\n\nThe body of a dropped article.", encoding="utf-8")
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(article))])
+    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, data,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    qtbot.waitUntil(lambda: bool(dialogs), timeout=5000)
+    assert project.document_count() == 1
+    assert window.document is not None and "dropped article" in window.document.text
+
+
+def test_export_dialog_filters_and_refuses_an_empty_choice(qtbot, project, dialogs, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from ui.dialogs import ExportDialog
+
+    dialog = ExportDialog(None, project.scheme, ["alice", "bob"], str(tmp_path))
+    qtbot.addWidget(dialog)
+    dialog.annotators.item(1).setCheckState(Qt.CheckState.Unchecked)
+    fmt, path, annotators, labels = dialog.chosen()
+    assert (fmt, annotators, labels) == ("csv", ("alice",), ())
+    dialog.annotators.item(0).setCheckState(Qt.CheckState.Unchecked)
+    dialog._check()
+    assert dialogs and "Tick at least one annotator" in dialogs[0][2]
+    assert dialog.result() == 0
+
+
+def test_new_project_with_a_chosen_scheme(qtbot, project, make_window, tmp_path, monkeypatch):
+    from ui.dialogs import NewProjectDialog
+
+    window = make_window(project)
+    target = tmp_path / "fresh.annotator"
+
+    def accept(dialog):
+        dialog.path.setText(str(target))
+        dialog.scheme.setCurrentIndex(dialog.scheme.findData("media-frames"))
+        return 1
+
+    monkeypatch.setattr(NewProjectDialog, "exec", accept)
+    window.new_project()
+    assert target.exists() and window.project.location == str(target)
+    assert window.project.scheme.name == "media-frames"
+    assert window.doc_model.rowCount() == 0 and "No articles yet" in window.title.text()

@@ -91,6 +91,10 @@ def test_double_click_and_shortcut_under_x(tmp_path):
             assert (span.annotator, span.label) == ("alice", "loaded-term")
             assert text[span.start:span.end] == WORD
             assert span.start % (len(WORD) + 1) == 0
+        xdotool(env, "key", "ctrl+q")  # quit: the window state is saved on the way out
+        assert app.wait(15) == 0
+        saved = (config / "media-bias-annotator" / "annotator.ini").read_text()
+        assert "geometry=" in saved and str(path) in saved
     finally:
         for process in (app, xvfb):
             if process is not None:

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from annotator.nlp import pipeline
 from conftest import TRICKY
-from ui_support import ANNOTATOR, add_documents, double_click_word, make_window, settings_dir  # noqa: F401
+from ui_support import ANNOTATOR, add_documents, double_click_word, make_window, settings_dir  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.usefixtures("settings_dir")
 
@@ -155,7 +155,7 @@ def test_done_toggle_and_document_label(qtbot, project, make_window):
     window = make_window(project)
     qtbot.keyClick(window.article, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert project.status(doc_id, ANNOTATOR) == "done"
-    assert "Done" in window.doc_model.data(window.doc_model.index(0, 3))
+    assert window.doc_model.data(window.doc_model.index(0, 3)) == "●"
     opinion = window.panel.document_editor.editors["opinion-piece"].widget
     opinion.click()
     assert project.document_labels(doc_id, ANNOTATOR) == {"opinion-piece": True}
@@ -170,3 +170,106 @@ def test_find_selects_the_match(qtbot, project, make_window):
     qtbot.keyClick(window.find_edit, Qt.Key.Key_Return)
     start = TRICKY.index("regime")
     assert window.article.selection_codepoints() == (start, start + 6)
+
+
+def test_label_shortcuts_can_be_changed_per_project(qtbot, project, make_window):
+    text = "Officials slammed the plan."
+    (doc_id,) = add_documents(project, text)
+    window = make_window(project)
+    window.set_shortcuts({**window.shortcuts(), "loaded-term": "Q"})
+    double_click_word(qtbot, window.article, text, "slammed")
+    qtbot.keyClick(window.article, Qt.Key.Key_1)  # no longer a shortcut
+    assert stored(project, doc_id) == []
+    qtbot.keyClick(window.article, Qt.Key.Key_Q)
+    assert stored(project, doc_id) == [("loaded-term", 10, 17)]
+    assert "Q" in window.panel.buttons.buttons["loaded-term"].text()
+    again = make_window(project)  # kept with the project
+    assert again.shortcuts()["loaded-term"] == "Q" and "1" not in again.shortcuts().values()
+
+
+def test_triple_click_selects_the_sentence(qtbot, project, make_window):
+    text = "Headline 🙂\r\n\r\nFirst sentence here. The council rammed it through! Last one."
+    (doc_id,) = add_documents(project, text)
+    window = make_window(project)
+    point = double_click_word(qtbot, window.article, text, "rammed")
+    view = window.article
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    start = text.index("The council")
+    assert view.selection_codepoints() == (start, text.index(" Last"))
+    qtbot.keyClick(view, Qt.Key.Key_3)
+    assert stored(project, doc_id) == [("unsupported-claim", start, text.index(" Last"))]
+
+
+def test_switching_annotator_shows_only_their_spans(qtbot, project, make_window):
+    text = "Officials slammed the plan."
+    (doc_id,) = add_documents(project, text)
+    window = make_window(project)
+    double_click_word(qtbot, window.article, text, "slammed")
+    qtbot.keyClick(window.article, Qt.Key.Key_1)
+    window.set_annotator("bob")
+    assert window.who.text() == "Annotator: bob"
+    assert window.article.shown == [] and window.doc_model.summary(0).span_count == 0
+    double_click_word(qtbot, window.article, text, "plan")
+    qtbot.keyClick(window.article, Qt.Key.Key_2)
+    assert [(s.annotator, s.label) for s in project.spans(doc_id)] == \
+        [("alice", "loaded-term"), ("bob", "labeling")]
+
+
+def test_relabel_keeps_attributes_the_new_label_has(qtbot, project, make_window):
+    text = "Officials slammed the plan."
+    (doc_id,) = add_documents(project, text)
+    window = make_window(project)
+    span = project.add_span(doc_id, ANNOTATOR, "loaded-term", 10, 17,
+                            attributes={"target": "the plan", "polarity": "negative"})
+    window.open_document(doc_id)
+    window.select_span(window.article.span_at(12))
+    assert window.current.id == span.id
+    qtbot.keyClick(window.article, Qt.Key.Key_2)
+    (after,) = project.spans(doc_id)
+    assert (after.label, after.attributes) == ("labeling", {"target": "the plan"})
+
+
+def test_hover_shows_label_annotator_and_note(qtbot, project, make_window):
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QHelpEvent, QTextCursor
+    from PySide6.QtWidgets import QToolTip
+
+    text = "Officials slammed the plan."
+    (doc_id,) = add_documents(project, text)
+    project.add_span(doc_id, ANNOTATOR, "loaded-term", 10, 17, note="neutral: criticised")
+    window = make_window(project)
+    view = window.article
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(13)
+    point = view.cursorRect(cursor).center()
+    view.viewportEvent(QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point)))
+    tip = QToolTip.text()
+    assert "Loaded term" in tip and ANNOTATOR in tip and "neutral: criticised" in tip
+
+
+def test_zoom_is_remembered(qtbot, project, make_window):
+    add_documents(project, "Officials slammed the plan.")
+    window = make_window(project)
+    size = window.article.font().pointSizeF()
+    qtbot.keyClick(window.article, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.article, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert window.article.font().pointSizeF() == size + 2
+    window.close()
+    assert make_window(project).article.font().pointSizeF() == size + 2
+
+
+def test_escape_returns_the_keyboard_to_the_article(qtbot, project, make_window):
+    text = "Officials slammed the plan."
+    (doc_id,) = add_documents(project, text)
+    window = make_window(project)
+    qtbot.keyClick(window.article, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    assert window.doc_list.search.hasFocus()
+    qtbot.keyClicks(window.doc_list.search, "1")  # typed, not a label shortcut
+    assert window.doc_list.search.text() == "1"
+    qtbot.waitUntil(lambda: window.doc_model.search == "1", timeout=3000)
+    qtbot.keyClick(window.doc_list.search, Qt.Key.Key_Escape)
+    assert window.article.hasFocus()
+    window.article.select_codepoints(10, 17)
+    qtbot.keyClick(window.article, Qt.Key.Key_1)
+    assert stored(project, doc_id) == [("loaded-term", 10, 17)]

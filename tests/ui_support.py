@@ -36,7 +36,7 @@ def make_window(qtbot, settings_dir):
     from ui.window import MainWindow
 
     def make(project: Project, annotator: str = ANNOTATOR) -> MainWindow:
-        window = MainWindow(project, annotator, open_settings())
+        window = MainWindow(open_settings(), annotator, project)
         qtbot.addWidget(window)
         window.start()
         window.show()
@@ -47,7 +47,7 @@ def make_window(qtbot, settings_dir):
     return make
 
 
-def double_click_word(qtbot, view, text: str, word: str) -> None:
+def double_click_word(qtbot, view, text: str, word: str) -> QPoint:
     """Double-click the middle of ``word`` (found in the stored ``text``) as a user would."""
     start = text.index(word)
     a, b = view.offsets.span_to_view(start, start + len(word))
@@ -58,3 +58,4 @@ def double_click_word(qtbot, view, text: str, word: str) -> None:
     rect = view.cursorRect(cursor)
     point = QPoint(rect.center().x() + 1, rect.center().y())
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    return point

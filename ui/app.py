@@ -7,22 +7,26 @@ shows; the first label action waits for it only if it is still loading.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from annotator.commands import default_annotator
-from annotator.defaults import open_project
 from annotator.errors import AnnotatorError
-from annotator.project import Project
 
 from .colors import apply_system_palette
 from .dialogs import ask_annotator, show_error
 from .settings import open_settings
 from .window import MainWindow
+
+if TYPE_CHECKING:
+    from annotator.project import Project
 
 SCREENSHOT_SIZE = (1400, 900)
 
@@ -40,6 +44,8 @@ def application() -> QApplication:
 
 def choose_project(args: argparse.Namespace, settings: QSettings) -> Project:
     """The project named on the command line, else the last one, else the default."""
+    from annotator.defaults import open_project
+
     if args.project or args.db:
         return open_project(args.project, args.db)
     last = settings.value("last_project", "")
@@ -47,8 +53,18 @@ def choose_project(args: argparse.Namespace, settings: QSettings) -> Project:
         try:
             return open_project(last)
         except AnnotatorError:
-            pass  # moved or damaged since: fall back to the default project
+            pass  # damaged since: fall back to the default project
     return open_project()
+
+
+def paint_now(app: QApplication, window: MainWindow, wait: float = 0.5) -> None:
+    """Get the window on screen before slow work blocks the event loop."""
+    deadline = time.monotonic() + wait
+    while not (window.windowHandle() and window.windowHandle().isExposed()) \
+            and time.monotonic() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+    window.repaint()
+    app.processEvents()
 
 
 def warm_nlp() -> None:
@@ -58,17 +74,13 @@ def warm_nlp() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Show the window's shell at once, then open the project into it.
+
+    Opening a project loads SQLAlchemy (most of the start-up time), so the
+    window is painted first and filled a moment later.
+    """
     app = application()
     settings = open_settings()
-    try:
-        project = choose_project(args, settings)
-        project.scheme  # noqa: B018 (reads the stored scheme: a damaged file fails here)
-    except (AnnotatorError, OSError) as exc:
-        if args.screenshot:
-            print(f"annotator: error: {exc}", file=sys.stderr)
-            return 1
-        show_error(None, "The project could not be opened", exc)
-        return 1
     screenshot = getattr(args, "screenshot", None)
     annotator = settings.value("annotator", "", type=str)
     if not annotator:
@@ -76,12 +88,29 @@ def run(args: argparse.Namespace) -> int:
         if not screenshot:
             annotator = ask_annotator(None, annotator, first=True) or annotator
         settings.setValue("annotator", annotator)
-    window = MainWindow(project, annotator, settings)
-    sys.excepthook = lambda kind, exc, _tb: show_error(window, "Something went wrong", exc)
+    window = MainWindow(settings, annotator)
+    if not screenshot:
+        window.show()
+        paint_now(app, window)
+        app.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        project = choose_project(args, settings)
+        project.scheme  # noqa: B018 (reads the stored scheme: a damaged file fails here)
+    except (AnnotatorError, OSError) as exc:
+        app.restoreOverrideCursor()
+        window.hide()
+        if screenshot:
+            print(f"annotator: error: {exc}", file=sys.stderr)
+        else:
+            show_error(None, "The project could not be opened", exc)
+        return 1
+    window.set_project(project)
+    if not os.environ.get("ANNOTATOR_DEBUG"):  # as in the CLI: a traceback only when asked
+        sys.excepthook = lambda _kind, exc, _tb: show_error(window, "Something went wrong", exc)
     if screenshot:
         return take_screenshot(app, window, args.doc, Path(screenshot))
     window.start(args.doc)
-    window.show()
+    app.restoreOverrideCursor()
     QTimer.singleShot(0, warm_nlp)
     code = app.exec()
     project.close()

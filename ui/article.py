@@ -7,16 +7,18 @@ goes through that map.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (QColor, QFont, QHelpEvent, QPainter, QPalette, QPen,
                            QSyntaxHighlighter, QTextCharFormat, QTextCursor, QTextDocument)
-from PySide6.QtWidgets import QFrame, QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.domain import DocumentData, SpanData
 from annotator.offsets import OffsetMap
 from annotator.schemes import Scheme
+from annotator.text import Sentences
 
 from .colors import is_dark, mix
 from .segments import SegmentIndex, flatten
@@ -32,6 +34,10 @@ class Shown:
     own: bool
     start: int
     end: int
+
+
+def _outer_first(shown: Shown) -> tuple[int, int]:
+    return shown.start - shown.end, shown.start
 
 
 class SpanHighlighter(QSyntaxHighlighter):
@@ -85,12 +91,15 @@ class ArticleView(QPlainTextEdit):
         self.shown: list[Shown] = []
         self.current: SpanData | None = None
         self.highlighter = SpanHighlighter(self.document(), self)
+        self._sentences: Sentences | None = None
+        self._double_click = (0.0, QPoint())
 
     # -- content -----------------------------------------------------------
     def show_document(self, document: DocumentData, scheme: Scheme,
                       own: list[SpanData], others: list[SpanData]) -> None:
         self.scheme = scheme
         self.offsets = OffsetMap.qt(document.text)
+        self._sentences = None
         self.current = None
         self.highlighter.reset_formats()
         self._set_index(own, others)
@@ -98,19 +107,33 @@ class ArticleView(QPlainTextEdit):
 
     def clear_document(self) -> None:
         self.offsets = OffsetMap.qt("")
+        self._sentences = None
         self.current = None
         self._set_index([], [])
         self.setPlainText("")
 
-    def update_spans(self, own: list[SpanData], others: list[SpanData],
-                     changed: list[SpanData] | None = None) -> None:
-        """New spans; redraws only the blocks of ``changed`` (all if None)."""
+    def update_spans(self, own: list[SpanData], others: list[SpanData]) -> None:
+        """Show a new set of spans (after undo, redo, a change of view)."""
         self._set_index(own, others)
-        if changed is None:
-            self.highlighter.rehighlight()
-        else:
-            for span in changed:
-                self._rehighlight_range(*self.offsets.span_to_view(span.start, span.end))
+        self.highlighter.rehighlight()
+        self.viewport().update()
+
+    def change_span(self, old: SpanData | None, new: SpanData | None) -> None:
+        """One of the reader's spans was added, changed or deleted: redraw its range only."""
+        ranges = []
+        if old is not None:
+            self.shown = [s for s in self.shown if s.span.id != old.id]
+            ranges.append(self.offsets.span_to_view(old.start, old.end))
+        if new is not None:
+            shown = Shown(new, True, *self.offsets.span_to_view(new.start, new.end))
+            self.shown.append(shown)
+            ranges.append((shown.start, shown.end))
+        for start, end in ranges:
+            inside = [(max(s.start, start), min(s.end, end), s) for s in self.shown
+                      if s.start < end and s.end > start]
+            self.highlighter.index.replace(start, end, flatten(inside, _outer_first))
+        for start, end in ranges:
+            self._rehighlight_range(start, end)
         self.viewport().update()
 
     def restyle(self) -> None:
@@ -122,7 +145,8 @@ class ArticleView(QPlainTextEdit):
         to_view = self.offsets.span_to_view
         self.shown = [Shown(s, True, *to_view(s.start, s.end)) for s in own] \
             + [Shown(s, False, *to_view(s.start, s.end)) for s in others]
-        self.highlighter.index = SegmentIndex(flatten((s.start, s.end, s) for s in self.shown))
+        self.highlighter.index = SegmentIndex(flatten(((s.start, s.end, s) for s in self.shown),
+                                                      _outer_first))
 
     def _rehighlight_range(self, start: int, end: int) -> None:
         doc = self.document()
@@ -269,6 +293,32 @@ class ArticleView(QPlainTextEdit):
         return rects
 
     # -- events ------------------------------------------------------------------
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        super().mouseDoubleClickEvent(event)
+        self._double_click = (time.monotonic(), event.position().toPoint())
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        """A third click soon after a double-click selects the sentence."""
+        at, point = self._double_click
+        interval = QApplication.styleHints().mouseDoubleClickInterval() / 1000
+        if event.button() == Qt.MouseButton.LeftButton and time.monotonic() - at < interval \
+                and (event.position().toPoint() - point).manhattanLength() < 6:
+            self._double_click = (0.0, point)
+            self.select_sentence(self.cursorForPosition(point).position())
+            return
+        super().mousePressEvent(event)
+
+    def select_sentence(self, position: int) -> None:
+        """Select the sentence at a view position, within its paragraph."""
+        if self._sentences is None:
+            self._sentences = Sentences(self.offsets.text)
+        block = self.document().findBlock(position)
+        here = self.offsets.to_codepoint(position)
+        start, end = self._sentences.bounds(here, here + 1)
+        first = self.offsets.to_codepoint(block.position())
+        last = self.offsets.to_codepoint(block.position() + block.length() - 1)
+        self.select_codepoints(max(start, first), min(end, last))
+
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QHBoxLayout, QInputDialog, QLineEdit, QListWidget,
-                               QListWidgetItem, QMessageBox, QPushButton, QWidget)
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QHBoxLayout, QInputDialog, QKeySequenceEdit, QLineEdit,
+                               QListWidget, QListWidgetItem, QMessageBox, QPushButton, QWidget)
 
 from annotator.errors import (AnnotatorError, Cancelled, EditError, FormatError, ProjectError,
                               SchemeError)
@@ -98,6 +99,42 @@ class NewProjectDialog(QDialog):
         return Path(self.path.text()), self.scheme.currentData() or "media-bias"
 
 
+class ShortcutDialog(QDialog):
+    """A key per label (stored with the project; empty means none)."""
+
+    def __init__(self, parent: QWidget | None, scheme: Scheme, current: dict[str, str],
+                 taken: set[str]):
+        super().__init__(parent)
+        self.setWindowTitle("Label shortcuts")
+        self.taken = taken
+        self.edits: dict[str, QKeySequenceEdit] = {}
+        form = QFormLayout(self)
+        for label in scheme.labels:
+            edit = QKeySequenceEdit(QKeySequence(current.get(label.key, "")))
+            edit.setMaximumSequenceLength(1)
+            edit.setClearButtonEnabled(True)
+            self.edits[label.key] = edit
+            form.addRow(label.name, edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def chosen(self) -> dict[str, str]:
+        return {key: text for key, edit in self.edits.items()
+                if (text := edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText))}
+
+    def _check(self) -> None:
+        keys = list(self.chosen().values())
+        clash = next((k for k in keys if keys.count(k) > 1 or k in self.taken), None)
+        if clash:
+            show_error(self, "Shortcut already in use",
+                       f"{clash} is used twice or by another command; choose another key.")
+            return
+        self.accept()
+
+
 class ExportDialog(QDialog):
     """Format, file and the CLI's filters (annotators, labels)."""
 
@@ -119,7 +156,7 @@ class ExportDialog(QDialog):
                                       {label.key: label.name for label in scheme.labels})
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow("Format", self.format)
@@ -155,6 +192,14 @@ class ExportDialog(QDialog):
         chosen = tuple(i.data(Qt.ItemDataRole.UserRole) for i in items
                        if i.checkState() == Qt.CheckState.Checked)
         return () if len(chosen) == len(items) else chosen  # all: no filter
+
+    def _check(self) -> None:
+        for widget, what in ((self.annotators, "annotator"), (self.labels, "label")):
+            if widget.count() and not any(widget.item(n).checkState() == Qt.CheckState.Checked
+                                          for n in range(widget.count())):
+                show_error(self, "Nothing to export", f"Tick at least one {what}.")
+                return
+        self.accept()
 
     def chosen(self) -> tuple[str, Path, tuple[str, ...], tuple[str, ...]]:
         return (self.format.currentData(), Path(self.path.text()),

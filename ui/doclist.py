@@ -8,7 +8,7 @@ project of 100,000 documents opens as fast as one of ten.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer,
                             Signal)
@@ -17,7 +17,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QTableView, QVBoxLayout, QWidget)
 
 from annotator.domain import DocumentSummary
-from annotator.project import Project
+
+from .dialogs import show_error
+from .tasks import run_query
+
+if TYPE_CHECKING:
+    from annotator.project import Project
 
 PAGE = 200
 STATUS_TEXT = {"todo": "To do", "in_progress": "In progress", "done": "Done"}
@@ -28,10 +33,10 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 class DocumentListModel(QAbstractTableModel):
     """Summaries of documents (no texts), fetched a page at a time."""
 
-    HEADERS = ("Title", "Outlet", "Spans", "Status")
+    HEADERS = ("Title", "Outlet", "Spans", "Status")  # status shown as ○ ◐ ●
     IdRole = Qt.ItemDataRole.UserRole + 1
 
-    def __init__(self, project: Project, annotator: str, parent: Any = None):
+    def __init__(self, project: Project | None, annotator: str, parent: Any = None):
         super().__init__(parent)
         self.project = project
         self.annotator = annotator
@@ -53,12 +58,31 @@ class DocumentListModel(QAbstractTableModel):
         if annotator is not None:
             self.annotator = annotator
         self.beginResetModel()
-        self._total = self.project.summary_count(self.annotator, search=self.search, status=self.status)
+        self._rows, self._row_of, self._total = [], {}, 0
+        if self.project is not None:
+            self._total = self.project.summary_count(self.annotator, search=self.search,
+                                                     status=self.status)
+            self._append(self._page(0))
+        self.endResetModel()
+
+    def query(self, search: str, status: str | None) -> tuple[int, list[DocumentSummary]]:
+        """Count and first page for a filter (safe to run on a worker thread)."""
+        assert self.project is not None
+        total = self.project.summary_count(self.annotator, search=search, status=status)
+        return total, self.project.summaries(self.annotator, offset=0, limit=PAGE,
+                                             search=search, status=status)
+
+    def show_result(self, search: str, status: str | None, total: int,
+                    rows: list[DocumentSummary]) -> None:
+        """Show what :meth:`query` found."""
+        self.beginResetModel()
+        self.search, self.status, self._total = search, status, total
         self._rows, self._row_of = [], {}
-        self._append(self._page(0))
+        self._append(rows)
         self.endResetModel()
 
     def _page(self, offset: int) -> list[DocumentSummary]:
+        assert self.project is not None
         return self.project.summaries(self.annotator, offset=offset, limit=PAGE,
                                       search=self.search, status=self.status)
 
@@ -126,11 +150,14 @@ class DocumentListModel(QAbstractTableModel):
             if column == 2:
                 return row.span_count
             if column == 3:
-                return f"{STATUS_MARK.get(row.status, '')} {STATUS_TEXT.get(row.status, row.status)}"
-        elif role == Qt.ItemDataRole.ToolTipRole and column == 0:
+                return STATUS_MARK.get(row.status, "?")
+        elif role == Qt.ItemDataRole.ToolTipRole:
             key = row.external_id or row.id
-            return f"{row.title}\n{row.outlet or ''} · id {key}".strip()
-        elif role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
+            return (f"{row.title}\n{row.outlet or ''} · id {key}\n"
+                    f"{row.span_count} spans · {STATUS_TEXT.get(row.status, row.status)}")
+        elif role == Qt.ItemDataRole.AccessibleTextRole and column == 3:
+            return STATUS_TEXT.get(row.status, row.status)
+        elif role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         elif role == Qt.ItemDataRole.ForegroundRole and column == 3 and row.status == "done":
             return QColor("#2E8B57")
@@ -143,6 +170,8 @@ class DocumentList(QWidget):
     """Search box, status filter and the list; emits the document chosen."""
 
     documentChosen = Signal(int)
+    busy = Signal(bool)
+    filtered = Signal()
 
     def __init__(self, model: DocumentListModel, parent: QWidget | None = None):
         super().__init__(parent)
@@ -152,7 +181,7 @@ class DocumentList(QWidget):
         self.filter = QComboBox()
         self.filter.addItem("All", None)
         for key, text in STATUS_TEXT.items():
-            self.filter.addItem(text, key)
+            self.filter.addItem(f"{STATUS_MARK[key]} {text}", key)
         self.view = QTableView()
         self.view.setModel(model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -167,11 +196,13 @@ class DocumentList(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 96)
+        header.resizeSection(1, 90)
         for column in (2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setHighlightSections(False)
         self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard belongs to the article
+        self._generation = 0
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self._apply_filter)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
@@ -187,7 +218,27 @@ class DocumentList(QWidget):
         layout.addWidget(self.view, 1)
 
     def _apply_filter(self) -> None:
-        self.model.reload(search=self.search.text().strip(), status=self.filter.currentData())
+        """Search in the background (a text search of 100,000 articles takes
+        half a second); only the latest search's result is shown."""
+        if self.model.project is None:
+            return
+        self._generation += 1
+        generation = self._generation
+        search, status = self.search.text().strip(), self.filter.currentData()
+        self.busy.emit(True)
+
+        def done(result: tuple[int, list[DocumentSummary]]) -> None:
+            if generation == self._generation:
+                self.model.show_result(search, status, *result)
+                self.busy.emit(False)
+                self.filtered.emit()
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self.busy.emit(False)
+                show_error(self, "The search failed", exc)
+
+        run_query(self, lambda: self.model.query(search, status), done, failed)
 
     def select(self, document_id: int) -> None:
         """Highlight a document's row, fetching pages until it shows (if it is listed)."""

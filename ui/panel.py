@@ -3,6 +3,7 @@ note and attributes, the document's span list, and document-level labels."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSignalBlocker,
@@ -20,6 +21,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 UNSET = "—"
 
 
+@lru_cache(maxsize=256)
 def swatch(color: str, size: int = 14, ratio: float = 2.0) -> QIcon:
     """A rounded colour square, drawn at the screen's pixel ratio."""
     pixmap = QPixmap(int(size * ratio), int(size * ratio))
@@ -333,10 +335,13 @@ class LabelPanel(QWidget):
         self.span_table.verticalHeader().hide()
         self.span_table.setShowGrid(False)
         self.span_table.setWordWrap(False)
+        rows = self.span_table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.span_table.horizontalHeader()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for column in (0, 1, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column, width in ((0, 56), (1, 130), (3, 70)):
+            header.resizeSection(column, width)
         self.document_editor = DocumentEditor()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)

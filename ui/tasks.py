@@ -54,6 +54,15 @@ class _Job(QRunnable):
             self.signals.succeeded.emit(result)
 
 
+def run_query(parent: QObject, work: Callable[[], Any], done: Callable[[Any], None],
+              failed: Callable[[BaseException], None]) -> None:
+    """Run a read (no progress, no dialog) on a pool thread; ``done`` runs on the UI thread."""
+    signals = _Signals(parent)
+    signals.succeeded.connect(lambda result: (signals.deleteLater(), done(result)))
+    signals.failed.connect(lambda exc: (signals.deleteLater(), failed(exc)))
+    QThreadPool.globalInstance().start(_Job(lambda _progress: work(), signals, threading.Event()))
+
+
 def run_with_progress(parent: QWidget, title: str, work: Callable[[Progress], Any],
                       done: Callable[[Any], None], failed: Callable[[BaseException], None]) -> _Signals:
     """Run ``work(progress)`` in the worker thread behind a progress dialog.

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMainWindow,
                                QMessageBox, QSplitter, QToolButton, QVBoxLayout, QWidget)
@@ -19,24 +19,28 @@ from annotator import formats
 from annotator.domain import DocumentData, SpanData, SpanFilter
 from annotator.errors import AnnotatorError, Cancelled
 from annotator.nlp import snap
-from annotator.project import Project
 from annotator.schemes import resolve_scheme
 
 from .article import ArticleView
-from .dialogs import ExportDialog, NewProjectDialog, ask_annotator, show_error
+from .dialogs import ExportDialog, NewProjectDialog, ShortcutDialog, ask_annotator, show_error
 from .doclist import DocumentList, DocumentListModel
 from .panel import LabelPanel, swatch
 from .settings import project_key, recent_projects, remember_project
 from .tasks import run_with_progress
+
+if TYPE_CHECKING:  # SQLAlchemy loads after the window shows (see ui.app)
+    from annotator.project import Project
 
 T = TypeVar("T")
 IMPORT_FILTER = "Articles (*.txt *.jsonl *.csv);;All files (*)"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, project: Project, annotator: str, settings: QSettings):
+    """Built before the project opens (a shell shows at once); ``set_project`` fills it."""
+
+    def __init__(self, settings: QSettings, annotator: str, project: Project | None = None):
         super().__init__()
-        self.project = project
+        self.project: Project = None  # type: ignore[assignment]  (set by set_project)
         self.annotator = annotator
         self.settings = settings
         self.document: DocumentData | None = None
@@ -46,7 +50,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setMinimumSize(760, 480)
 
-        self.doc_model = DocumentListModel(project, annotator, self)
+        self.doc_model = DocumentListModel(None, annotator, self)
         self.doc_list = DocumentList(self.doc_model)
         self.article = ArticleView()
         self.article.setAcceptDrops(False)
@@ -69,7 +73,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(centre)
         self.splitter.addWidget(self.panel)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([300, 700, 380])
+        self.splitter.setSizes([330, 640, 430])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
@@ -82,6 +86,9 @@ class MainWindow(QMainWindow):
 
         self._make_actions()
         self.doc_list.documentChosen.connect(self.open_document)
+        self.doc_list.busy.connect(lambda on: self.statusBar().showMessage("Searching…") if on
+                                   else self.statusBar().clearMessage())
+        self.doc_list.filtered.connect(self._list_filtered)
         self.article.spanClicked.connect(lambda span: self.select_span(span))
         self.article.selectionChanged.connect(self._selection_changed)
         self.panel.buttons.labelClicked.connect(self.apply_label)
@@ -90,8 +97,12 @@ class MainWindow(QMainWindow):
             lambda index: self.select_span(self.panel.span_model.spans[index.row()], reveal=True))
         self.panel.document_editor.labelChanged.connect(self._document_label_changed)
         self.panel.document_editor.doneToggled.connect(self.set_done)
-        self._project_changed()
         self._restore_window()
+        self.title.setText("<h2>Opening the project…</h2>")
+        for action in self.actions():
+            action.setEnabled(False)
+        if project is not None:
+            self.set_project(project)
 
     # -- building -------------------------------------------------------------
     def _action(self, menu: Any, text: str, slot: Callable[[], Any],
@@ -133,6 +144,7 @@ class MainWindow(QMainWindow):
         self._action(edit, "Clear selection", self.clear_selection, ["Esc"])
         edit.addSeparator()
         self._action(edit, "&Find in article…", self.show_find, QKeySequence.StandardKey.Find)
+        self._action(edit, "Search &documents…", self.doc_list.search.setFocus, ["Ctrl+Shift+F"])
         self._action(edit, "Find next", lambda: self.find(False), QKeySequence.StandardKey.FindNext)
         self._action(edit, "Find previous", lambda: self.find(True),
                      QKeySequence.StandardKey.FindPrevious)
@@ -162,6 +174,9 @@ class MainWindow(QMainWindow):
         self.labels_menu = bar.addMenu("&Labels")
         self.label_actions = QActionGroup(self)
         self.label_actions.setExclusive(False)
+        self.shortcuts_action = QAction("Change &shortcuts…", self)
+        self.shortcuts_action.triggered.connect(lambda _c=False: self.change_shortcuts())
+        self.addAction(self.shortcuts_action)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, ["F1"])
@@ -200,16 +215,40 @@ class MainWindow(QMainWindow):
             self.label_actions.addAction(action)
             self.labels_menu.addAction(action)
             self.addAction(action)
+        self.labels_menu.addSeparator()
+        self.labels_menu.addAction(self.shortcuts_action)
         self.panel.set_scheme(self.project.scheme, shortcuts)
+
+    def change_shortcuts(self) -> None:
+        labels = set(self.label_actions.actions())
+        taken = {k.toString(QKeySequence.SequenceFormat.PortableText)
+                 for a in self.actions() if a not in labels for k in a.shortcuts()}
+        dialog = ShortcutDialog(self, self.project.scheme, self.shortcuts(), taken)
+        if dialog.exec():
+            self.set_shortcuts(dialog.chosen())
+
+    def set_shortcuts(self, shortcuts: dict[str, str]) -> None:
+        """Label keys for this project (kept in the project file for everyone)."""
+        defaults = {label.key: label.shortcut or "" for label in self.project.scheme.labels}
+        changed = {k: v for k, v in shortcuts.items() if defaults.get(k) != v}
+        changed.update({k: "" for k, v in defaults.items() if v and k not in shortcuts})
+        try:
+            self.project.set_setting("shortcuts", changed)
+        except AnnotatorError as exc:
+            show_error(self, "Could not save the shortcuts", exc)
+            return
+        self._rebuild_label_actions()
 
     def shortcuts(self) -> dict[str, str]:
         """Label key -> shortcut: the scheme's, overridden per project."""
         found = {label.key: label.shortcut for label in self.project.scheme.labels if label.shortcut}
         found.update(self.project.setting("shortcuts", {}) or {})
-        return found
+        return {key: value for key, value in found.items() if value}
 
     # -- project -------------------------------------------------------------------
     def _project_changed(self) -> None:
+        for action in self.actions():
+            action.setEnabled(True)
         self.project.ensure_annotator(self.annotator)
         remember_project(self.settings, self.project.location)
         self._rebuild_label_actions()
@@ -220,15 +259,17 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{Path(self.project.location).stem} — Media Bias Annotator")
 
     def set_project(self, project: Project) -> None:
-        self._remember_document()
+        """Show another project (the caller then picks the document with ``start``)."""
         old = self.project
+        if old is not None:
+            self._remember_document()
         self.project = project
         self.document = None
         self.current = None
         self.article.clear_document()
         self._project_changed()
-        old.close()
-        self.start()
+        if old is not None:
+            old.close()
 
     def start(self, key: str | None = None) -> None:
         """Open the named document, else the last one read here, else the first."""
@@ -264,6 +305,8 @@ class MainWindow(QMainWindow):
         if not dialog.exec():
             return
         path, scheme = dialog.chosen()
+        from annotator.project import Project
+
         try:
             if path.exists():
                 raise AnnotatorError(f"{path} already exists; choose another name")
@@ -272,6 +315,7 @@ class MainWindow(QMainWindow):
             show_error(self, "Could not create the project", exc)
             return
         self.set_project(project)
+        self.start()
 
     def open_project_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open project", str(Path(self.project.location).parent),
@@ -282,6 +326,8 @@ class MainWindow(QMainWindow):
     def open_project(self, path: str) -> None:
         if path == self.project.location:
             return
+        from annotator.project import Project
+
         try:
             project = Project.open(path)
             project.scheme  # noqa: B018 (reads and checks the stored scheme)
@@ -289,6 +335,7 @@ class MainWindow(QMainWindow):
             show_error(self, "Could not open the project", exc)
             return
         self.set_project(project)
+        self.start()
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -327,6 +374,11 @@ class MainWindow(QMainWindow):
         meta = " · ".join(escape(x) for x in (doc.outlet, doc.author, doc.published) if x)
         self.title.setText(f"<div style='font-size:17px; font-weight:600'>{escape(doc.title or doc.key)}</div>"
                            f"<div style='color:gray'>{meta}</div>")
+
+    def _list_filtered(self) -> None:
+        if self.document is not None:
+            self.doc_list.select(self.document.id)
+        self._update_position()
 
     def _update_position(self) -> None:
         if self.document is None:
@@ -413,6 +465,7 @@ class MainWindow(QMainWindow):
             return
         self.article.clear_selection()
         self.select_span(None)
+        self.article.setFocus()  # back to the article from the search box or an editor
 
     def _selection_changed(self) -> None:
         if self.article.textCursor().hasSelection() and self.current is not None:
@@ -446,19 +499,21 @@ class MainWindow(QMainWindow):
                 return
             self.own.append(span)
             self.article.clear_selection()
-            self._spans_changed([span])
+            self._spans_changed(None, span)
             self.select_span(span)
         elif self.current is not None and self.current.annotator == self.annotator:
             old = self.current
             if old.label == key:
                 return
+            kept = {k: v for k, v in old.attributes.items()  # those the new label also has
+                    if label is not None and (a := label.attribute(k)) and a.check(v) is None}
             span = self._edit("Could not relabel the span",
                               lambda: self.project.update_span(old.id, self.annotator, label=key,
-                                                               attributes={}))
+                                                               attributes=kept))
             if span is None:
                 return
             self.own = [span if s.id == span.id else s for s in self.own]
-            self._spans_changed([span])
+            self._spans_changed(old, span)
             self.select_span(span)
         else:
             self.statusBar().showMessage("Select some text (or one of your spans) first", 3000)
@@ -475,7 +530,7 @@ class MainWindow(QMainWindow):
             return
         self.own = [s for s in self.own if s.id != span.id]
         self.current = None
-        self._spans_changed([span])
+        self._spans_changed(span, None)
         self.statusBar().showMessage("Span deleted (Ctrl+Z undoes)", 3000)
 
     def _span_edited(self, span_id: int, changes: dict[str, Any]) -> None:
@@ -483,16 +538,17 @@ class MainWindow(QMainWindow):
                           lambda: self.project.update_span(span_id, self.annotator, **changes))
         if span is None:
             return
+        old = next(s for s in self.own if s.id == span.id)
         self.own = [span if s.id == span.id else s for s in self.own]
         self.current = span
         self.panel.span_model.set_spans(self.project.scheme, self.document.text if self.document else "",
                                         self.own + self.others)
-        self.article.update_spans(self.own, self.others, [span])
+        self.article.change_span(old, span)
         self.article.set_current(span)
 
-    def _spans_changed(self, changed: list[SpanData]) -> None:
+    def _spans_changed(self, old: SpanData | None, new: SpanData | None) -> None:
         self.own.sort(key=lambda s: (s.start, s.end, s.id))
-        self.article.update_spans(self.own, self.others, changed)
+        self.article.change_span(old, new)
         self._refresh_panel()
         assert self.document is not None
         self.doc_model.update_document(self.document.id, span_count=len(self.own),
@@ -714,6 +770,11 @@ class MainWindow(QMainWindow):
         s.setValue("state", self.saveState())
         s.setValue("splitter", self.splitter.saveState())
         s.sync()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.PaletteChange and self.article.scheme is not None:
+            self.article.restyle()  # span tints are mixed with the text background
+        super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_state()

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from typing import TYPE_CHECKING
 
 from ..domain import Progress
-from ..project import Project
+
+if TYPE_CHECKING:  # SQLAlchemy loads only when a command opens a project
+    from ..project import Project
 
 
 def add_project_options(parser: argparse.ArgumentParser) -> None:
