@@ -7,7 +7,6 @@ in-memory :class:`History` for undo and redo across documents.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime
 from collections.abc import Iterable, Iterator
@@ -44,10 +43,7 @@ from .models import (
     utcnow,
 )
 from .schemes import Scheme
-
-
-def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+from .text import text_sha256
 
 
 @dataclass
@@ -270,12 +266,12 @@ class Project:
     def spans(self, document_id: int, annotators: Iterable[str] | None = None) -> list[SpanData]:
         """Live spans of a document, by start then end (all annotators if None)."""
         with self.reading() as s:
-            query = (select(Span, Annotator.name).join(Annotator)
+            query = (select(*_SPAN_COLUMNS).join(Annotator)
                      .where(Span.document_id == document_id, Span.deleted_at.is_(None))
                      .order_by(Span.start, Span.end, Span.id))
             if annotators is not None:
                 query = query.where(Annotator.name.in_(list(annotators)))
-            return [span_data(span, name) for span, name in s.execute(query)]
+            return [_span_row(row) for row in s.connection().execute(query)]
 
     def span(self, span_id: int) -> SpanData:
         with self.reading() as s:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from bisect import bisect_right
 from pathlib import Path
@@ -15,6 +16,11 @@ from .errors import FormatError
 _TERMINALS = "!.?\u2026\u203c\u2047-\u2049\u3002\uff01\uff1f"
 _CLOSERS = "\"'\u201d\u2019\u00bb\u203a)\\]}"
 _SENTENCE_END = re.compile(f"[{_TERMINALS}\r\n][{_TERMINALS}{_CLOSERS}]*\\s*")
+
+
+def text_sha256(text: str) -> str:
+    """The SHA-256 of a text's UTF-8 bytes: how a document is recognised."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def decode(data: bytes, source: str) -> tuple[str, str | None]:

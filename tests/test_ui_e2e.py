@@ -35,11 +35,19 @@ def poll(check, timeout: float, step: float = 0.1):
     return None
 
 
-def free_display() -> int:
-    for n in range(90, 140):
-        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
-            return n
-    pytest.skip("no free X display number")
+def start_xvfb() -> tuple[subprocess.Popen, int]:
+    """Xvfb on a display it picks itself (-displayfd), so runs never collide."""
+    read_end, write_end = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1400x900x24",
+                             "-nolisten", "tcp"], pass_fds=(write_end,),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_end)
+    with os.fdopen(read_end) as reader:
+        number = reader.readline().strip()
+    if not number.isdigit():
+        xvfb.kill()
+        pytest.fail("Xvfb did not start")
+    return xvfb, int(number)
 
 
 def xdotool(env: dict[str, str], *args: str) -> str:
@@ -55,14 +63,11 @@ def test_double_click_and_shortcut_under_x(tmp_path):
     config = tmp_path / "config"
     (config / "media-bias-annotator").mkdir(parents=True)
     (config / "media-bias-annotator" / "annotator.ini").write_text("[General]\nannotator=alice\n")
-    display = free_display()
+    xvfb, display = start_xvfb()
     env = {**os.environ, "DISPLAY": f":{display}", "QT_QPA_PLATFORM": "xcb",
            "XDG_CONFIG_HOME": str(config), "ANNOTATOR_DATA_DIR": str(tmp_path / "data")}
-    xvfb = subprocess.Popen(["Xvfb", f":{display}", "-screen", "0", "1400x900x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     app = None
     try:
-        assert poll(lambda: Path(f"/tmp/.X11-unix/X{display}").exists(), 10), "Xvfb did not start"
         app = subprocess.Popen([sys.executable, "-m", "annotator.cli", "gui", "--project", str(path)],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         window = poll(lambda: xdotool(env, "search", "--onlyvisible", "--name", "Media Bias Annotator"), 30)
@@ -98,5 +103,8 @@ def test_double_click_and_shortcut_under_x(tmp_path):
     finally:
         for process in (app, xvfb):
             if process is not None:
-                process.kill()
-                process.wait(10)
+                process.terminate()  # Xvfb removes its lock file on SIGTERM
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    process.kill()

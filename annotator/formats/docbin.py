@@ -35,7 +35,7 @@ from typing import Any
 from ..domain import IncomingDocument, IncomingSpan
 from ..errors import FormatError
 from ..nlp import pipeline
-from ..project import text_sha256
+from ..text import text_sha256
 from . import ExportReport, Format, ReadOptions, WriteOptions, register
 from .output import open_output
 from .txt import title_of

@@ -39,9 +39,8 @@ from typing import Any
 from ..domain import IncomingDocument, IncomingSpan
 from ..errors import FormatError
 from ..offsets import OffsetMap
-from ..project import text_sha256
 from ..schemes import Scheme
-from ..text import read_text
+from ..text import read_text, text_sha256
 from . import ExportReport, Format, ReadOptions, WriteOptions, register
 from .output import open_output
 
