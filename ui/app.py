@@ -25,6 +25,7 @@ from .settings import open_settings
 from .window import MainWindow
 
 SCREENSHOT_SIZE = (1400, 900)
+SUGGESTIONS_WAIT_MS = 20_000
 
 
 def application() -> QApplication:
@@ -95,6 +96,7 @@ def take_screenshot(app: QApplication, window: MainWindow, doc: str | None, targ
     window.start(doc)
     window.show()
     window.resize(*SCREENSHOT_SIZE)
+    window.suggestions.wait(SUGGESTIONS_WAIT_MS)  # the picture shows them when they come in time
     for _ in range(3):
         app.processEvents()
     if not window.grab().save(str(target), "PNG"):

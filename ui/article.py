@@ -7,6 +7,7 @@ goes through that map.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
@@ -85,6 +86,7 @@ class ArticleView(QPlainTextEdit):
         self.shown: list[Shown] = []
         self.current: SpanData | None = None
         self.highlighter = SpanHighlighter(self.document(), self)
+        self.decorations: list[Callable[[], None]] = []  # painters run over the text
 
     # -- content -----------------------------------------------------------
     def show_document(self, document: DocumentData, scheme: Scheme,
@@ -230,6 +232,8 @@ class ArticleView(QPlainTextEdit):
 
     def paintEvent(self, event) -> None:  # noqa: N802
         super().paintEvent(event)
+        for decorate in self.decorations:
+            decorate()
         if self.current is None or self.scheme is None:
             return
         label = self.scheme.label(self.current.label)

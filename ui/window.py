@@ -27,6 +27,7 @@ from .dialogs import ExportDialog, NewProjectDialog, ask_annotator, show_error
 from .doclist import DocumentList, DocumentListModel
 from .panel import LabelPanel, swatch
 from .settings import project_key, recent_projects, remember_project
+from .suggestions import SuggestionController
 from .tasks import run_with_progress
 
 T = TypeVar("T")
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.who)
 
         self._make_actions()
+        self.suggestions = SuggestionController(self)
         self.doc_list.documentChosen.connect(self.open_document)
         self.article.spanClicked.connect(lambda span: self.select_span(span))
         self.article.selectionChanged.connect(self._selection_changed)
@@ -226,6 +228,7 @@ class MainWindow(QMainWindow):
         self.document = None
         self.current = None
         self.article.clear_document()
+        self.suggestions.clear()
         self._project_changed()
         old.close()
         self.start()
@@ -318,6 +321,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue(f"{project_key(self.project.location)}/document", document_id)
         self._update_position()
         self.article.setFocus()  # the keyboard belongs to the article
+        self.suggestions.document_opened()
 
     def _show_title(self) -> None:
         from html import escape
@@ -390,6 +394,7 @@ class MainWindow(QMainWindow):
             table.selectRow(row)
 
     def select_span(self, span: SpanData | None, *, reveal: bool = False) -> None:
+        self.suggestions.unfocus()
         self.current = span
         self._show_current()
         if span is not None:
@@ -497,6 +502,7 @@ class MainWindow(QMainWindow):
         assert self.document is not None
         self.doc_model.update_document(self.document.id, span_count=len(self.own),
                                        status=self.project.status(self.document.id, self.annotator))
+        self.suggestions.schedule()
 
     def _document_label_changed(self, key: str, value: Any) -> None:
         if self.document is None:
@@ -537,6 +543,7 @@ class MainWindow(QMainWindow):
             self.article.update_spans(self.own, self.others)
             self._refresh_panel()
             self._refresh_document_fields()
+            self.suggestions.schedule()
         self.statusBar().showMessage(f"{verb}: {text}", 3000)
 
     def _update_history_actions(self) -> None:
