@@ -81,7 +81,7 @@ class SuggestionController(QObject):
     def _make_menu(self) -> None:
         window = self.window
         bar = window.menuBar()
-        self.menu = QMenu("&Suggestions", window)
+        self.menu = QMenu("&Suggestions", bar)  # in the bar: Help > Keyboard shortcuts lists it
         bar.insertMenu(bar.actions()[-1], self.menu)  # before Help
         article = window.article
 
@@ -143,6 +143,7 @@ class SuggestionController(QObject):
             act.setStatusTip(status.reason)
             act.toggled.connect(lambda on, name=status.name: self.set_enabled(name, on))
         self.suggesters_menu.setToolTipsVisible(True)
+        self.lemma_note.setVisible(self.no_lemmas())
 
     def _update_actions(self) -> None:
         focused = self.focused is not None
@@ -516,24 +517,26 @@ class SuggestionLayer(QObject):
         dark = is_dark(view.palette())
         painter = QPainter(view.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        for suggestion in controller.items:
-            a, b = view.offsets.span_to_view(suggestion.start, suggestion.end)
-            if b <= first or a >= last:
-                continue
-            focused = controller.focused is not None and _same(suggestion, controller.focused)
-            label = view.scheme.label(suggestion.label)
-            color = QColor(label.color if label else "#888888")
-            # a shade that reads on the page (yellow is faint on white), lighter when unfocused
-            color = color.lighter(140) if dark else color.darker(150 if focused else 125)
-            if not focused:
-                color.setAlphaF(0.8)
-            pen = QPen(color, 2.2 if focused else 1.1, Qt.PenStyle.DashLine)
-            pen.setDashPattern([3.0, 2.5] if focused else [4.0, 3.0])
-            painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            for rect in view._span_rects(a, b):
-                painter.drawRoundedRect(rect.adjusted(-1.0, 1.0, 1.0, -1.0), 3, 3)
-        painter.end()
+        try:
+            for suggestion in controller.items:
+                a, b = view.offsets.span_to_view(suggestion.start, suggestion.end)
+                if b <= first or a >= last:
+                    continue
+                focused = controller.focused is not None and _same(suggestion, controller.focused)
+                label = view.scheme.label(suggestion.label)
+                color = QColor(label.color if label else "#888888")
+                # a shade that reads on the page (yellow is faint on white), lighter when unfocused
+                color = color.lighter(140) if dark else color.darker(150 if focused else 125)
+                if not focused:
+                    color.setAlphaF(0.8)
+                pen = QPen(color, 2.2 if focused else 1.1, Qt.PenStyle.DashLine)
+                pen.setDashPattern([3.0, 2.5] if focused else [4.0, 3.0])
+                painter.setPen(pen)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                for rect in view._span_rects(a, b):
+                    painter.drawRoundedRect(rect.adjusted(-1.0, 1.0, 1.0, -1.0), 3, 3)
+        finally:
+            painter.end()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent) \
