@@ -112,6 +112,21 @@ def test_tab_and_enter_accept_a_suggestion_and_ctrl_z_takes_it_back(qtbot, opene
     qtbot.waitUntil(lambda: (LEXICON, "loaded-term", "regime") in shown(window), timeout=WAIT)
 
 
+def test_a_click_focuses_a_suggestion_and_a_label_key_accepts_it_relabelled(qtbot, opened,
+                                                                           project):
+    window, doc_id = opened
+    view = window.article
+    cursor = view.textCursor()
+    cursor.setPosition(view.offsets.to_view(TEXT.index("slammed") + 3))
+    rect = view.cursorRect(cursor)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(rect.center().x() + 1, rect.center().y()))
+    focused = window.suggestions.focused
+    assert focused is not None and TEXT[focused.start:focused.end] == "slammed"
+    key(qtbot, window, Qt.Key.Key_2)  # the scheme's shortcut for "labeling"
+    assert stored(project, doc_id) == [("labeling", "slammed", "suggested")]
+
+
 def test_backspace_rejects_for_good_and_deletes_nothing(qtbot, opened, project, make_window):
     window, doc_id = opened
     key(qtbot, window, Qt.Key.Key_Tab)

@@ -304,7 +304,7 @@ class SuggestionController(QObject):
                 self.window.panel.show_guideline(label)
             self.window.statusBar().showMessage(
                 f"{describe(suggestion, self._title(suggestion.suggester), label.name if label else None)}"
-                "  —  Enter accepts, Backspace rejects, Tab moves on", 6000)
+                "  —  Enter accepts, a label key accepts with that label, Backspace rejects", 6000)
         self.layer.changed()
         self._update_actions()
 
@@ -338,14 +338,16 @@ class SuggestionController(QObject):
             self.layer.changed()
             self._update_actions()
 
-    def accept(self) -> None:
+    def accept(self, label: str | None = None) -> None:
+        """Accept the focused suggestion, with another label if one is given."""
         suggestion, window = self.focused, self.window
         if suggestion is None or window.document is None:
             return
         from annotator.suggest import accept
 
+        chosen = replace(suggestion, label=label) if label else suggestion
         span = window._edit("Could not accept the suggestion",
-                            lambda: accept(self.project, suggestion, window.annotator))
+                            lambda: accept(self.project, chosen, window.annotator))
         if span is None:
             return
         self._next_after(suggestion)

@@ -82,7 +82,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.who)
 
         self._make_actions()
-        self.suggestions = SuggestionController(self)
         self.doc_list.documentChosen.connect(self.open_document)
         self.article.spanClicked.connect(lambda span: self.select_span(span))
         self.article.selectionChanged.connect(self._selection_changed)
@@ -92,6 +91,7 @@ class MainWindow(QMainWindow):
             lambda index: self.select_span(self.panel.span_model.spans[index.row()], reveal=True))
         self.panel.document_editor.labelChanged.connect(self._document_label_changed)
         self.panel.document_editor.doneToggled.connect(self.set_done)
+        self.suggestions = SuggestionController(self)  # after the window's own connections
         self._project_changed()
         self._restore_window()
 
@@ -465,6 +465,9 @@ class MainWindow(QMainWindow):
             self.own = [span if s.id == span.id else s for s in self.own]
             self._spans_changed([span])
             self.select_span(span)
+        elif self.suggestions.focused is not None:
+            self.suggestions.accept(label=key)
+            return
         else:
             self.statusBar().showMessage("Select some text (or one of your spans) first", 3000)
             return
