@@ -145,11 +145,10 @@ def test_backspace_rejects_for_good_and_deletes_nothing(qtbot, opened, project, 
 def test_accept_all_from_one_suggester_is_one_undo_step(qtbot, opened, project):
     window, doc_id = opened
     window.suggestions.accept_all(LEXICON)
-    qtbot.waitUntil(lambda: len(stored(project, doc_id)) == 2, timeout=WAIT)
+    qtbot.waitUntil(lambda: len(window.article.shown) == 2, timeout=WAIT)  # stored, then drawn
     assert sorted(stored(project, doc_id)) == [("loaded-term", "regime", "suggested"),
                                                 ("loaded-term", "slammed", "suggested")]
     assert {s for s, _l, _t in shown(window)} == {"claim-cues"}
-    assert len(window.article.shown) == 2
     window.undo()
     assert stored(project, doc_id) == []
 
