@@ -240,3 +240,25 @@ def test_cancelled_training_keeps_the_old_state(qtbot, opened, project, monkeypa
     window.suggestions.train([ANNOTATOR])
     qtbot.waitUntil(lambda: "cancelled" in window.statusBar().currentMessage(), timeout=5000)
     assert project.setting("suggest.disabled") == ["spancat"]
+
+
+def test_training_switches_the_learned_suggester_on(qtbot, opened, project, monkeypatch):
+    window, _doc_id = opened
+    seen = {}
+
+    class Report:
+        def summary(self) -> str:
+            return "trained on 3 spans"
+
+    def train(_project, *, annotators, progress):
+        seen["annotators"] = annotators
+        progress(1, 1)
+        return Report()
+
+    monkeypatch.setattr("annotator.suggest.learned.train", train)
+    project.set_setting("suggest.disabled", ["spancat", "claim-cues"])
+    window.suggestions.train([ANNOTATOR])
+    qtbot.waitUntil(lambda: "trained on 3 spans" in window.statusBar().currentMessage(),
+                    timeout=5000)
+    assert seen["annotators"] == [ANNOTATOR]
+    assert project.setting("suggest.disabled") == ["claim-cues"]
