@@ -18,6 +18,7 @@ def tokens(doc) -> list[tuple[int, str, bool]]:
 @pytest.fixture(autouse=True)
 def small_pieces(monkeypatch):
     monkeypatch.setattr(nlp, "PIECE", 40)
+    monkeypatch.setattr(nlp, "_TAIL", 15)
 
 
 @settings(max_examples=60, deadline=None)
