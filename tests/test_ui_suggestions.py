@@ -144,7 +144,8 @@ def test_backspace_rejects_for_good_and_deletes_nothing(qtbot, opened, project, 
 
 def test_accept_all_from_one_suggester_is_one_undo_step(qtbot, opened, project):
     window, doc_id = opened
-    window.suggestions.accept_all(LEXICON)
+    key(qtbot, window, Qt.Key.Key_Tab)  # a lexicon suggestion: accept all of the lexicon's
+    key(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: len(window.article.shown) == 2, timeout=WAIT)  # stored, then drawn
     assert sorted(stored(project, doc_id)) == [("loaded-term", "regime", "suggested"),
                                                 ("loaded-term", "slammed", "suggested")]

@@ -99,13 +99,13 @@ class SuggestionController(QObject):
 
         self.next_action = action("&Next suggestion", lambda: self.step(1), ["Tab"])
         self.previous_action = action("&Previous suggestion", lambda: self.step(-1),
-                                      ["Shift+Backtab", "Shift+Tab"])
-        self.accept_action = action("&Accept suggestion", self.accept, ["Return", "Enter"],
+                                      ["Shift+Tab", "Shift+Backtab"])
+        self.accept_action = action("&Accept suggestion", self.accept, ["Enter", "Return"],
                                     "The focused suggestion becomes your span (Ctrl+Z undoes)")
         self.reject_action = action("&Reject suggestion", self.reject, ["Backspace"],
                                     "Not suggested again for this document")
         self.accept_all_action = action("Accept all from this suggester", self.accept_all_focused,
-                                        ["Shift+Return", "Shift+Enter"])
+                                        ["Shift+Enter", "Shift+Return"])
         self.accept_all_menu = self.menu.addMenu("Accept all &from")
         self.menu.addSeparator()
         self.suggesters_menu = self.menu.addMenu("&Suggesters")
