@@ -142,6 +142,21 @@ def test_backspace_rejects_for_good_and_deletes_nothing(qtbot, opened, project, 
     assert any(text.startswith("Everyone knows") for _s, _l, text in found)
 
 
+def test_backspace_deletes_a_selected_span_after_a_suggestion_had_focus(qtbot, project,
+                                                                       make_window):
+    first, second = add_documents(project, TEXT, "Officials called the protesters thugs.")
+    span = project.add_span(second, ANNOTATOR, "labeling", 32, 37)
+    window = make_window(project)
+    ready(qtbot, window)
+    key(qtbot, window, Qt.Key.Key_Tab)
+    assert window.suggestions.focused is not None
+    window.open_document(second)
+    window.select_span(window.own[0])
+    key(qtbot, window, Qt.Key.Key_Backspace)
+    assert project.spans(second) == []
+    assert span.id not in {s.id for s in window.own}
+
+
 def test_accept_all_from_one_suggester_is_one_undo_step(qtbot, opened, project):
     window, doc_id = opened
     key(qtbot, window, Qt.Key.Key_Tab)  # a lexicon suggestion: accept all of the lexicon's

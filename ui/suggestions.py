@@ -207,6 +207,7 @@ class SuggestionController(QObject):
         self._wanted = 0  # a result still on its way belongs to the last document
         self.items, self.focused = [], None
         self.layer.changed()
+        self._update_actions()
         self.schedule(0)
 
     def clear(self) -> None:
@@ -312,10 +313,9 @@ class SuggestionController(QObject):
         return self.focused is not None and _same(suggestion, self.focused)
 
     def unfocus(self) -> None:
-        if self.focused is not None:
-            self.focused = None
-            self.layer.changed()
-            self._update_actions()
+        self.focused = None
+        self.layer.changed()
+        self._update_actions()  # Backspace deletes a span again, not a suggestion
 
     def _clicked(self, span: SpanData | None) -> None:
         """A click outside any span on a suggestion focuses it."""
@@ -395,7 +395,7 @@ class SuggestionController(QObject):
             if window.document is None or window.document.id != document_id:
                 return
             self.items = [s for s in self.items if s.suggester != suggester]
-            self.focused = None
+            self.unfocus()
             window.own.extend(spans)
             window._spans_changed(spans)
             window.statusBar().showMessage(
