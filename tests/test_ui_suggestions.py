@@ -191,6 +191,12 @@ def test_a_bad_lexicon_shows_a_dialog_and_changes_nothing(qtbot, opened, project
     assert "lexicon could not be added" in text and "bad.txt:2" in details
     assert project.setting(LEXICONS) is None
 
+    foreign = tmp_path / "foreign.txt"
+    foreign.write_text("council\tno-such-label\n", encoding="utf-8")
+    assert window.suggestions.add_lexicon(foreign)  # well-formed: kept, but it says why it is idle
+    qtbot.waitUntil(lambda: len(dialogs) == 2, timeout=WAIT)
+    assert "cannot suggest" in dialogs[1][1] and "no entry has a label" in dialogs[1][2]
+
     good = tmp_path / "mine.txt"
     good.write_text("council\n", encoding="utf-8")
     assert window.suggestions.add_lexicon(good)

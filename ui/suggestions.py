@@ -57,6 +57,7 @@ class SuggestionController(QObject):
         self.focused: Suggestion | None = None
         self.document_id: int | None = None  # what ``items`` belong to
         self.pending = False  # a computation is scheduled or running
+        self._new_lexicon: str | None = None  # added: say so if it cannot run
         self._tickets = itertools.count(1)
         self._wanted = 0  # the ticket whose result is still wanted
         self._callbacks: dict[int, Callable[[Any, BaseException | None], None]] = {}
@@ -250,6 +251,7 @@ class SuggestionController(QObject):
             else:
                 self.status, items = result
                 self._show(items)
+                self._report_new_lexicon()
             self.updated.emit()
 
         ticket = self._wanted = self._submit(work, done)
@@ -437,9 +439,19 @@ class SuggestionController(QObject):
         except (AnnotatorError, OSError) as exc:
             show_error(self.window, "The lexicon could not be added", exc)
             return False
+        from annotator.suggest.lexicon import lexicon_name
+
         self.window.statusBar().showMessage(f"Lexicon {path.name} added", 5000)
+        self._new_lexicon = lexicon_name(path)
         self.schedule(0)
         return True
+
+    def _report_new_lexicon(self) -> None:
+        """A lexicon just added that cannot suggest (no label of the scheme...) says why."""
+        name, self._new_lexicon = self._new_lexicon, None
+        found = next((s for s in self.status or [] if s.name == name), None)
+        if found is not None and not found.available:
+            show_error(self.window, "The lexicon was added but cannot suggest", found.reason)
 
     def train_dialog(self) -> None:
         """Ask whose spans to learn from, then train in the worker with progress."""
