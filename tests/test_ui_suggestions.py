@@ -250,6 +250,28 @@ def test_a_late_result_for_a_document_left_behind_is_dropped(qtbot, project, mak
     assert ("lexicon:loaded-terms", "labeling", "thugs") in shown(window)
 
 
+def test_paging_through_documents_computes_only_the_one_shown(qtbot, project, make_window,
+                                                               monkeypatch):
+    ids = add_documents(project, TEXT, "The thugs came.", "The regime fell.", "Slammed again.")
+    computed = []
+    suggest = Engine.suggest
+
+    def record(self, document_id, **kw):
+        computed.append(document_id)
+        time.sleep(0.3 if len(computed) == 1 else 0)
+        return suggest(self, document_id, **kw)
+
+    monkeypatch.setattr(Engine, "suggest", record)
+    window = make_window(project)
+    qtbot.waitUntil(lambda: computed == [ids[0]], timeout=WAIT)  # busy with the first
+    for doc_id in ids[1:]:
+        window.open_document(doc_id)
+        qtbot.wait(20)  # the debounce timer fires: a job is queued behind the first
+    ready(qtbot, window)
+    assert computed == [ids[0], ids[-1]]
+    assert shown(window) == [(LEXICON, "loaded-term", "Slammed")]
+
+
 def test_cancelled_training_keeps_the_old_state(qtbot, opened, project, monkeypatch):
     window, _doc_id = opened
 

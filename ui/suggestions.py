@@ -179,13 +179,24 @@ class SuggestionController(QObject):
                    for s in self.status or [])
 
     # -- computing (in the worker) ----------------------------------------------------
-    def _submit(self, work: Callable[[], Any],
-                done: Callable[[Any, BaseException | None], None]) -> int:
+    def _submit(self, work: Callable[[], Any], done: Callable[[Any, BaseException | None], None],
+                *, latest: bool = False) -> int:
+        """Run ``work`` in the worker, then ``done(result, error)`` on the UI thread.
+
+        A ``latest`` job is the one whose result is wanted (suggestions for
+        what is shown): when a newer one was submitted before it started, it
+        is skipped, so paging through documents does not queue up work.
+        """
         ticket = next(self._tickets)
         self._callbacks[ticket] = done
         relay = self._relay
+        if latest:
+            self._wanted = ticket
 
         def run() -> None:
+            if latest and ticket != self._wanted:  # superseded before it started
+                relay.finished.emit(ticket, None, None)  # its callback drops it
+                return
             try:
                 result = work()
             except BaseException as exc:  # handed to the UI thread
@@ -254,7 +265,7 @@ class SuggestionController(QObject):
                 self._report_new_lexicon()
             self.updated.emit()
 
-        ticket = self._wanted = self._submit(work, done)
+        ticket = self._submit(work, done, latest=True)
 
     def _show(self, items: list[Suggestion]) -> None:
         focused = self.focused
