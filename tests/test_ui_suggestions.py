@@ -4,8 +4,13 @@ keyboard, never in the data until accepted."""
 from __future__ import annotations
 
 import csv
+import os
+import shutil
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
@@ -13,7 +18,10 @@ from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from annotator.domain import SpanFilter
+from annotator.domain import IncomingDocument
 from annotator.errors import Cancelled
+from annotator.project import Project
+from annotator.schemes import resolve_scheme
 from annotator.suggest.engine import Engine, LEXICONS
 from test_ui_app import dialogs  # noqa: F401
 from ui_support import ANNOTATOR, add_documents, make_window, settings_dir  # noqa: F401
@@ -306,3 +314,52 @@ def test_training_switches_the_learned_suggester_on(qtbot, opened, project, monk
                     timeout=5000)
     assert seen["annotators"] == [ANNOTATOR]
     assert project.setting("suggest.disabled") == ["claim-cues"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (shutil.which("Xvfb") and shutil.which("xdotool")),
+                    reason="needs the Xvfb and xdotool binaries")
+def test_tab_and_enter_under_x_accept_a_suggestion(tmp_path):
+    """Real key events reach the suggestion shortcuts (not the text view's own keys)."""
+    from test_ui_e2e import ROOT, free_display, poll, xdotool
+
+    path = tmp_path / "e2e.annotator"
+    with Project.create(path, resolve_scheme("media-bias")) as project:
+        project.import_documents([IncomingDocument(text=TEXT, source="t", title="T")],
+                                 annotator=ANNOTATOR)
+    config = tmp_path / "config" / "media-bias-annotator"
+    config.mkdir(parents=True)
+    (config / "annotator.ini").write_text(f"[General]\nannotator={ANNOTATOR}\n")
+    display = free_display()
+    env = {**os.environ, "DISPLAY": f":{display}", "QT_QPA_PLATFORM": "xcb",
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "ANNOTATOR_DATA_DIR": str(tmp_path / "data")}
+    xvfb = subprocess.Popen(["Xvfb", f":{display}", "-screen", "0", "1400x900x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    app = None
+    try:
+        assert poll(lambda: Path(f"/tmp/.X11-unix/X{display}").exists(), 10), "Xvfb did not start"
+        app = subprocess.Popen([sys.executable, "-m", "annotator.cli", "gui", "--project", str(path)],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        window = poll(lambda: xdotool(env, "search", "--onlyvisible", "--name", "Media Bias Annotator"), 30)
+        assert window, "the main window did not appear"
+        geometry = dict(line.split("=") for line in
+                        xdotool(env, "getwindowgeometry", "--shell", window.splitlines()[0]).splitlines())
+        x = int(geometry["X"]) + int(geometry["WIDTH"]) * 45 // 100  # the article, below its text
+        y = int(geometry["Y"]) + int(geometry["HEIGHT"]) * 8 // 10
+        xdotool(env, "mousemove", "--sync", str(x), str(y))
+        xdotool(env, "click", "1")  # the keyboard goes where the pointer clicked
+        with Project.open(path) as project:
+            spans = None
+            for _attempt in range(60):  # the first suggestions wait for spaCy to load
+                xdotool(env, "key", "Tab", "Return")
+                spans = poll(lambda: project.spans(1), 0.3, 0.05)
+                if spans:
+                    break
+            assert spans, "no suggestion was accepted"
+            assert [(s.label, TEXT[s.start:s.end], s.origin) for s in spans] == [
+                ("loaded-term", "regime", "suggested")]
+    finally:
+        for process in (app, xvfb):
+            if process is not None:
+                process.kill()
+                process.wait(10)
