@@ -211,6 +211,12 @@ def test_a_bad_lexicon_shows_a_dialog_and_changes_nothing(qtbot, opened, project
     qtbot.waitUntil(lambda: ("lexicon:mine", "loaded-term", "council") in shown(window),
                     timeout=WAIT)
 
+    window.suggestions._fill_menus()
+    (remove,) = [a for a in window.suggestions.remove_menu.actions() if a.text().endswith("mine.txt")]
+    remove.trigger()
+    qtbot.waitUntil(lambda: not window.suggestions.pending, timeout=WAIT)
+    assert not any(s == "lexicon:mine" for s, _l, _t in shown(window))
+
 
 def test_no_lemmatizer_is_said_in_the_menu_and_the_status_bar(opened):
     window, _doc_id = opened

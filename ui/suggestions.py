@@ -116,12 +116,15 @@ class SuggestionController(QObject):
         self.menu.addSeparator()
         action("Add &lexicon…", self.add_lexicon_dialog,
                tip="A plain-text file: a term a line, then optionally TAB label TAB note")
+        self.remove_menu = self.menu.addMenu("Remove l&exicon")
         action("&Train model…", self.train_dialog,
                tip="Train a span categorizer on the project's spans and suggest with it")
         self.menu.aboutToShow.connect(self._fill_menus)
         self._update_actions()
 
     def _fill_menus(self) -> None:
+        from annotator.suggest.engine import LEXICONS
+
         self.accept_all_menu.clear()
         counts = Counter(s.suggester for s in self.items)
         titles = {s.name: s.title for s in self.status or []}
@@ -143,6 +146,11 @@ class SuggestionController(QObject):
             act.setStatusTip(status.reason)
             act.toggled.connect(lambda on, name=status.name: self.set_enabled(name, on))
         self.suggesters_menu.setToolTipsVisible(True)
+        self.remove_menu.clear()
+        for path in self.project.setting(LEXICONS, []) or []:
+            act = self.remove_menu.addAction(path)
+            act.triggered.connect(lambda _c=False, path=path: self.remove_lexicon(Path(path)))
+        self.remove_menu.setEnabled(not self.remove_menu.isEmpty())
         self.lemma_note.setVisible(self.no_lemmas())
 
     def _update_actions(self) -> None:
@@ -456,6 +464,17 @@ class SuggestionController(QObject):
         self._new_lexicon = lexicon_name(path)
         self.schedule(0)
         return True
+
+    def remove_lexicon(self, path: Path) -> None:
+        from annotator.suggest import remove_lexicon
+
+        try:
+            remove_lexicon(self.project, path)
+        except AnnotatorError as exc:
+            show_error(self.window, "The lexicon could not be removed", exc)
+            return
+        self.window.statusBar().showMessage(f"Lexicon {path.name} removed", 5000)
+        self.schedule(0)
 
     def _report_new_lexicon(self) -> None:
         """A lexicon just added that cannot suggest (no label of the scheme...) says why."""
