@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent
-from PySide6.QtWidgets import QApplication, QToolTip
+from PySide6.QtWidgets import QApplication, QInputDialog, QToolTip
 
 from annotator.domain import SpanFilter
 from annotator.domain import IncomingDocument
@@ -315,7 +315,9 @@ def test_training_switches_the_learned_suggester_on(qtbot, opened, project, monk
 
     monkeypatch.setattr("annotator.suggest.learned.train", train)
     project.set_setting("suggest.disabled", ["spancat", "claim-cues"])
-    window.suggestions.train([ANNOTATOR])
+    monkeypatch.setattr(QInputDialog, "getItem",
+                        lambda _parent, _title, _label, items, *_a: (items[1], True))  # "Mine"
+    window.suggestions.train_dialog()
     qtbot.waitUntil(lambda: "trained on 3 spans" in window.statusBar().currentMessage(),
                     timeout=5000)
     assert seen["annotators"] == [ANNOTATOR]
