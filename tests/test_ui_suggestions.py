@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -329,7 +330,7 @@ def test_training_switches_the_learned_suggester_on(qtbot, opened, project, monk
                     reason="needs the Xvfb and xdotool binaries")
 def test_tab_and_enter_under_x_accept_a_suggestion(tmp_path):
     """Real key events reach the suggestion shortcuts (not the text view's own keys)."""
-    from test_ui_e2e import ROOT, free_display, poll, xdotool
+    from test_ui_e2e import ROOT, poll, xdotool
 
     path = tmp_path / "e2e.annotator"
     with Project.create(path, resolve_scheme("media-bias")) as project:
@@ -338,14 +339,18 @@ def test_tab_and_enter_under_x_accept_a_suggestion(tmp_path):
     config = tmp_path / "config" / "media-bias-annotator"
     config.mkdir(parents=True)
     (config / "annotator.ini").write_text(f"[General]\nannotator={ANNOTATOR}\n")
-    display = free_display()
-    env = {**os.environ, "DISPLAY": f":{display}", "QT_QPA_PLATFORM": "xcb",
-           "XDG_CONFIG_HOME": str(tmp_path / "config"), "ANNOTATOR_DATA_DIR": str(tmp_path / "data")}
-    xvfb = subprocess.Popen(["Xvfb", f":{display}", "-screen", "0", "1400x900x24", "-nolisten", "tcp"],
+    read, write = os.pipe()  # Xvfb picks a free display and writes its number here
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1400x900x24",
+                             "-nolisten", "tcp"], pass_fds=(write,),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
     app = None
     try:
-        assert poll(lambda: Path(f"/tmp/.X11-unix/X{display}").exists(), 10), "Xvfb did not start"
+        assert select.select([read], [], [], 10)[0], "Xvfb did not start"
+        display = int(os.read(read, 16).decode().strip())
+        env = {**os.environ, "DISPLAY": f":{display}", "QT_QPA_PLATFORM": "xcb",
+               "XDG_CONFIG_HOME": str(tmp_path / "config"),
+               "ANNOTATOR_DATA_DIR": str(tmp_path / "data")}
         app = subprocess.Popen([sys.executable, "-m", "annotator.cli", "gui", "--project", str(path)],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         window = poll(lambda: xdotool(env, "search", "--onlyvisible", "--name", "Media Bias Annotator"), 30)
@@ -367,7 +372,9 @@ def test_tab_and_enter_under_x_accept_a_suggestion(tmp_path):
             assert [(s.label, TEXT[s.start:s.end], s.origin) for s in spans] == [
                 ("loaded-term", "regime", "suggested")]
     finally:
-        for process in (app, xvfb):
-            if process is not None:
-                process.kill()
-                process.wait(10)
+        os.close(read)
+        if app is not None:
+            app.kill()
+            app.wait(10)
+        xvfb.terminate()  # not kill: Xvfb removes its lock file on the way out
+        xvfb.wait(10)

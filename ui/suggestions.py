@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMenu
 
@@ -72,6 +72,15 @@ class SuggestionController(QObject):
         self.layer = SuggestionLayer(self)
         self._make_menu()
         window.article.spanClicked.connect(self._clicked)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop)
+
+    def stop(self) -> None:
+        """Drop queued work and let the running job end (no thread outlives the app)."""
+        self._timer.stop()
+        self._pool.clear()
+        self._pool.waitForDone(10_000)
 
     @property
     def project(self) -> Any:
