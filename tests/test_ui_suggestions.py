@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QToolTip
 
 from annotator.domain import SpanFilter
 from annotator.domain import IncomingDocument
-from annotator.errors import Cancelled
+from annotator.errors import AnnotatorError, Cancelled
 from annotator.project import Project
 from annotator.schemes import resolve_scheme
 from annotator.suggest.engine import Engine, LEXICONS
@@ -378,3 +378,16 @@ def test_tab_and_enter_under_x_accept_a_suggestion(tmp_path):
             app.wait(10)
         xvfb.terminate()  # not kill: Xvfb removes its lock file on the way out
         xvfb.wait(10)
+
+
+def test_a_failing_engine_is_reported_in_the_status_bar(qtbot, project, make_window, monkeypatch):
+    add_documents(project, TEXT)
+
+    def broken(self, document_id, **kw):
+        raise AnnotatorError("cannot load spaCy pipeline 'xx'")
+
+    monkeypatch.setattr(Engine, "suggest", broken)
+    window = make_window(project)
+    qtbot.waitUntil(lambda: "No suggestions" in window.statusBar().currentMessage(), timeout=WAIT)
+    assert "cannot load spaCy pipeline" in window.statusBar().currentMessage()
+    assert window.suggestions.items == [] and not window.suggestions.pending

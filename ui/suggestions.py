@@ -274,7 +274,7 @@ class SuggestionController(QObject):
                 return  # stale: the user has moved on or edited since
             self.pending = False
             if error is not None:
-                self.items, self.focused = [], None
+                self._show([])
                 self.window.statusBar().showMessage(f"No suggestions: {error}", 8000)
             else:
                 self.status, items = result
