@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from annotator.project import Project
 
 SCREENSHOT_SIZE = (1400, 900)
+SUGGESTIONS_WAIT_MS = 20_000
 
 
 def application() -> QApplication:
@@ -124,6 +125,7 @@ def take_screenshot(app: QApplication, window: MainWindow, doc: str | None, targ
     window.start(doc)
     window.show()
     window.resize(*SCREENSHOT_SIZE)
+    window.suggestions.wait(SUGGESTIONS_WAIT_MS)  # the picture shows them when they come in time
     for _ in range(3):
         app.processEvents()
     if not window.grab().save(str(target), "PNG"):

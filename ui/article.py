@@ -8,6 +8,7 @@ goes through that map.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
@@ -93,6 +94,7 @@ class ArticleView(QPlainTextEdit):
         self.highlighter = SpanHighlighter(self.document(), self)
         self._sentences: Sentences | None = None
         self._double_click = (0.0, QPoint())
+        self.decorations: list[Callable[[], None]] = []  # painters run over the text
 
     # -- content -----------------------------------------------------------
     def show_document(self, document: DocumentData, scheme: Scheme,
@@ -254,6 +256,8 @@ class ArticleView(QPlainTextEdit):
 
     def paintEvent(self, event) -> None:  # noqa: N802
         super().paintEvent(event)
+        for decorate in self.decorations:
+            decorate()
         if self.current is None or self.scheme is None:
             return
         label = self.scheme.label(self.current.label)

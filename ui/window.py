@@ -26,6 +26,7 @@ from .dialogs import ExportDialog, NewProjectDialog, ShortcutDialog, ask_annotat
 from .doclist import DocumentList, DocumentListModel
 from .panel import LabelPanel, swatch
 from .settings import project_key, recent_projects, remember_project
+from .suggestions import SuggestionController
 from .tasks import run_with_progress
 
 if TYPE_CHECKING:  # SQLAlchemy loads after the window shows (see ui.app)
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
             lambda index: self.select_span(self.panel.span_model.spans[index.row()], reveal=True))
         self.panel.document_editor.labelChanged.connect(self._document_label_changed)
         self.panel.document_editor.doneToggled.connect(self.set_done)
+        self.suggestions = SuggestionController(self)  # after the window's own connections
         self._restore_window()
         self.title.setText("<h2>Opening the project…</h2>")
         for action in self.actions():
@@ -267,6 +269,7 @@ class MainWindow(QMainWindow):
         self.document = None
         self.current = None
         self.article.clear_document()
+        self.suggestions.clear()
         self._project_changed()
         if old is not None:
             old.close()
@@ -365,6 +368,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue(f"{project_key(self.project.location)}/document", document_id)
         self._update_position()
         self.article.setFocus()  # the keyboard belongs to the article
+        self.suggestions.document_opened()
 
     def _show_title(self) -> None:
         from html import escape
@@ -442,6 +446,7 @@ class MainWindow(QMainWindow):
             table.selectRow(row)
 
     def select_span(self, span: SpanData | None, *, reveal: bool = False) -> None:
+        self.suggestions.unfocus()
         self.current = span
         self._show_current()
         if span is not None:
@@ -515,6 +520,9 @@ class MainWindow(QMainWindow):
             self.own = [span if s.id == span.id else s for s in self.own]
             self._spans_changed(old, span)
             self.select_span(span)
+        elif self.suggestions.focused is not None:
+            self.suggestions.accept(label=key)
+            return
         else:
             self.statusBar().showMessage("Select some text (or one of your spans) first", 3000)
             return
@@ -547,12 +555,21 @@ class MainWindow(QMainWindow):
         self.article.set_current(span)
 
     def _spans_changed(self, old: SpanData | None, new: SpanData | None) -> None:
-        self.own.sort(key=lambda s: (s.start, s.end, s.id))
         self.article.change_span(old, new)
+        self._after_span_edit()
+
+    def _spans_added(self, spans: list[SpanData]) -> None:
+        for span in spans:
+            self.article.change_span(None, span)
+        self._after_span_edit()
+
+    def _after_span_edit(self) -> None:
+        self.own.sort(key=lambda s: (s.start, s.end, s.id))
         self._refresh_panel()
         assert self.document is not None
         self.doc_model.update_document(self.document.id, span_count=len(self.own),
                                        status=self.project.status(self.document.id, self.annotator))
+        self.suggestions.schedule()
 
     def _document_label_changed(self, key: str, value: Any) -> None:
         if self.document is None:
@@ -593,6 +610,7 @@ class MainWindow(QMainWindow):
             self.article.update_spans(self.own, self.others)
             self._refresh_panel()
             self._refresh_document_fields()
+            self.suggestions.schedule()
         self.statusBar().showMessage(f"{verb}: {text}", 3000)
 
     def _update_history_actions(self) -> None:

@@ -29,7 +29,7 @@ from sqlalchemy import select
 from ..domain import DocumentData
 from ..errors import AnnotatorError, ProjectError
 from ..models import RejectedSuggestion
-from ..nlp import pipeline
+from ..nlp import parse, pipeline
 from .base import Suggester, Suggestion, Target, has_lemmatizer
 from .claims import ClaimSuggester
 from .consistency import ConsistencySuggester
@@ -166,7 +166,7 @@ class Engine:
                 self._docs.move_to_end(key)
                 return self._docs[key]
             assert self.nlp is not None
-            doc = self._docs[key] = self.nlp(document.text)
+            doc = self._docs[key] = parse(self.nlp, document.text)
             while len(self._docs) > _DOC_CACHE:
                 self._docs.popitem(last=False)
             return doc
