@@ -22,7 +22,7 @@ PALETTE = (
     "#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933",
     "#AA4499", "#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33",
 )
-_LABEL_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_,.\-]*$")
+LABEL_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_,.\-]*$")
 _ATTR_KEY = re.compile(r"^[a-z][a-z0-9_-]*$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -103,7 +103,7 @@ class Scheme:
         for key in keys:
             if key in self._by_key or any(label.key == key for label in labels):
                 continue
-            if not _LABEL_KEY.match(key):
+            if not LABEL_KEY.match(key):
                 raise SchemeError(f"cannot add label {key!r}: not a valid label key")
             color = PALETTE[len(labels) % len(PALETTE)]
             labels.append(Label(key=key, name=key, color=color, description="Added on import."))
@@ -216,8 +216,8 @@ class _Validator:
         if not isinstance(raw, dict):
             self.fail(where, "must be a table")
         key = self.string(raw, "key", f"{where}.key")
-        if not _LABEL_KEY.match(key):
-            self.fail(f"{where}.key", f"{key!r} must match {_LABEL_KEY.pattern}")
+        if not LABEL_KEY.match(key):
+            self.fail(f"{where}.key", f"{key!r} must match {LABEL_KEY.pattern}")
         color = self.string(raw, "color", f"{where}.color")
         if not _COLOR.match(color):
             self.fail(f"{where}.color", f"{color!r} is not a #RRGGBB colour")

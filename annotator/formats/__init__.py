@@ -10,13 +10,16 @@ and a reader and/or a writer:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..domain import IncomingDocument, Progress, SpanFilter, no_progress
 from ..errors import FormatError
+from ..text import read_text
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -106,6 +109,31 @@ def detect(path: Path) -> Format:
         return max(matches, key=lambda m: m[0])[1]
     raise FormatError("cannot tell the format from the file name; name it with --format",
                       file=str(path))
+
+
+def read_source(path: Path, options: ReadOptions) -> str:
+    """A file's text, decoded; a non-UTF-8 encoding is noted for the user."""
+    text, encoding = read_text(path)
+    if encoding:
+        options.notes.append(f"{path}: not UTF-8, decoded as {encoding}")
+    return text
+
+
+def json_lines(path: Path, options: ReadOptions) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each non-blank line of a JSON Lines file: (line number, object)."""
+    lines = read_source(path, options).split("\n")  # not splitlines(): JSON leaves U+2028 unescaped
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise FormatError(f"not valid JSON: {exc.msg} (column {exc.colno})",
+                                  file=str(path), line=number) from None
+            if not isinstance(obj, dict):
+                raise FormatError("each line must be a JSON object", file=str(path), line=number)
+            yield number, obj
+        if number % 1000 == 0:
+            options.progress(number, len(lines))
 
 
 def _load_all() -> None:

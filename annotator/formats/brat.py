@@ -33,8 +33,7 @@ from typing import Any
 from ..domain import IncomingDocument, IncomingSpan
 from ..errors import FormatError
 from ..offsets import OffsetMap
-from ..text import read_text
-from . import ExportReport, Format, ReadOptions, WriteOptions, register
+from . import ExportReport, Format, ReadOptions, WriteOptions, read_source, register
 from .folder import file_stem, open_folder, write_text
 from .layers import MergedLayers
 from .txt import title_of
@@ -69,12 +68,10 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
         txt = ann.with_suffix(".txt")
         if not txt.is_file():
             raise FormatError(f"no {txt.name} beside it", file=str(ann))
-        text, encoding = read_text(txt)
-        if encoding:
-            options.notes.append(f"{txt}: not UTF-8, decoded as {encoding}")
+        text = read_source(txt, options)
         doc = IncomingDocument(text=text, source=str(ann), external_id=txt.stem,
                                title=title_of(text) or txt.stem)
-        doc.spans = _read_ann(ann, text, skipped, split, converted)
+        doc.spans = _read_ann(ann, text, skipped, split, converted, options)
         docs.append(doc)
         options.progress(n + 1, len(files))
     if converted:
@@ -92,8 +89,8 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
 
 
 def _read_ann(path: Path, text: str, skipped: dict[str, int], split: list[str],
-              converted: list[str]) -> list[IncomingSpan]:
-    content, _ = read_text(path)
+              converted: list[str], options: ReadOptions) -> list[IncomingSpan]:
+    content = read_source(path, options)
     bound: dict[str, _TextBound] = {}
     notes: dict[str, list[str]] = {}
     attributes: dict[str, dict[str, Any]] = {}

@@ -24,8 +24,8 @@ from typing import Any
 
 from ..domain import IncomingDocument
 from ..errors import FormatError
-from ..text import Sentences, read_text
-from . import ExportReport, Format, ReadOptions, WriteOptions, register
+from ..text import Sentences
+from . import ExportReport, Format, ReadOptions, WriteOptions, read_source, register
 from .output import open_output
 from .txt import title_of
 
@@ -46,9 +46,7 @@ def neutralize(cell: str) -> str:
 def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     docs: list[IncomingDocument] = []
     for path in paths:
-        text, encoding = read_text(path)
-        if encoding:
-            options.notes.append(f"{path}: not UTF-8, decoded as {encoding}")
+        text = read_source(path, options)
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         try:
             header = next(reader, None)

@@ -28,8 +28,7 @@ from typing import Any
 from ..domain import IncomingDocument, IncomingSpan
 from ..errors import FormatError
 from ..offsets import OffsetMap
-from ..text import read_text
-from . import ExportReport, Format, ReadOptions, WriteOptions, register
+from . import ExportReport, Format, ReadOptions, WriteOptions, json_lines, register
 from .layers import MergedLayers
 from .output import open_output
 from .txt import title_of
@@ -48,24 +47,13 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     utf16 = _unit(options.offset_unit) == "utf16"
     docs: list[IncomingDocument] = []
     for path in paths:
-        text, _ = read_text(path)
-        lines = text.split("\n")  # not splitlines(): JSON leaves U+2028 and U+0085 unescaped
-        for number, line in enumerate(lines, start=1):
-            if line.strip():
-                docs.append(_record(line, str(path), number, utf16))
-            if number % 1000 == 0:
-                options.progress(number, len(lines))
+        docs.extend(_record(obj, str(path), number, utf16)
+                    for number, obj in json_lines(path, options))
     return docs
 
 
-def _record(line: str, source: str, number: int, utf16: bool) -> IncomingDocument:
+def _record(obj: dict[str, Any], source: str, number: int, utf16: bool) -> IncomingDocument:
     where = {"file": source, "line": number}
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"not valid JSON: {exc.msg} (column {exc.colno})", **where) from None
-    if not isinstance(obj, dict):
-        raise FormatError("each line must be a JSON object", **where)
     text = obj.get("text")
     if not isinstance(text, str) or not text:
         raise FormatError('"text" must be a non-empty string', **where)

@@ -17,8 +17,7 @@ from typing import Any
 
 from ..domain import IncomingDocument, IncomingSpan
 from ..errors import FormatError
-from ..text import read_text
-from . import ExportReport, Format, ReadOptions, WriteOptions, register
+from . import ExportReport, Format, ReadOptions, WriteOptions, json_lines, register
 from .output import open_output
 from .txt import title_of
 
@@ -26,30 +25,12 @@ META_COLUMNS = {"outlet": "outlet", "author": "author", "date": "published", "ur
 
 
 def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
-    docs: list[IncomingDocument] = []
-    for path in paths:
-        text, encoding = read_text(path)
-        if encoding:
-            options.notes.append(f"{path}: not UTF-8, decoded as {encoding}")
-        # Only LF ends a record: JSON written with ensure_ascii=False may hold
-        # U+2028 and other characters that str.splitlines() would break on.
-        lines = text.split("\n")
-        for number, line in enumerate(lines, start=1):
-            if line.strip():
-                docs.append(parse_record(line, str(path), number))
-            if number % 1000 == 0:
-                options.progress(number, len(lines))
-    return docs
+    return [parse_record(obj, str(path), number)
+            for path in paths for number, obj in json_lines(path, options)]
 
 
-def parse_record(line: str, source: str, number: int) -> IncomingDocument:
+def parse_record(obj: dict[str, Any], source: str, number: int) -> IncomingDocument:
     where = {"file": source, "line": number}
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"not valid JSON: {exc.msg} (column {exc.colno})", **where) from None
-    if not isinstance(obj, dict):
-        raise FormatError("each line must be a JSON object", **where)
     text = obj.get("text")
     if not isinstance(text, str) or not text:
         raise FormatError('"text" must be a non-empty string', **where)

@@ -40,8 +40,8 @@ from ..domain import IncomingDocument, IncomingSpan
 from ..errors import FormatError
 from ..offsets import OffsetMap
 from ..schemes import Scheme
-from ..text import read_text, text_sha256
-from . import ExportReport, Format, ReadOptions, WriteOptions, register
+from ..text import text_sha256
+from . import ExportReport, Format, ReadOptions, WriteOptions, read_source, register
 from .output import open_output
 
 _USER_ID_SUFFIX = re.compile(r",\s*\d+$")
@@ -54,7 +54,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     skipped: dict[str, int] = {}
     scheme = options.project.scheme if options.project else None
     for path in paths:
-        text, _ = read_text(path)
+        text = read_source(path, options)
         try:
             tasks = json.loads(text)
         except json.JSONDecodeError as exc:

@@ -29,8 +29,7 @@ from typing import Any
 
 from ..domain import IncomingDocument, IncomingSpan
 from ..errors import FormatError
-from ..text import read_text
-from . import ExportReport, Format, ReadOptions, WriteOptions, register
+from . import ExportReport, Format, ReadOptions, WriteOptions, read_source, register
 from .folder import open_folder, write_text
 from .layers import MergedLayers
 from .txt import title_of
@@ -69,9 +68,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
         raise FormatError("no article<ID>.txt files among " + ", ".join(map(str, paths)))
     docs: dict[str, IncomingDocument] = {}
     for n, (article_id, path) in enumerate(articles.items()):
-        text, encoding = read_text(path)
-        if encoding:
-            options.notes.append(f"{path}: not UTF-8, decoded as {encoding}")
+        text = read_source(path, options)
         if not text:
             raise FormatError("the article is empty", file=str(path))
         docs[article_id] = IncomingDocument(text=text, source=str(path),
@@ -79,12 +76,13 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
                                             title=title_of(text) or path.stem)
         options.progress(n + 1, len(articles))
     for path in label_files:
-        _read_labels(path, docs, options.label or GENERIC_LABEL)
+        _read_labels(path, docs, options)
     return list(docs.values())
 
 
-def _read_labels(path: Path, docs: dict[str, IncomingDocument], generic: str) -> None:
-    text, _ = read_text(path)
+def _read_labels(path: Path, docs: dict[str, IncomingDocument], options: ReadOptions) -> None:
+    generic = options.label or GENERIC_LABEL
+    text = read_source(path, options)
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue

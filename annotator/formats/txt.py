@@ -11,8 +11,7 @@ from pathlib import Path
 
 from ..domain import IncomingDocument
 from ..errors import FormatError
-from ..text import read_text
-from . import Format, ReadOptions, register
+from . import Format, ReadOptions, read_source, register
 
 
 def title_of(text: str) -> str:
@@ -41,9 +40,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     files = _files(paths)
     docs = []
     for n, path in enumerate(files):
-        text, encoding = read_text(path)
-        if encoding:
-            options.notes.append(f"{path}: not UTF-8, decoded as {encoding}")
+        text = read_source(path, options)
         if not text.strip():
             raise FormatError("the file is empty", file=str(path))
         docs.append(IncomingDocument(text=text, source=str(path), external_id=path.stem,

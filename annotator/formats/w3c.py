@@ -33,8 +33,7 @@ from urllib.parse import quote, unquote
 
 from ..domain import DocumentData, IncomingDocument, IncomingSpan
 from ..errors import FormatError
-from ..text import read_text
-from . import ExportReport, Format, ReadOptions, WriteOptions, register
+from . import ExportReport, Format, ReadOptions, WriteOptions, read_source, register
 from .output import open_output
 
 CONTEXT = ["http://www.w3.org/ns/anno.jsonld", {"mba": "urn:media-bias-annotator:terms#"}]
@@ -109,7 +108,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
         raise FormatError("W3C annotations carry no text: they attach to documents already "
                           "in a project")
     found = [(str(path), n, item) for path in paths
-             for n, item in enumerate(_annotations(path), start=1)]
+             for n, item in enumerate(_annotations(path, options), start=1)]
     resolver = _Documents(options.project, [_source(item) for _, _, item in found])
     docs: dict[int, IncomingDocument] = {}
     moved: list[str] = []
@@ -122,8 +121,8 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     return list(docs.values())
 
 
-def _annotations(path: Path) -> list[Any]:
-    text, _ = read_text(path)
+def _annotations(path: Path, options: ReadOptions) -> list[Any]:
+    text = read_source(path, options)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from ..domain import DocumentData
 from ..errors import AnnotatorError, FormatError
-from ..schemes import _LABEL_KEY as LABEL_KEY
 from ..text import read_text
 
 if TYPE_CHECKING:

@@ -30,9 +30,8 @@ from typing import TYPE_CHECKING
 
 from ..errors import FormatError
 from ..resources import ASSETS_DIR
-from ..schemes import Scheme
+from ..schemes import LABEL_KEY, Scheme
 from .base import (
-    LABEL_KEY,
     PhraseLine,
     Suggester,
     Suggestion,
