@@ -228,7 +228,7 @@ def progress(project: Project, annotators: Sequence[str], *, gold: str = GOLD,
     with project.reading() as s:
         statuses = dict(s.execute(
             select(DocumentStatus.document_id, DocumentStatus.status).join(Annotator)
-            .where(Annotator.name == gold)).tuples().all())
+            .where(Annotator.name == gold)).all())
         titles = {row.id: (row.external_id, row.title) for row in s.execute(
             select(Document.id, Document.external_id, Document.title))}
     result = []
@@ -340,7 +340,7 @@ def _insert(project: Project, wanted: list[tuple[Any, ...]], gold: str) -> list[
         for i in range(0, len(documents), 500):
             chunk = documents[i:i + 500]
             lengths.update(s.execute(select(Document.id, func.length(Document.text))
-                                     .where(Document.id.in_(chunk))).tuples().all())
+                                     .where(Document.id.in_(chunk))).all())
             started.update(s.scalars(select(DocumentStatus.document_id).where(
                 DocumentStatus.annotator_id == gold_id, DocumentStatus.document_id.in_(chunk))))
         for doc_id, _label, start, end, *_ in wanted:

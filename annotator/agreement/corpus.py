@@ -81,7 +81,7 @@ def from_project(project: Project, annotators: Sequence[str] = (), labels: Seque
 
     known = project.annotators()
     with project.reading() as s:
-        kinds = dict(s.execute(select(Annotator.name, Annotator.kind)).tuples().all())
+        kinds = dict(s.execute(select(Annotator.name, Annotator.kind)).all())
     chosen = list(annotators) or [a for a in known if kinds.get(a) == "human"]
     unknown = [a for a in chosen if a not in kinds]
     if unknown:
@@ -95,7 +95,7 @@ def from_project(project: Project, annotators: Sequence[str] = (), labels: Seque
         raise AnnotatorError(f"no label {', '.join(map(repr, bad))} in the project's scheme")
     with project.reading() as s:
         ids = dict(s.execute(select(Annotator.name, Annotator.id)
-                             .where(Annotator.name.in_(chosen))).tuples().all())
+                             .where(Annotator.name.in_(chosen))).all())
         raters = [ids[a] for a in chosen]
         docs = select(Document.id, Document.external_id, Document.title, Document.text) \
             .order_by(Document.id)
@@ -110,7 +110,7 @@ def from_project(project: Project, annotators: Sequence[str] = (), labels: Seque
                 raise AnnotatorError(f"no document {', '.join(map(repr, missing[:5]))}")
         statuses = s.execute(select(DocumentStatus.document_id, DocumentStatus.annotator_id)
                              .where(DocumentStatus.annotator_id.in_(raters),
-                                    DocumentStatus.status != "todo")).tuples().all()
+                                    DocumentStatus.status != "todo")).all()
         # Spans as integers straight from SQLite (500,000 rows: the row objects of
         # the ORM would cost seconds); labels and annotators become indices.
         label_case = " ".join("WHEN ? THEN ?" for _ in chosen_labels)
