@@ -7,8 +7,8 @@ consumer count otherwise:
   character outside the Basic Multilingual Plane (emoji, many CJK extension
   characters) counts 2. Use :meth:`OffsetMap.utf16`.
 * Qt's text documents count UTF-16 units *and* turn ``\\r\\n`` into a single
-  block separator. Use :meth:`OffsetMap.qt` and give the widget
-  :attr:`OffsetMap.view_text`.
+  block separator (and drop a leading U+FEFF). Use :meth:`OffsetMap.qt` and
+  give the widget :attr:`OffsetMap.view_text`.
 
 The map stores only the positions of the characters whose width differs from
 one, so BMP-only, LF-only text (the common case) converts by identity, and a
@@ -47,6 +47,10 @@ class OffsetMap:
     def qt(cls, text: str) -> OffsetMap:
         """Positions in a Qt text document showing :attr:`view_text`."""
         view = text.replace("\r\n", "\n") if "\r\n" in text else text
+        if view.startswith("\ufeff"):
+            # Qt drops a leading U+FEFF as a byte-order mark; a word joiner is
+            # as invisible and as wide, and keeps every later position.
+            view = "\u2060" + view[1:]
         return cls._build(text, _ASTRAL_OR_CRLF, view)
 
     @classmethod

@@ -102,6 +102,11 @@ class Project:
         url = url or store.project_url(path)  # type: ignore[arg-type]
         return cls(store.create_database(url, scheme.to_dict()), str(path or url))
 
+    @property
+    def path(self) -> Path | None:
+        """The project file (None for a database that is not a file)."""
+        return store.sqlite_path(self.engine.url.render_as_string(hide_password=False))
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -132,12 +137,13 @@ class Project:
         try:
             yield
         except OperationalError as exc:
-            message = str(exc.orig)
+            message = str(exc.orig).splitlines()[0]
             if "disk" in message or "full" in message:
                 raise ProjectError(f"{self.location}: the disk is full; nothing was changed") from None
             raise ProjectError(f"{self.location}: database error: {message}") from None
         except SQLAlchemyError as exc:
-            raise ProjectError(f"{self.location}: database error: {exc}") from None
+            detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            raise ProjectError(f"{self.location}: database error: {detail}") from None
 
     # -- scheme and settings ----------------------------------------------
     @property
@@ -210,14 +216,45 @@ class Project:
                 row = s.get(Document, int(key))
             return document_data(row) if row is not None else None
 
+    def resolve_documents(self, keys: Iterable[str]) -> list[int]:
+        """Row ids of the documents named by external id, else by row id.
+
+        Every command that takes document names uses this, so ``--document 2``
+        means the same everywhere; a name that matches nothing is an error.
+        """
+        keys = list(dict.fromkeys(keys))
+        by_external: dict[str, list[int]] = {}
+        existing: set[int] = set()
+        with self.reading() as s:
+            for chunk in _chunks(keys, 500):
+                for doc_id, external in s.execute(select(Document.id, Document.external_id)
+                                                  .where(Document.external_id.in_(chunk))):
+                    by_external.setdefault(external, []).append(doc_id)
+            numbers = [int(k) for k in keys if k not in by_external and k.isdigit()]
+            for chunk in _chunks(numbers, 500):
+                existing.update(s.scalars(select(Document.id).where(Document.id.in_(chunk))))
+        ids: set[int] = set()
+        missing = []
+        for key in keys:
+            if key in by_external:
+                ids.update(by_external[key])
+            elif key.isdigit() and int(key) in existing:
+                ids.add(int(key))
+            else:
+                missing.append(key)
+        if missing:
+            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            raise ProjectError(f"no document {', '.join(map(repr, missing[:5]))}{more} in the project")
+        return sorted(ids)
+
     def documents(self, keys: Iterable[str] = ()) -> Iterator[DocumentData]:
-        """All documents (or those named by external or row id), in import order."""
+        """All documents (or those named, see :meth:`resolve_documents`), in import order."""
         keys = list(keys)
+        ids = self.resolve_documents(keys) if keys else None
         with self.reading() as s:
             query = select(Document).order_by(Document.id)
-            if keys:
-                ids = [int(k) for k in keys if k.isdigit()]
-                query = query.where(or_(Document.external_id.in_(keys), Document.id.in_(ids)))
+            if ids is not None:
+                query = query.where(Document.id.in_(ids))
             for row in s.scalars(query):
                 yield document_data(row)
 
@@ -296,10 +333,9 @@ class Project:
                      .order_by(Span.document_id, Span.start, Span.end, Span.label,
                                Annotator.name, Span.id))
             if where.documents:
-                ids = [int(k) for k in where.documents if k.isdigit()]
-                chosen = or_(Document.external_id.in_(where.documents), Document.id.in_(ids))
-                docs = docs.where(chosen)
-                spans = spans.where(Span.document_id.in_(select(Document.id).where(chosen)))
+                ids = self.resolve_documents(where.documents)
+                docs = docs.where(Document.id.in_(ids))
+                spans = spans.where(Span.document_id.in_(ids))
             if where.annotators:
                 spans = spans.where(Annotator.name.in_(where.annotators))
             if where.labels:
@@ -347,15 +383,17 @@ class Project:
                 rows.append(Span(document_id=document_id, annotator_id=annotator_id,
                                  **{"note": "", "attributes": {}, "provenance": {}, **values}))
             s.add_all(rows)
-            if rows:
-                self._touch_status(s, document_id, annotator_id)
+            started = bool(rows) and self._touch_status(s, document_id, annotator_id)
             s.flush()
             added = [span_data(row, annotator) for row in rows]
         if added:
             ids = [span.id for span in added]
+            # Undoing the spans that started a document also takes back its
+            # "in progress" status, so it is "to do" again.
+            begun = (document_id, annotator_id) if started else None
             self.history.push(Edit(description, document_id,
-                                   undo=lambda: self._set_deleted(ids, True),
-                                   redo=lambda: self._set_deleted(ids, False)))
+                                   undo=lambda: self._set_deleted(ids, True, begun),
+                                   redo=lambda: self._set_deleted(ids, False, begun)))
         return added
 
     def delete_span(self, span_id: int, annotator: str) -> SpanData:
@@ -435,17 +473,17 @@ class Project:
         """Undo the last edit; returns the document it touched."""
         if not self.history.done:
             return None
-        edit = self.history.done.pop()
-        edit.undo()
-        self.history.undone.append(edit)
+        edit = self.history.done[-1]
+        edit.undo()  # an edit whose undo fails stays where it was
+        self.history.undone.append(self.history.done.pop())
         return edit.document_id
 
     def redo(self) -> int | None:
         if not self.history.undone:
             return None
-        edit = self.history.undone.pop()
+        edit = self.history.undone[-1]
         edit.redo()
-        self.history.done.append(edit)
+        self.history.done.append(self.history.undone.pop())
         return edit.document_id
 
     def _check_label(self, label: str, attributes: dict[str, Any]) -> None:
@@ -459,10 +497,18 @@ class Project:
             raise EditError(f"this span is {span.annotator}'s; you can only edit your own")
         return span
 
-    def _set_deleted(self, span_ids: list[int], deleted: bool) -> None:
+    def _set_deleted(self, span_ids: list[int], deleted: bool,
+                     begun: tuple[int, int] | None = None) -> None:
         with self.writing() as s:
             s.execute(update(Span).where(Span.id.in_(span_ids))
                       .values(deleted_at=utcnow() if deleted else None, updated_at=utcnow()))
+            if begun is None:
+                return
+            status = s.get(DocumentStatus, begun)
+            if deleted and status is not None and status.status == "in_progress":
+                s.delete(status)
+            elif not deleted:
+                self._touch_status(s, *begun)
 
     def _apply(self, span_id: int, values: dict[str, Any]) -> None:
         with self.writing() as s:
@@ -499,11 +545,13 @@ class Project:
                                    status=status, updated_at=utcnow()))
 
     @staticmethod
-    def _touch_status(s: Session, document_id: int, annotator_id: int) -> None:
-        """A first span moves a document from to-do to in progress."""
-        if s.get(DocumentStatus, (document_id, annotator_id)) is None:
-            s.add(DocumentStatus(document_id=document_id, annotator_id=annotator_id,
-                                 status="in_progress"))
+    def _touch_status(s: Session, document_id: int, annotator_id: int) -> bool:
+        """A first span moves a document from to-do to in progress (True if it did)."""
+        if s.get(DocumentStatus, (document_id, annotator_id)) is not None:
+            return False
+        s.add(DocumentStatus(document_id=document_id, annotator_id=annotator_id,
+                             status="in_progress"))
+        return True
 
     # -- import ------------------------------------------------------------
     def import_documents(self, incoming: Iterable[IncomingDocument], *, annotator: str,
@@ -608,8 +656,15 @@ class Project:
                     row.status = wanted
             if new_statuses:
                 s.execute(DocumentStatus.__table__.insert(), new_statuses)
-            for row in labels:
-                s.merge(DocumentLabel(**{k: v for k, v in row.items()}))
+            for row in labels:  # a label already set for that annotator is updated
+                found = s.scalar(select(DocumentLabel).where(
+                    DocumentLabel.document_id == row["document_id"],
+                    DocumentLabel.annotator_id == row["annotator_id"],
+                    DocumentLabel.key == row["key"]))
+                if found is None:
+                    s.add(DocumentLabel(**row))
+                else:
+                    found.value, found.updated_at = row["value"], row["updated_at"]
             if new_scheme:
                 s.get(ProjectInfo, "scheme").value = scheme.to_dict()
             progress(total, total)
@@ -662,8 +717,23 @@ def _check_offsets(start: int, end: int, length: int) -> None:
         raise EditError(f"span [{start}, {end}) does not fit a text of {length} characters")
 
 
+def _unencodable(*values: Any) -> bool:
+    """True if a string holds an unpaired surrogate (JSON allows "\\ud800")."""
+    try:
+        for value in values:
+            if isinstance(value, str):
+                value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _validate_incoming(doc: IncomingDocument, scheme: Scheme) -> None:
     where = {"file": doc.source, "line": doc.line}
+    if _unencodable(doc.text, doc.title, doc.external_id, doc.outlet, doc.author, doc.url,
+                    json.dumps(doc.meta, ensure_ascii=False, default=str)):
+        raise FormatError("the text or its metadata holds an unpaired surrogate "
+                          "(not a Unicode character)", **where)
     if doc.sha256 is not None and doc.sha256 != text_sha256(doc.text):
         raise FormatError(
             "the document's text differs from the one its spans were made on (SHA-256 mismatch)",
@@ -671,6 +741,9 @@ def _validate_incoming(doc: IncomingDocument, scheme: Scheme) -> None:
     length = len(doc.text)
     for span in doc.spans:
         at = {"file": span.source or doc.source, "line": span.line or doc.line}
+        if _unencodable(span.label, span.note, span.annotator,
+                        json.dumps([span.attributes, span.provenance], ensure_ascii=False, default=str)):
+            raise FormatError("the span holds an unpaired surrogate (not a Unicode character)", **at)
         if not (isinstance(span.start, int) and isinstance(span.end, int)) \
                 or isinstance(span.start, bool) or isinstance(span.end, bool):
             raise FormatError("span offsets must be integers", **at)

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DatabaseError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DatabaseError, SQLAlchemyError
 
 from .errors import ProjectError
 from .models import Base
@@ -39,7 +39,8 @@ def project_url(path: str | Path, *, readonly: bool = False) -> str:
     return f"sqlite:///{resolved.as_posix()}"
 
 
-def _sqlite_path(url: str) -> Path | None:
+def sqlite_path(url: str) -> Path | None:
+    """The file behind an SQLite URL (None for other databases and memory)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
         return None
@@ -53,11 +54,17 @@ def _sqlite_path(url: str) -> Path | None:
 
 def make_engine(url: str, *, readonly: bool = False) -> Engine:
     """An engine with our connection settings (no checks, no schema work)."""
-    is_sqlite = make_url(url).get_backend_name() == "sqlite"
+    try:
+        is_sqlite = make_url(url).get_backend_name() == "sqlite"
+    except ArgumentError:
+        raise ProjectError(f"{url}: not a database URL") from None
     kwargs: dict[str, Any] = {}
     if is_sqlite:
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
-    engine = create_engine(url, **kwargs)
+    try:
+        engine = create_engine(url, **kwargs)
+    except (ArgumentError, ImportError) as exc:  # unknown dialect or a driver not installed
+        raise ProjectError(f"{url}: cannot use this database: {exc}") from None
     if is_sqlite:
         _configure_sqlite(engine, readonly=readonly)
     return engine
@@ -90,7 +97,7 @@ def _configure_sqlite(engine: Engine, *, readonly: bool) -> None:
 
 def open_database(url: str, *, readonly: bool = False) -> Engine:
     """Open an existing project; upgrade it (after a backup) if it is older."""
-    path = _sqlite_path(url)
+    path = sqlite_path(url)
     if path is not None:
         _check_file(path)
     engine = make_engine(url, readonly=readonly)
@@ -115,7 +122,7 @@ def open_database(url: str, *, readonly: bool = False) -> Engine:
 
 def create_database(url: str, scheme: dict[str, Any]) -> Engine:
     """Create a new, empty project holding ``scheme``."""
-    path = _sqlite_path(url)
+    path = sqlite_path(url)
     if path is not None:
         if path.exists() and path.stat().st_size > 0:
             raise ProjectError(f"{path}: already exists; choose another file name")

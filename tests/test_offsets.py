@@ -9,12 +9,19 @@ from annotator.offsets import OffsetMap
 from tests.conftest import TRICKY
 
 # Text mixing ASCII, astral characters, combining marks, CR, LF and CRLF.
-pieces = st.sampled_from(["a", " ", "é", "e\u0301", "🙂", "👍🏽", "\r\n", "\n", "\r", "民", "م", "\U0001f1fa"])
+pieces = st.sampled_from(["a", " ", "é", "e\u0301", "🙂", "👍🏽", "\r\n", "\n", "\r", "民", "م", "\U0001f1fa",
+                          "\ufeff"])
 texts = st.lists(st.one_of(pieces, st.characters(exclude_categories=("Cs",))), max_size=60).map("".join)
 
 
 def utf16_len(s: str) -> int:
     return len(s.encode("utf-16-le")) // 2
+
+
+def qt_view(text: str) -> str:
+    """What a Qt document shows: CRLF as one break, a leading U+FEFF kept visible."""
+    view = text.replace("\r\n", "\n")
+    return "\u2060" + view[1:] if view.startswith("\ufeff") else view
 
 
 @given(texts)
@@ -30,7 +37,7 @@ def test_utf16_positions_match_javascript_string_indices(text: str) -> None:
 @settings(max_examples=300)
 def test_qt_positions_count_crlf_as_one_separator(text: str) -> None:
     m = OffsetMap.qt(text)
-    assert m.view_text == text.replace("\r\n", "\n")
+    assert m.view_text == qt_view(text)
     for i in range(len(text) + 1):
         expected = utf16_len(text[:i].replace("\r\n", "\n"))
         if text[:i].endswith("\r") and text[i:i + 1] == "\n":
@@ -49,7 +56,10 @@ def test_span_text_survives_the_round_trip_through_the_view(text: str, data: st.
     assume(start not in inside_crlf and end not in inside_crlf)
     vs, ve = m.span_to_view(start, end)
     shown = m.view_text.encode("utf-16-le")[2 * vs:2 * ve].decode("utf-16-le")
-    assert shown == text[start:end].replace("\r\n", "\n")
+    expected = text[start:end].replace("\r\n", "\n")
+    if start == 0 and expected.startswith("\ufeff"):
+        expected = "\u2060" + expected[1:]
+    assert shown == expected
     assert m.span_to_codepoints(vs, ve) == (start, end)
 
 
@@ -68,3 +78,15 @@ def test_offset_outside_the_text_is_refused() -> None:
 
     with pytest.raises(ValueError):
         OffsetMap.qt("abc").to_view(4)
+
+
+def test_a_leading_byte_order_mark_keeps_its_place_in_qt() -> None:
+    from PySide6.QtGui import QTextDocument
+
+    text = "\ufeffThe thugs"
+    m = OffsetMap.qt(text)
+    document = QTextDocument()
+    document.setPlainText(m.view_text)
+    assert document.characterCount() - 1 == utf16_len(m.view_text)  # Qt kept every unit
+    start = text.index("thugs")
+    assert document.toPlainText()[m.to_view(start):m.to_view(start + 5)] == "thugs"

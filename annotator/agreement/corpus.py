@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ..errors import AnnotatorError
 
@@ -93,6 +93,7 @@ def from_project(project: Project, annotators: Sequence[str] = (), labels: Seque
     bad = [lab for lab in chosen_labels if not scheme.has_label(lab)]
     if bad:
         raise AnnotatorError(f"no label {', '.join(map(repr, bad))} in the project's scheme")
+    chosen_ids = project.resolve_documents(documents) if documents else []
     with project.reading() as s:
         ids = dict(s.execute(select(Annotator.name, Annotator.id)
                              .where(Annotator.name.in_(chosen))).all())
@@ -100,14 +101,8 @@ def from_project(project: Project, annotators: Sequence[str] = (), labels: Seque
         docs = select(Document.id, Document.external_id, Document.title, Document.text) \
             .order_by(Document.id)
         if documents:
-            numbers = [int(k) for k in documents if k.isdigit()]
-            docs = docs.where(or_(Document.external_id.in_(documents), Document.id.in_(numbers)))
+            docs = docs.where(Document.id.in_(chosen_ids))
         all_docs = s.execute(docs).all()
-        if documents:
-            named = {str(r.id) for r in all_docs} | {r.external_id for r in all_docs}
-            missing = [k for k in documents if k not in named]
-            if missing:
-                raise AnnotatorError(f"no document {', '.join(map(repr, missing[:5]))}")
         statuses = s.execute(select(DocumentStatus.document_id, DocumentStatus.annotator_id)
                              .where(DocumentStatus.annotator_id.in_(raters),
                                     DocumentStatus.status != "todo")).all()

@@ -210,12 +210,25 @@ def gold_annotators(project: Project) -> list[str]:
                               .order_by(Annotator.name)))
 
 
+def _refuse_project_file(project: Project, target: Path | None) -> None:
+    """Writing an export over the open project file (or its journal) would destroy it."""
+    path = project.path
+    if target is None or str(target) == "-" or path is None:
+        return
+    target, path = Path(target).resolve(), path.resolve()
+    journals = {path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")}
+    if target == path or target in journals:
+        raise FormatError("that is the project file itself; choose another file name",
+                          file=str(target))
+
+
 def export(project: Project, format_name: str, target: Path | None,
            options: WriteOptions | None = None) -> ExportReport:
     fmt = get(format_name)
     if fmt.write is None:
         raise FormatError(f"the {fmt.name} format cannot be exported")
     options = options or WriteOptions()
+    _refuse_project_file(project, target)
     if options.gold:
         gold = gold_annotators(project)
         if not gold:

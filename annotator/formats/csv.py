@@ -53,6 +53,10 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
             if header is None:
                 raise FormatError("the file is empty", file=str(path))
             names = [h.strip().lower() for h in header]
+            if {"doc_id", "label", "start", "end"} <= set(names):
+                raise FormatError("this is a span export (one row per span), not articles; "
+                                  "to move spans between projects use JSONL",
+                                  file=str(path), line=1)
             if "text" not in names:
                 raise FormatError('no "text" column in the header', file=str(path), line=1)
             for row in reader:

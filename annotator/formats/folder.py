@@ -48,9 +48,13 @@ def open_folder(target: Path | None) -> Iterator[Path]:
 
 
 def write_text(path: Path, text: str) -> None:
-    """UTF-8, line breaks exactly as in ``text`` (CRLF kept)."""
+    """UTF-8, line breaks exactly as in ``text`` (CRLF kept).
+
+    Readers drop a leading byte-order mark, so a text that itself starts with
+    U+FEFF gets one more in front: reading the file gives the text back.
+    """
     with open(path, "w", encoding="utf-8", newline="") as out:
-        out.write(text)
+        out.write("\ufeff" + text if text.startswith("\ufeff") else text)
 
 
 def file_stem(key: str, row_id: int, taken: set[str]) -> str:

@@ -12,6 +12,11 @@ from typing import Any
 
 from ..errors import FormatError
 
+# Read once, at import: os.umask can only be read by setting it, which is not
+# safe once worker threads create files.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
 
 @contextmanager
 def open_output(target: Path | None, *, newline: str = "", binary: bool = False) -> Iterator[Any]:
@@ -32,6 +37,7 @@ def open_output(target: Path | None, *, newline: str = "", binary: bool = False)
     except OSError as exc:
         raise FormatError(f"cannot write: {exc.strerror}", file=str(target)) from None
     try:
+        os.chmod(tmp, 0o666 & ~_UMASK)  # as open() would make it, not mkstemp's 0600
         with (os.fdopen(fd, "wb") if binary
               else os.fdopen(fd, "w", encoding="utf-8", newline=newline)) as out:
             yield out
