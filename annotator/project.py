@@ -292,12 +292,17 @@ class Project:
         query = select(Document.id, Document.external_id, Document.title, Document.outlet,
                        span_count.label("spans"), doc_status.label("status"))
         if search:
-            pattern = f"%{_escape_like(search)}%"
-            query = query.where(or_(Document.title.ilike(pattern, escape="\\"),
-                                    Document.text.ilike(pattern, escape="\\")))
+            query = query.where(or_(*(self._contains(column, search)
+                                      for column in (Document.title, Document.text))))
         if status:
             query = query.where(doc_status == status)
         return query
+
+    def _contains(self, column: Any, search: str) -> Any:
+        """``column`` contains ``search``, ignoring case in every script."""
+        if self.engine.dialect.name == "sqlite":  # store registers casefold()
+            return func.instr(func.casefold(column), search.casefold()) > 0
+        return column.ilike(f"%{_escape_like(search)}%", escape="\\")
 
     # -- spans -------------------------------------------------------------
     def spans(self, document_id: int, annotators: Iterable[str] | None = None) -> list[SpanData]:

@@ -76,6 +76,8 @@ def _configure_sqlite(engine: Engine, *, readonly: bool) -> None:
         # Let SQLAlchemy's begin event own transactions (pysqlite's implicit
         # BEGIN breaks SAVEPOINT and starts too late).
         dbapi_conn.isolation_level = None
+        # Unicode-aware case folding for search (SQLite's lower() is ASCII only).
+        dbapi_conn.create_function("casefold", 1, _casefold, deterministic=True)
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -93,6 +95,10 @@ def _configure_sqlite(engine: Engine, *, readonly: bool) -> None:
         # failing when they upgrade from a read.
         immediate = conn.get_execution_options().get("immediate", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate and not readonly else "BEGIN")
+
+
+def _casefold(value: str | None) -> str | None:
+    return value.casefold() if isinstance(value, str) else value
 
 
 def open_database(url: str, *, readonly: bool = False) -> Engine:

@@ -113,3 +113,13 @@ def test_our_own_span_csv_is_not_imported_as_articles(project: Project, tmp_path
 def test_an_unusable_database_url_is_a_project_error(url: str) -> None:
     with pytest.raises(ProjectError):
         Project.open(url=url)
+
+
+def test_document_search_ignores_case_beyond_ascii(project: Project) -> None:
+    project.import_documents([IncomingDocument("Über den Fluss", "x", title="Über"),
+                              IncomingDocument("ÉLAN vital 100%_sure", "x", title="Élan")],
+                             annotator="ana")
+    assert [d.title for d in project.summaries("ana", search="über")] == ["Über"]
+    assert [d.title for d in project.summaries("ana", search="élan")] == ["Élan"]
+    assert project.summary_count("ana", search="100%_S") == 1
+    assert project.summary_count("ana", search="%") == 1
