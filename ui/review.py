@@ -1,0 +1,871 @@
+"""Review: merge colleagues' work, compare annotators, adjudicate to gold.
+
+The compare window shows the chosen annotators' spans over one article (a
+lane in each annotator's colour under the text, the gold layer tinted in its
+label colour), the findings of :func:`annotator.compare.compare`, and one
+keystroke per decision of :mod:`annotator.adjudication`. The main window
+reaches it through :func:`add_menu` and :func:`merge_dialog`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import (QAction, QBrush, QColor, QKeySequence, QPainter, QPalette, QPen,
+                           QTextCharFormat)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
+                               QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
+                               QListWidget, QListWidgetItem, QMainWindow, QMenu, QMenuBar,
+                               QMessageBox, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem,
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from annotator import adjudication
+from annotator.compare import BOUNDARY, CATEGORIES, EXACT, INCOMPLETE, LABEL, ONLY_ONE, Disagreement, compare
+from annotator.domain import DocumentData, SpanData
+from annotator.errors import AnnotatorError, Cancelled
+from annotator.merge import MergeReport, merge
+from annotator.nlp import snap
+from annotator.schemes import Scheme
+
+from .article import ArticleView, Shown
+from .colors import is_dark, mix
+from .dialogs import show_error
+from .panel import excerpt, swatch
+from .tasks import run_with_progress
+
+if TYPE_CHECKING:
+    from .window import MainWindow
+
+# Okabe-Ito: told apart by colour-blind readers too.
+ANNOTATOR_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+CATEGORY_COLORS = {EXACT: "#3A9E5C", LABEL: "#E69F00", BOUNDARY: "#CC79A7",
+                   INCOMPLETE: "#56B4E9", ONLY_ONE: "#8C8C8C"}
+MERGE_FILTER = ("Projects and exports (*.annotator *.jsonl *.json *.csv *.ann *.conll *.spacy *.tsv);;"
+                "All files (*)")
+LANE = 3.0  # vertical distance between annotator lanes, pixels
+
+
+def annotator_color(index: int) -> str:
+    return ANNOTATOR_COLORS[index % len(ANNOTATOR_COLORS)]
+
+
+# -- menus of the main window ------------------------------------------------------
+
+def add_menu(window: MainWindow, bar: QMenuBar) -> QMenu:
+    """The Review menu: compare and adjudicate, pre-merge, agreement."""
+    menu = bar.addMenu("&Review")
+    window._action(menu, "&Compare and adjudicate…", lambda: open_compare(window), ["Ctrl+Shift+R"],
+                   "Compare annotators' spans and settle them into the gold layer")
+    window._action(menu, "&Pre-merge agreed spans…", lambda: premerge_dialog(window), None,
+                   "Take every span the annotators agree on exactly into the gold layer")
+    menu.addSeparator()
+    window._action(menu, "&Agreement…", lambda: agreement_dialog(window), ["Ctrl+Shift+G"],
+                   "Inter-annotator agreement: F1, kappa, alpha, per label and per document")
+    return menu
+
+
+# -- choosing annotators ---------------------------------------------------------------
+
+class AnnotatorChooser(QDialog):
+    """Tick two or more annotators; drag to reorder (the first is the reference)."""
+
+    def __init__(self, parent: QWidget | None, names: Sequence[str], title: str, intro: str,
+                 chosen: Sequence[str] = ()):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.list = QListWidget()
+        self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        order = [n for n in chosen if n in names] + [n for n in names if n not in chosen]
+        for index, name in enumerate(order):
+            item = QListWidgetItem(swatch(annotator_color(index), 12, 1.0), name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if not chosen or name in chosen
+                               else Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        self.form = QVBoxLayout()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        self.warning = QLabel()
+        self.warning.setStyleSheet("color: #B3261E")
+        layout = QVBoxLayout(self)
+        note = QLabel(intro)
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(self.form)
+        layout.addWidget(self.warning)
+        layout.addWidget(buttons)
+        self.resize(380, 360)
+
+    def chosen(self) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count())
+                if self.list.item(i).checkState() == Qt.CheckState.Checked]
+
+    def _accept(self) -> None:
+        if len(self.chosen()) < 2:
+            self.warning.setText("Tick at least two annotators.")
+            return
+        self.accept()
+
+
+def _humans(window: MainWindow) -> list[str]:
+    return adjudication.human_annotators(window.project)
+
+
+def _remembered(window: MainWindow) -> list[str]:
+    return list(window.project.setting("review:annotators", []) or [])
+
+
+def _too_few(window: MainWindow, names: list[str]) -> bool:
+    if len(names) >= 2:
+        return False
+    QMessageBox.information(window, "Not enough annotators",
+                            "Comparing needs the work of at least two annotators. Use File > "
+                            "Merge colleague's work… to bring a colleague's project in.")
+    return True
+
+
+# -- merge ------------------------------------------------------------------------------
+
+def merge_dialog(window: MainWindow) -> None:
+    folder = window.settings.value("merge_folder", str(Path.home()))
+    paths, _ = QFileDialog.getOpenFileNames(window, "Merge colleague's work", folder, MERGE_FILTER)
+    if paths:
+        window.settings.setValue("merge_folder", str(Path(paths[0]).parent))
+        merge_paths(window, [Path(p) for p in paths])
+
+
+def merge_paths(window: MainWindow, paths: list[Path]) -> None:
+    """Merge in the worker; a report, or an error naming the file (nothing changed)."""
+    project = window.project
+    names = ", ".join(p.name for p in paths)
+
+    def work(progress: Callable[[int, int], None]) -> MergeReport:
+        return merge(project, paths, progress=progress)
+
+    def done(report: MergeReport) -> None:
+        window.doc_model.reload()
+        if window.document is not None:
+            window.open_document(window.document.id)
+        else:
+            window.start()
+        window.statusBar().showMessage("Merged: " + report.summary(), 8000)
+        box = QMessageBox(QMessageBox.Icon.Information, "Merge finished",
+                          f"Merged {names}", QMessageBox.StandardButton.Ok, window)
+        box.setInformativeText(merge_summary(report))
+        if report.unmatched_documents:
+            box.setDetailedText("Documents not found in this project:\n"
+                                + "\n".join(report.unmatched_documents))
+        box.exec()
+
+    def failed(exc: BaseException) -> None:
+        if isinstance(exc, Cancelled):
+            window.statusBar().showMessage("Merge cancelled; nothing was merged", 5000)
+        else:
+            show_error(window, f"Could not merge {names}", exc)
+
+    run_with_progress(window, "Merging colleague's work…", work, done, failed)
+
+
+def merge_summary(report: MergeReport) -> str:
+    """The report as lines a reader scans: matched, added, left out."""
+    lines = [f"Documents matched: {report.documents_by_sha256 + report.documents_by_id} "
+             f"({report.documents_by_sha256} by text, {report.documents_by_id} by id)",
+             f"Spans added: {report.spans_added}"]
+    if report.spans_duplicate:
+        lines.append(f"Already present (skipped): {report.spans_duplicate}")
+    if report.documents_added:
+        lines.append(f"Documents added: {report.documents_added}")
+    if report.unmatched_documents:
+        lines.append(f"Unmatched documents (not merged): {len(report.unmatched_documents)}")
+    if report.unmatched_spans:
+        lines.append(f"Spans not merged (the text differs there): {report.unmatched_spans}")
+    if report.annotators:
+        lines.append("Annotators: " + ", ".join(report.annotators))
+    lines.extend(report.notes)
+    return "\n".join(lines)
+
+
+# -- pre-merge ------------------------------------------------------------------------------
+
+def premerge_dialog(window: MainWindow, annotators: Sequence[str] = (),
+                    then: Callable[[], None] | None = None) -> None:
+    names = _humans(window)
+    if _too_few(window, names):
+        return
+    dialog = AnnotatorChooser(window, names, "Pre-merge agreed spans",
+                              "Every span these annotators marked with the same start, end and "
+                              "label goes into the gold layer (rejected and already settled "
+                              "spans stay as they are).", annotators or _remembered(window))
+    row = QHBoxLayout()
+    everyone = QCheckBox("All of them agree")
+    everyone.setChecked(True)
+    least = QSpinBox()
+    least.setRange(1, max(2, len(names)))
+    least.setValue(2)
+    least.setPrefix("at least ")
+    least.setSuffix(" annotators")
+    least.setEnabled(False)
+    everyone.toggled.connect(lambda on: least.setEnabled(not on))
+    row.addWidget(everyone)
+    row.addWidget(least, 1)
+    dialog.form.addLayout(row)
+    if not dialog.exec():
+        return
+    premerge_run(window, dialog.chosen(), None if everyone.isChecked() else least.value(), then)
+
+
+def premerge_run(window: MainWindow, annotators: list[str], min_agree: int | None,
+                 then: Callable[[], None] | None = None) -> None:
+    project, adjudicator = window.project, window.annotator
+
+    def work(progress: Callable[[int, int], None]) -> adjudication.PremergeReport:
+        progress(0, 1)
+        return adjudication.premerge(project, annotators, adjudicator, min_agree=min_agree)
+
+    def done(report: adjudication.PremergeReport) -> None:
+        window._update_history_actions()
+        if window.document is not None:
+            window.open_document(window.document.id)
+        if then is not None:
+            then()
+        message = (f"{report.spans_added} gold spans added in {report.documents} documents; "
+                   f"{report.skipped_adjudicated} agreed spans were already settled.")
+        window.statusBar().showMessage("Pre-merge: " + message, 8000)
+        QMessageBox.information(window, "Pre-merge finished", message)
+
+    def failed(exc: BaseException) -> None:
+        show_error(window, "Could not pre-merge", exc)
+
+    run_with_progress(window, "Pre-merging agreed spans…", work, done, failed)
+
+
+def agreement_dialog(window: MainWindow) -> None:
+    from .agreement_view import AgreementDialog
+
+    names = _humans(window)
+    if _too_few(window, names):
+        return
+    chooser = AnnotatorChooser(window, names, "Agreement",
+                               "Annotators to compare. The first is the reference for precision "
+                               "and recall (drag to reorder).", _remembered(window))
+    marked = QCheckBox("Token measures: only tokens someone marked")
+    chooser.form.addWidget(marked)
+    if not chooser.exec():
+        return
+    dialog = AgreementDialog(window, chooser.chosen(), marked.isChecked())
+    window.agreement_view = dialog  # type: ignore[attr-defined]
+    dialog.show()
+    dialog.compute()
+
+
+# -- compare and adjudicate --------------------------------------------------------------------
+
+def open_compare(window: MainWindow, annotators: Sequence[str] = ()) -> CompareWindow | None:
+    if not annotators:
+        names = _humans(window)
+        if _too_few(window, names):
+            return None
+        chooser = AnnotatorChooser(window, names, "Compare annotators",
+                                   "Annotators to compare. Keys 1, 2, … accept their spans in "
+                                   "this order (drag to reorder).", _remembered(window))
+        if not chooser.exec():
+            return None
+        annotators = chooser.chosen()
+    window.project.set_setting("review:annotators", list(annotators))
+    view = CompareWindow(window, list(annotators))
+    window.compare_view = view  # type: ignore[attr-defined]
+    view.show()
+    view.start(window.document.id if window.document else None)
+    return view
+
+
+class CompareArticle(ArticleView):
+    """The article with a lane per annotator under the text and gold tinted;
+    lanes are painted for the visible part only."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.annotators: list[str] = []
+        self.decisions: adjudication.State | None = None
+        self.focus_range: tuple[int, int] | None = None  # code points
+
+    def show_compare(self, document: DocumentData, scheme: Scheme, spans: list[SpanData],
+                     gold: list[SpanData], state: adjudication.State) -> None:
+        self.decisions = state
+        self.show_document(document, scheme, gold, self._visible(spans))
+
+    def update_compare(self, spans: list[SpanData], gold: list[SpanData],
+                       state: adjudication.State) -> None:
+        self.decisions = state
+        self.update_spans(gold, self._visible(spans))
+
+    def _visible(self, spans: list[SpanData]) -> list[SpanData]:
+        """Rejected spans are hidden (the list still names them)."""
+        state = self.decisions
+        return [s for s in spans if state is None or state.decision(s.id) != "rejected"]
+
+    def format_for(self, items: tuple[Shown, ...]) -> QTextCharFormat:
+        """Gold spans tinted in their label colour; annotators' spans faintly."""
+        assert self.scheme is not None
+        base = self.palette().color(QPalette.ColorRole.Base)
+        fmt = QTextCharFormat()
+        gold = [i for i in items if i.own]
+        chosen = gold[-1] if gold else items[-1]
+        label = self.scheme.label(chosen.span.label)
+        color = label.color if label else "#999999"
+        fmt.setBackground(mix(color, base, (0.42 if is_dark(self.palette()) else 0.36) if gold else 0.13))
+        if gold:
+            fmt.setFontUnderline(False)
+        return fmt
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if self.scheme is None:
+            return
+        first = self.firstVisibleBlock().position()
+        last = self.cursorForPosition(self.viewport().rect().bottomRight()).position() + 1
+        seen: dict[int, Shown] = {}
+        for segment in self.highlighter.index.overlapping(first, last):
+            for item in segment.items:
+                seen.setdefault(item.span.id, item)
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        lanes = {name: n for n, name in enumerate(self.annotators)}
+        for item in seen.values():
+            if item.own:
+                continue
+            lane = lanes.get(item.span.annotator)
+            if lane is None:
+                continue
+            pen = QPen(QColor(annotator_color(lane)))
+            pen.setWidthF(2.0)
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            decision = self.decisions.decision(item.span.id) if self.decisions else "open"
+            if decision == "accepted":
+                pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            for rect in self._span_rects(max(item.start, first), min(item.end, last)):
+                y = rect.bottom() - 1.0 - lane * LANE
+                painter.drawLine(rect.left() + 0.5, y, rect.right() - 0.5, y)
+        if self.focus_range is not None:
+            pen = QPen(self.palette().color(QPalette.ColorRole.Highlight))
+            pen.setWidthF(1.8)
+            painter.setPen(pen)
+            a, b = self.offsets.span_to_view(*self.focus_range)
+            for rect in self._span_rects(a, b):
+                painter.drawRoundedRect(rect.adjusted(-2, 0.5, 2, -0.5), 3, 3)
+        painter.end()
+
+    def tooltip(self, items: tuple[Shown, ...]) -> str:
+        rows = []
+        for item in reversed(items):
+            label = self.scheme.label(item.span.label) if self.scheme else None
+            name = escape(label.name if label else item.span.label)
+            color = label.color if label else "#999999"
+            if item.own:
+                who = f"<b>gold</b> ({escape(str(item.span.provenance.get('decision', '')))})"
+            else:
+                lane = self.annotators.index(item.span.annotator) if item.span.annotator in self.annotators else 0
+                decision = self.decisions.decision(item.span.id) if self.decisions else "open"
+                who = (f"<span style='color:{annotator_color(lane)}'>&#9473;</span> "
+                       f"{escape(item.span.annotator)} &middot; {decision}")
+            rows.append(f"<span style='color:{color}'>&#9632;</span> <b>{name}</b> &mdash; {who}")
+        return "<br>".join(rows)
+
+
+def finding_decision(finding: Disagreement, state: adjudication.State) -> str:
+    """open, accepted, rejected, or partly (some of its spans settled)."""
+    decisions = {state.decision(s.id) for s in finding.spans}
+    if decisions == {"open"}:
+        return "open"
+    if "open" in decisions:
+        return "partly"
+    return "accepted" if "accepted" in decisions else "rejected"
+
+
+class CompareWindow(QMainWindow):
+    """Findings of one article at a time; a keystroke settles the focused one."""
+
+    def __init__(self, main: MainWindow, annotators: list[str]):
+        super().__init__(main, Qt.WindowType.Window)
+        self.main = main
+        self.project = main.project
+        self.annotators = annotators
+        self.gold = adjudication.GOLD
+        self.document: DocumentData | None = None
+        self.all_findings: list[Disagreement] = []
+        self.findings: list[Disagreement] = []
+        self.state = adjudication.State((), frozenset(), frozenset())
+        self.setWindowTitle("Compare and adjudicate — " + " · ".join(annotators))
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.resize(1400, 860)
+
+        self.documents = QTableWidget(0, 4)
+        self.documents.setHorizontalHeaderLabels(["Document", "Open", "Settled", "Gold"])
+        self.documents.setToolTip("Per document: findings still open, findings settled, gold spans "
+                                  "(✓: marked adjudicated)")
+        self._table_look(self.documents)
+        self.documents.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            self.documents.horizontalHeader().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.ResizeToContents)
+        self.documents.itemSelectionChanged.connect(self._document_chosen)
+
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setContentsMargins(18, 10, 18, 2)
+        self.legend = QLabel()
+        self.legend.setContentsMargins(18, 0, 18, 6)
+        self.legend.setText(self._legend_html())
+        self.article = CompareArticle()
+        self.article.annotators = annotators
+        self.article.spanClicked.connect(self._span_clicked)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(0)
+        centre_layout.addWidget(self.title)
+        centre_layout.addWidget(self.legend)
+        centre_layout.addWidget(self.article, 1)
+
+        self.label_filter = QComboBox()
+        self.label_filter.addItem("All labels", "")
+        self.category_filter = QComboBox()
+        self.category_filter.addItem("All findings", "")
+        self.category_filter.addItem("Disagreements only", "disagreements")
+        for category in CATEGORIES:
+            self.category_filter.addItem(swatch(CATEGORY_COLORS[category], 10, 1.0),
+                                         _category_title(category), category)
+        self.category_filter.setCurrentIndex(1)
+        self.edit_label = QComboBox()
+        for label in self.project.scheme.labels:
+            self.label_filter.addItem(swatch(label.color), label.name, label.key)
+            self.edit_label.addItem(swatch(label.color), label.name, label.key)
+        self.edit_label.setToolTip("The label E gives the gold span")
+        self.label_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.category_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.list = QTreeWidget()
+        self.list.setHeaderLabels(["Finding", "Labels", "Text", "Decision"])
+        self.list.setRootIsDecorated(False)
+        self.list.setUniformRowHeights(True)
+        self.list.setAlternatingRowColors(True)
+        self.list.header().setStretchLastSection(False)
+        self.list.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for column in (0, 3):
+            self.list.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.list.header().resizeSection(1, 150)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.currentItemChanged.connect(lambda *_: self._focus_changed())
+        self.count = QLabel()
+        keys = QLabel(self._keys_html())
+        keys.setWordWrap(True)
+        keys.setTextFormat(Qt.TextFormat.RichText)
+        right = QWidget()
+        grid = QGridLayout(right)
+        grid.setContentsMargins(6, 8, 8, 8)
+        grid.addWidget(QLabel("<b>Findings</b>"), 0, 0)
+        grid.addWidget(self.count, 0, 1, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.category_filter, 1, 0)
+        grid.addWidget(self.label_filter, 1, 1)
+        grid.addWidget(self.list, 2, 0, 1, 2)
+        edit_row = QHBoxLayout()
+        edit_row.addWidget(QLabel("Label for E:"))
+        edit_row.addWidget(self.edit_label, 1)
+        grid.addLayout(edit_row, 3, 0, 1, 2)
+        grid.addWidget(keys, 4, 0, 1, 2)
+        grid.setRowStretch(2, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.documents)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([250, 680, 470])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self._make_actions()
+
+    @staticmethod
+    def _table_look(table: QTableWidget) -> None:
+        table.verticalHeader().hide()
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.setAlternatingRowColors(True)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+    def _legend_html(self) -> str:
+        chips = [f"<span style='color:{annotator_color(n)}; font-size:15px'>&#9644;</span>&nbsp;"
+                 f"<b>{n + 1}</b>&nbsp;{escape(name)}" for n, name in enumerate(self.annotators)]
+        return ("&nbsp;&nbsp;&nbsp;".join(chips)
+                + "&nbsp;&nbsp;&nbsp;<span style='color:gray'>tinted: gold · dashed: accepted</span>")
+
+    def _keys_html(self) -> str:
+        numbers = ", ".join(str(n + 1) for n in range(len(self.annotators)))
+        rows = [("N / Shift+N", "next / previous finding"),
+                (numbers, "accept that annotator's span"), ("A", "accept all"),
+                ("R", "reject"), ("E", "gold span from the selection (or the finding) with the label chosen"),
+                ("Ctrl+Return", "document adjudicated"), ("Ctrl+Z", "undo")]
+        return ("<table cellspacing=2 style='color:gray'>"
+                + "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows)
+                + "</table>")
+
+    def _action(self, menu: QMenu, text: str, slot: Callable[[], Any], keys: Sequence[str]) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.triggered.connect(lambda _c=False: slot())
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        bar = self.menuBar()
+        go = bar.addMenu("&Go")
+        self._action(go, "&Next finding", lambda: self.step(1), ["N", "F8"])
+        self._action(go, "&Previous finding", lambda: self.step(-1), ["Shift+N", "Shift+F8"])
+        go.addSeparator()
+        self._action(go, "Next &document", lambda: self.step_document(1), ["Alt+Right", "PgDown"])
+        self._action(go, "Pre&vious document", lambda: self.step_document(-1), ["Alt+Left", "PgUp"])
+        decide = bar.addMenu("&Adjudicate")
+        for n, name in enumerate(self.annotators[:9]):
+            self._action(decide, f"Accept {name}'s span", lambda n=n: self.accept_annotator(n), [str(n + 1)])
+        self._action(decide, "Accept &all", self.accept_all, ["A"])
+        self._action(decide, "&Reject", self.reject, ["R"])
+        self._action(decide, "&Edit boundary or label", self.edit, ["E"])
+        decide.addSeparator()
+        self._action(decide, "Document &adjudicated", self.toggle_done, ["Ctrl+Return"])
+        self._action(decide, "&Pre-merge agreed spans…",
+                     lambda: premerge_dialog(self.main, self.annotators, self.reload), [])
+        edit = bar.addMenu("&Edit")
+        self._action(edit, "&Undo", self.undo, ["Ctrl+Z"])
+        self._action(edit, "&Redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
+        edit.addSeparator()
+        self._action(edit, "&Close", self.close, ["Ctrl+W", "Esc"])
+
+    # -- documents ----------------------------------------------------------------------
+    def start(self, document_id: int | None = None) -> None:
+        self.reload()
+        ids = self._row_ids()
+        if document_id not in ids:
+            document_id = ids[0] if ids else None
+        if document_id is None:
+            self.title.setText("<h3>Nothing to compare</h3><p>These annotators have no spans yet.</p>")
+            return
+        self.show_document(document_id)
+
+    def reload(self) -> None:
+        """The per-document progress table (and the current document)."""
+        rows = adjudication.progress(self.project, self.annotators, gold=self.gold)
+        self.documents.blockSignals(True)
+        self.documents.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            self._fill_row(r, row)
+        self.documents.blockSignals(False)
+        if self.document is not None:
+            self.show_document(self.document.id, keep=True)
+
+    def _fill_row(self, r: int, row: adjudication.DocumentProgress) -> None:
+        done = row.status == "done"
+        name = QTableWidgetItem(("✓ " if done else "") + (row.title or row.key))
+        name.setData(Qt.ItemDataRole.UserRole, row.document_id)
+        name.setToolTip(f"{row.title or row.key}\n{row.findings} findings, {row.decided} settled, "
+                        f"{row.open} open; {row.agreements} exact agreements; "
+                        f"{row.gold_spans} gold spans" + ("; adjudicated" if done else ""))
+        cells = [name, QTableWidgetItem(str(row.open)), QTableWidgetItem(str(row.decided)),
+                 QTableWidgetItem(str(row.gold_spans))]
+        for c, cell in enumerate(cells):
+            if c:
+                cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if row.open == 0 and row.findings:
+                cell.setForeground(QBrush(QColor("#3A9E5C")))
+            self.documents.setItem(r, c, cell)
+        if row.open:
+            font = cells[1].font()
+            font.setBold(True)
+            cells[1].setFont(font)
+
+    def _row_ids(self) -> list[int]:
+        return [self.documents.item(r, 0).data(Qt.ItemDataRole.UserRole)
+                for r in range(self.documents.rowCount())]
+
+    def _document_chosen(self) -> None:
+        rows = self.documents.selectionModel().selectedRows()
+        if rows:
+            doc_id = self.documents.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+            if self.document is None or doc_id != self.document.id:
+                self.show_document(doc_id)
+
+    def step_document(self, step: int) -> None:
+        ids = self._row_ids()
+        if self.document is None or self.document.id not in ids:
+            return
+        index = ids.index(self.document.id) + step
+        if 0 <= index < len(ids):
+            self.show_document(ids[index])
+
+    def show_document(self, document_id: int, keep: bool = False) -> None:
+        try:
+            document = self.project.document(document_id)
+        except AnnotatorError as exc:
+            show_error(self, "Could not open the document", exc)
+            return
+        fresh = self.document is None or self.document.id != document_id or not keep
+        self.document = document
+        meta = " · ".join(escape(x) for x in (document.outlet, document.published) if x)
+        self.title.setText(f"<div style='font-size:16px; font-weight:600'>"
+                           f"{escape(document.title or document.key)}</div>"
+                           f"<div style='color:gray'>{meta}</div>")
+        ids = self._row_ids()
+        if document_id in ids:
+            self.documents.blockSignals(True)
+            self.documents.selectRow(ids.index(document_id))
+            self.documents.blockSignals(False)
+        spans, gold = self._spans()
+        self.state = adjudication.state(self.project, document_id, self.gold)
+        if fresh:
+            self.article.show_compare(document, self.project.scheme, spans, gold, self.state)
+        else:
+            self.article.update_compare(spans, gold, self.state)
+        self.refresh(focus=None if fresh else self.focused_index())
+        if fresh:
+            self.step(1, from_start=True)
+
+    def _spans(self) -> tuple[list[SpanData], list[SpanData]]:
+        assert self.document is not None
+        spans = self.project.spans(self.document.id, [*self.annotators, self.gold])
+        return ([s for s in spans if s.annotator != self.gold],
+                [s for s in spans if s.annotator == self.gold])
+
+    # -- findings -------------------------------------------------------------------------
+    def refresh(self, focus: int | None = None) -> None:
+        """Recompute the findings of the document and refill the list."""
+        if self.document is None:
+            return
+        if focus is None:
+            focus = self.focused_index()
+        label = self.label_filter.currentData()
+        self.all_findings = compare(self.project, self.document.id, self.annotators,
+                                    [label] if label else [])
+        category = self.category_filter.currentData()
+        self.findings = [f for f in self.all_findings
+                         if not category or f.category == category
+                         or (category == "disagreements" and f.category != EXACT)]
+        self.list.blockSignals(True)
+        self.list.clear()
+        for finding in self.findings:
+            self.list.addTopLevelItem(self._item(finding))
+        self.list.blockSignals(False)
+        open_count = sum(1 for f in self.findings if f.category != EXACT
+                         and finding_decision(f, self.state) in ("open", "partly"))
+        self.count.setText(f"<span style='color:gray'>{len(self.findings)} shown · "
+                           f"{open_count} open</span>")
+        if self.findings and focus is not None:
+            self.focus(min(focus, len(self.findings) - 1))
+        else:
+            self.article.focus_range = None
+            self.article.viewport().update()
+
+    def _item(self, finding: Disagreement) -> QTreeWidgetItem:
+        scheme = self.project.scheme
+        text = self.document.text[finding.start:finding.end] if self.document else ""
+        parts = []
+        for span in sorted(finding.spans, key=lambda s: self._lane(s.annotator)):
+            label = scheme.label(span.label)
+            parts.append(f"{self._lane(span.annotator) + 1}:{label.name if label else span.label}")
+        decision = finding_decision(finding, self.state)
+        item = QTreeWidgetItem([_category_title(finding.category), "  ".join(parts),
+                                excerpt(text, 60), decision])
+        item.setIcon(0, swatch(CATEGORY_COLORS[finding.category], 10, 1.0))
+        tip = [f"<b>{escape(finding.title)}</b>"]
+        for span in finding.spans:
+            label = scheme.label(span.label)
+            tip.append(f"<span style='color:{annotator_color(self._lane(span.annotator))}'>&#9644;</span> "
+                       f"{escape(span.annotator)}: {escape(label.name if label else span.label)} "
+                       f"&laquo;{escape(excerpt(self.document.text[span.start:span.end], 50))}&raquo; "
+                       f"({self.state.decision(span.id)})")
+        if finding.missing:
+            tip.append("No span from: " + escape(", ".join(finding.missing)))
+        item.setToolTip(0, "<br>".join(tip))
+        item.setToolTip(1, "<br>".join(tip))
+        colors = {"accepted": "#3A9E5C", "rejected": "#B3261E", "partly": "#B07A00"}
+        if decision in colors:
+            item.setForeground(3, QBrush(QColor(colors[decision])))
+        if decision == "rejected":
+            font = item.font(2)
+            font.setStrikeOut(True)
+            item.setFont(2, font)
+        return item
+
+    def _lane(self, annotator: str) -> int:
+        return self.annotators.index(annotator) if annotator in self.annotators else len(self.annotators)
+
+    def focused_index(self) -> int | None:
+        item = self.list.currentItem()
+        return self.list.indexOfTopLevelItem(item) if item is not None else None
+
+    def focused(self) -> Disagreement | None:
+        index = self.focused_index()
+        return self.findings[index] if index is not None and index < len(self.findings) else None
+
+    def focus(self, index: int) -> None:
+        self.list.setCurrentItem(self.list.topLevelItem(index))
+        self._focus_changed()
+
+    def _focus_changed(self) -> None:
+        finding = self.focused()
+        if finding is None:
+            self.article.focus_range = None
+            self.article.viewport().update()
+            return
+        self.article.focus_range = (finding.start, finding.end)
+        cursor = self.article.textCursor()
+        cursor.setPosition(self.article.offsets.to_view(finding.start))
+        self.article.setTextCursor(cursor)
+        self.article.centerCursor()
+        self.article.viewport().update()
+        first = next((s.label for s in finding.spans), None)
+        index = self.edit_label.findData(first)
+        if index >= 0:
+            self.edit_label.setCurrentIndex(index)
+        self.statusBar().showMessage(f"{finding.title} — {', '.join(finding.annotators)}"
+                                     + (f"; nothing from {', '.join(finding.missing)}"
+                                        if finding.missing else ""))
+
+    def step(self, step: int, from_start: bool = False) -> None:
+        """Focus the next (previous) finding, wrapping around."""
+        if not self.findings:
+            self.statusBar().showMessage("No findings here with this filter", 3000)
+            return
+        index = self.focused_index()
+        if from_start or index is None:
+            index = 0 if step > 0 else len(self.findings) - 1
+        else:
+            index = (index + step) % len(self.findings)
+        self.focus(index)
+        self.list.scrollToItem(self.list.currentItem())
+
+    def _span_clicked(self, span: SpanData | None) -> None:
+        if span is None:
+            return
+        for n, finding in enumerate(self.findings):
+            if any(s.id == span.id for s in finding.spans):
+                self.focus(n)
+                return
+
+    # -- decisions (each one transaction, undoable) ---------------------------------------
+    def _decide(self, what: str, call: Callable[[], Any]) -> None:
+        try:
+            call()
+        except AnnotatorError as exc:
+            show_error(self, what, exc)
+            return
+        self.main._update_history_actions()
+        self._after_edit()
+
+    def _after_edit(self) -> None:
+        assert self.document is not None
+        focus = self.focused_index()
+        rows = adjudication.progress(self.project, self.annotators, gold=self.gold,
+                                     documents=[self.document.id])
+        ids = self._row_ids()
+        if rows and self.document.id in ids:
+            self._fill_row(ids.index(self.document.id), rows[0])
+        spans, gold = self._spans()
+        self.state = adjudication.state(self.project, self.document.id, self.gold)
+        self.article.update_compare(spans, gold, self.state)
+        self.refresh(focus)
+        if self.main.document is not None and self.main.document.id == self.document.id:
+            self.main.open_document(self.document.id)
+            self.activateWindow()
+
+    def _need(self) -> Disagreement | None:
+        finding = self.focused()
+        if finding is None:
+            self.statusBar().showMessage("Choose a finding first (N)", 3000)
+        return finding
+
+    def accept_annotator(self, n: int) -> None:
+        finding = self._need()
+        if finding is None:
+            return
+        theirs = {(s.start, s.end, s.label) for s in finding.spans if s.annotator == self.annotators[n]}
+        ids = [s.id for s in finding.spans if (s.start, s.end, s.label) in theirs]  # and who agrees
+        if not ids:
+            self.statusBar().showMessage(f"{self.annotators[n]} has no span here", 3000)
+            return
+        self._decide("Could not accept the span",
+                     lambda: adjudication.accept(self.project, ids, self.main.annotator, gold=self.gold))
+
+    def accept_all(self) -> None:
+        finding = self._need()
+        if finding is not None:
+            ids = [s.id for s in finding.spans]
+            self._decide("Could not accept the spans",
+                         lambda: adjudication.accept(self.project, ids, self.main.annotator, gold=self.gold))
+
+    def reject(self) -> None:
+        finding = self._need()
+        if finding is None:
+            return
+        ids = [s.id for s in finding.spans if self.state.decision(s.id) == "open"]
+        if not ids:
+            self.statusBar().showMessage("Already settled (Ctrl+Z undoes a decision)", 3000)
+            return
+        self._decide("Could not reject the spans",
+                     lambda: adjudication.reject(self.project, ids, self.main.annotator, gold=self.gold))
+
+    def edit(self) -> None:
+        """A gold span over the selection (else the finding) with the chosen label."""
+        finding = self._need()
+        if finding is None or self.document is None:
+            return
+        selected = self.article.selection_codepoints() or (finding.start, finding.end)
+        snapped = snap(self.document.text, *selected)
+        if snapped is None:
+            self.statusBar().showMessage("Nothing to settle: the selection is only white space", 3000)
+            return
+        label = self.edit_label.currentData()
+        ids = [s.id for s in finding.spans]
+        self._decide("Could not settle the span",
+                     lambda: adjudication.settle(self.project, ids, self.main.annotator, label=label,
+                                                 start=snapped[0], end=snapped[1], gold=self.gold))
+
+    def toggle_done(self) -> None:
+        if self.document is None:
+            return
+        doc_id = self.document.id
+
+        def call() -> None:
+            adjudication.ensure_gold(self.project, self.gold)
+            done = self.project.status(doc_id, self.gold) == "done"
+            self.project.set_status(doc_id, self.gold, "in_progress" if done else "done")
+
+        self._decide("Could not change the status", call)
+
+    def undo(self) -> None:
+        self.main.undo()
+        self._history_moved()
+
+    def redo(self) -> None:
+        self.main.redo()
+        self._history_moved()
+
+    def _history_moved(self) -> None:
+        if self.document is not None:
+            self._after_edit()
+        self.activateWindow()
+
+
+def _category_title(category: str) -> str:
+    return {EXACT: "Exact agreement", LABEL: "Label mismatch", BOUNDARY: "Boundary mismatch",
+            INCOMPLETE: "Incomplete", ONLY_ONE: "Only one annotator"}[category]
+
