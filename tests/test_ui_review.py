@@ -1,0 +1,262 @@
+"""Review in the window: merge a colleague's work, compare, adjudicate with
+one keystroke, pre-merge, and the agreement dialog."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from annotator import adjudication
+from annotator.agreement import F1, OVERLAP, UNITIZING, measure
+from annotator.commands.review import write_csv
+from annotator.domain import IncomingDocument
+from annotator.nlp import pipeline
+from annotator.project import Project
+from annotator.schemes import resolve_scheme
+from ui import review
+from ui.agreement_view import AgreementDialog
+from ui_support import ANNOTATOR, add_documents, make_window, settings_dir  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("settings_dir")
+
+TEXT = "Officials slammed the reckless plan. Critics called it a farce. The regime lied again."
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _nlp():
+    pipeline()  # load spaCy once, outside the interactions
+
+
+@pytest.fixture
+def dialogs(monkeypatch):
+    """Message boxes recorded instead of shown: (title, text, details)."""
+    shown: list[tuple[str, str, str]] = []
+
+    def record(box, *_args):
+        shown.append((box.windowTitle(), box.text(), box.informativeText()))
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "exec", record)
+    monkeypatch.setattr(QMessageBox, "information",
+                        lambda _parent, title, text, *a: shown.append((title, text, "")))
+    return shown
+
+
+def at(word: str) -> tuple[int, int]:
+    start = TEXT.index(word)
+    return start, start + len(word)
+
+
+@pytest.fixture
+def two(project):
+    """alice and bob: an exact agreement, a label and a boundary mismatch, one alone."""
+    (doc_id,) = add_documents(project, TEXT)
+    for who, label, word in (("alice", "loaded-term", "slammed"), ("bob", "loaded-term", "slammed"),
+                             ("alice", "loaded-term", "reckless"), ("bob", "labeling", "reckless"),
+                             ("alice", "unsupported-claim", "called it a farce"),
+                             ("bob", "unsupported-claim", "a farce"),
+                             ("alice", "labeling", "regime")):
+        project.add_span(doc_id, who, label, *at(word))
+    return doc_id
+
+
+def compare_view(qtbot, window, annotators=("alice", "bob")) -> review.CompareWindow:
+    view = review.open_compare(window, list(annotators))
+    assert view is not None
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)  # its keys reach the active window only
+    return view
+
+
+def focus_category(view, category: str) -> None:
+    view.category_filter.setCurrentIndex(view.category_filter.findData(""))
+    view.focus(next(n for n, f in enumerate(view.findings) if f.category == category))
+
+
+def gold(project, doc_id):
+    return [(s.label, s.start, s.end) for s in project.spans(doc_id, ["gold"])]
+
+
+def test_compare_lists_the_categories_in_text_order(qtbot, project, make_window, two):
+    window = make_window(project)
+    view = compare_view(qtbot, window)
+    assert [f.category for f in view.findings] == ["label", "boundary", "only-one"]  # disagreements
+    view.category_filter.setCurrentIndex(view.category_filter.findData(""))
+    assert [f.category for f in view.findings] == ["exact", "label", "boundary", "only-one"]
+    assert [view.list.topLevelItem(n).text(0) for n in range(view.list.topLevelItemCount())] == \
+        ["Exact agreement", "Label mismatch", "Boundary mismatch", "Only one annotator"]
+    view.label_filter.setCurrentIndex(view.label_filter.findData("labeling"))
+    assert [f.category for f in view.findings] == ["label", "only-one"]
+    rows = [view.documents.item(0, c).text() for c in range(4)]
+    assert rows[1:] == ["3", "0", "0"]  # open, settled, gold
+
+
+def test_next_and_previous_finding_keys_move_and_show_it(qtbot, project, make_window, two):
+    window = make_window(project)
+    view = compare_view(qtbot, window)
+    assert view.focused().category == "label"
+    qtbot.keyClick(view.list, Qt.Key.Key_N)
+    assert view.focused().category == "boundary"
+    assert view.article.focus_range == at("called it a farce")
+    qtbot.keyClick(view.list, Qt.Key.Key_F8)
+    assert view.focused().category == "only-one"
+    qtbot.keyClick(view.list, Qt.Key.Key_N, Qt.KeyboardModifier.ShiftModifier)
+    assert view.focused().category == "boundary"
+
+
+def test_accept_key_makes_a_gold_span_with_provenance_and_undo_removes_it(qtbot, project, make_window, two):
+    window = make_window(project)
+    view = compare_view(qtbot, window)
+    focus_category(view, "label")
+    qtbot.keyClick(view.list, Qt.Key.Key_2)  # bob's reading
+    assert gold(project, two) == [("labeling", *at("reckless"))]
+    span = project.spans(two, ["gold"])[0]
+    assert span.origin == "adjudicated"
+    assert span.provenance["adjudicator"] == ANNOTATOR and span.provenance["decision"] == "accepted"
+    assert [s["annotator"] for s in span.provenance["sources"]] == ["bob"]
+    assert view.list.currentItem().text(3) == "partly"
+    assert any(s.own for s in view.article.shown)  # gold drawn
+    assert view.documents.item(0, 3).text() == "1"
+
+    qtbot.keyClick(view.list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert gold(project, two) == []
+    assert view.list.currentItem().text(3) == "open"
+    assert not any(s.own for s in view.article.shown)
+
+
+def test_accept_all_takes_both_readings(qtbot, project, make_window, two):
+    window = make_window(project)
+    view = compare_view(qtbot, window)
+    focus_category(view, "label")
+    qtbot.keyClick(view.list, Qt.Key.Key_A)
+    assert sorted(gold(project, two)) == [("labeling", *at("reckless")), ("loaded-term", *at("reckless"))]
+    assert view.list.currentItem().text(3) == "accepted"
+
+
+def test_reject_hides_the_span(qtbot, project, make_window, two):
+    window = make_window(project)
+    view = compare_view(qtbot, window)
+    focus_category(view, "only-one")
+    (regime,) = view.focused().spans
+    assert regime.id in {s.span.id for s in view.article.shown}
+    qtbot.keyClick(view.list, Qt.Key.Key_R)
+    assert adjudication.state(project, two).decision(regime.id) == "rejected"
+    assert regime.id not in {s.span.id for s in view.article.shown}
+    assert view.list.currentItem().text(3) == "rejected"
+    assert gold(project, two) == []
+    qtbot.keyClick(view.list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert regime.id in {s.span.id for s in view.article.shown}
+
+
+def test_edit_key_settles_the_selection_with_the_chosen_label(qtbot, project, make_window, two):
+    window = make_window(project)
+    view = compare_view(qtbot, window)
+    focus_category(view, "boundary")
+    view.article.select_codepoints(TEXT.index("it a farce") + 1, TEXT.index("farce") + 2)  # sloppy
+    view.edit_label.setCurrentIndex(view.edit_label.findData("labeling"))
+    qtbot.keyClick(view.list, Qt.Key.Key_E)
+    assert gold(project, two) == [("labeling", *at("it a farce"))]  # snapped to tokens
+    span = project.spans(two, ["gold"])[0]
+    assert span.provenance["decision"] == "edited"
+    assert sorted(s["annotator"] for s in span.provenance["sources"]) == ["alice", "bob"]
+
+
+def test_premerge_takes_exact_agreements_into_gold(qtbot, project, make_window, two, dialogs):
+    window = make_window(project)
+    review.premerge_run(window, ["alice", "bob"], None)
+    qtbot.waitUntil(lambda: bool(dialogs), timeout=5000)
+    assert dialogs[0][0] == "Pre-merge finished"
+    assert gold(project, two) == [("loaded-term", *at("slammed"))]
+    assert project.spans(two, ["gold"])[0].provenance["decision"] == "premerged"
+
+
+def test_document_adjudicated_key_marks_the_gold_status(qtbot, project, make_window, two):
+    window = make_window(project)
+    view = compare_view(qtbot, window)
+    qtbot.keyClick(view.list, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert project.status(two, "gold") == "done"
+    assert view.documents.item(0, 0).text().startswith("✓")
+
+
+def test_agreement_dialog_shows_the_core_figures_and_exports_them(qtbot, project, make_window, two,
+                                                                  tmp_path):
+    window = make_window(project)
+    dialog = AgreementDialog(window, ["alice", "bob"])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.compute()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
+    core = measure(project, ["alice", "bob"])
+    headings = [dialog.labels.horizontalHeaderItem(c).text() for c in range(dialog.labels.columnCount())]
+    assert dialog.labels.item(0, 0).text() == "All labels"
+    f1 = core.find(F1, OVERLAP, None, ("alice", "bob")).value
+    alpha_u = core.find(UNITIZING, None, None).value
+    assert dialog.labels.item(0, headings.index("F1 overlap")).text() == f"{f1:.3f}"
+    assert dialog.labels.item(0, headings.index("α_U")).text() == f"{alpha_u:.3f}"
+    assert dialog.labels.item(0, headings.index("Fleiss κ")).toolTip()  # states unit and counts
+    assert dialog.matrix.item(0, 1).text() == f"{core.matrix()[0][1]:.3f}"
+    assert dialog.documents.rowCount() == 1
+
+    target = tmp_path / "agreement.csv"
+    dialog.export_to(target)
+    expected = io.StringIO()
+    write_csv(core, expected)
+    assert target.read_bytes().decode("utf-8") == expected.getvalue()
+
+
+def test_merge_a_colleagues_project_adds_their_spans_and_leaves_their_file(qtbot, project, make_window,
+                                                                           tmp_path, dialogs):
+    (doc_id,) = add_documents(project, TEXT)
+    theirs_path = tmp_path / "bob.annotator"
+    theirs = Project.create(theirs_path, resolve_scheme("media-bias"))
+    theirs.import_documents([IncomingDocument(text=TEXT, source="bob", title="Doc 0")], annotator="bob")
+    their_doc = next(iter(theirs.documents())).id
+    theirs.add_span(their_doc, "bob", "loaded-term", *at("slammed"))
+    theirs.add_span(their_doc, "bob", "labeling", *at("regime"))
+    theirs.close()
+    before = hashlib.sha256(theirs_path.read_bytes()).hexdigest()
+    window = make_window(project)
+    review.merge_paths(window, [theirs_path])
+    qtbot.waitUntil(lambda: bool(dialogs), timeout=10000)
+    title, text, details = dialogs[0]
+    assert title == "Merge finished"
+    assert "Documents matched: 1" in details and "Spans added: 2" in details
+    assert [(s.annotator, s.label) for s in project.spans(doc_id, ["bob"])] == \
+        [("bob", "loaded-term"), ("bob", "labeling")]
+    assert hashlib.sha256(theirs_path.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("bob")) == ["bob.annotator"]
+
+
+def test_a_bad_merge_file_shows_a_dialog_and_changes_nothing(qtbot, project, make_window, tmp_path,
+                                                             dialogs, two):
+    before = [(s.annotator, s.label, s.start, s.end) for s in project.spans(two)]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "' + TEXT + '", "spans": [[0, 9, "loaded-term", "bob"]]}\n{not json\n',
+                   encoding="utf-8")
+    window = make_window(project)
+    review.merge_paths(window, [bad])
+    qtbot.waitUntil(lambda: bool(dialogs), timeout=10000)
+    title, text, details = dialogs[0]
+    assert title == "Could not merge bad.jsonl"
+    assert "bad.jsonl" in details
+    assert [(s.annotator, s.label, s.start, s.end) for s in project.spans(two)] == before
+
+
+def test_review_menu_lists_the_actions(qtbot, project, make_window):
+    window = make_window(project)
+    menus = {m.title().replace("&", ""): m for m in window.menuBar().findChildren(type(window.labels_menu))}
+    assert [a.text().replace("&", "") for a in menus["Review"].actions() if a.text()] == \
+        ["Compare and adjudicate…", "Pre-merge agreed spans…", "Agreement…"]
+    assert "Merge colleague's work…" in [a.text().replace("&", "") for a in menus["File"].actions()]
+
+
+def test_too_few_annotators_is_said_not_crashed(qtbot, project, make_window, dialogs):
+    add_documents(project, TEXT)
+    window = make_window(project)
+    assert review.open_compare(window) is None
+    assert dialogs[0][0] == "Not enough annotators"
+
