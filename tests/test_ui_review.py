@@ -67,6 +67,7 @@ def two(project):
 def compare_view(qtbot, window, annotators=("alice", "bob")) -> review.CompareWindow:
     view = review.open_compare(window, list(annotators))
     assert view is not None
+    qtbot.waitUntil(lambda: view.document is not None, timeout=10000)
     view.activateWindow()
     qtbot.waitUntil(view.isActiveWindow)  # its keys reach the active window only
     return view

@@ -338,13 +338,15 @@ class CompareArticle(ArticleView):
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         lanes = {name: n for n, name in enumerate(self.annotators)}
+        dark = is_dark(self.palette())
         for item in seen.values():
             if item.own:
                 continue
             lane = lanes.get(item.span.annotator)
             if lane is None:
                 continue
-            pen = QPen(QColor(annotator_color(lane)))
+            color = QColor(annotator_color(lane))
+            pen = QPen(color.lighter(150) if dark else color)
             pen.setWidthF(2.0)
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)
             decision = self.decisions.decision(item.span.id) if self.decisions else "open"
@@ -553,7 +555,10 @@ class CompareWindow(QMainWindow):
 
     # -- documents ----------------------------------------------------------------------
     def start(self, document_id: int | None = None) -> None:
-        self.reload()
+        """Fill the progress table (in the worker), then show ``document_id`` or the first."""
+        self.reload(lambda: self._show_first(document_id))
+
+    def _show_first(self, document_id: int | None) -> None:
         ids = self._row_ids()
         if document_id not in ids:
             document_id = ids[0] if ids else None
@@ -562,16 +567,28 @@ class CompareWindow(QMainWindow):
             return
         self.show_document(document_id)
 
-    def reload(self) -> None:
-        """The per-document progress table (and the current document)."""
-        rows = adjudication.progress(self.project, self.annotators, gold=self.gold)
-        self.documents.blockSignals(True)
-        self.documents.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            self._fill_row(r, row)
-        self.documents.blockSignals(False)
-        if self.document is not None:
-            self.show_document(self.document.id, keep=True)
+    def reload(self, then: Callable[[], None] | None = None) -> None:
+        """The per-document progress table, computed in the worker (seconds on
+        10,000 documents), then the current document redrawn."""
+        project, annotators, gold = self.project, self.annotators, self.gold
+
+        def work(progress: Callable[[int, int], None]) -> list[adjudication.DocumentProgress]:
+            progress(0, 1)
+            return adjudication.progress(project, annotators, gold=gold)
+
+        def done(rows: list[adjudication.DocumentProgress]) -> None:
+            self.documents.blockSignals(True)
+            self.documents.setRowCount(len(rows))
+            for r, row in enumerate(rows):
+                self._fill_row(r, row)
+            self.documents.blockSignals(False)
+            if then is not None:
+                then()
+            elif self.document is not None:
+                self.show_document(self.document.id, keep=True)
+
+        run_with_progress(self, "Finding where the annotators differ…", work, done,
+                          lambda exc: show_error(self, "Could not compare the annotators", exc))
 
     def _fill_row(self, r: int, row: adjudication.DocumentProgress) -> None:
         done = row.status == "done"
@@ -783,9 +800,9 @@ class CompareWindow(QMainWindow):
         self.state = adjudication.state(self.project, self.document.id, self.gold)
         self.article.update_compare(spans, gold, self.state)
         self.refresh(focus)
-        if self.main.document is not None and self.main.document.id == self.document.id:
-            self.main.open_document(self.document.id)
-            self.activateWindow()
+        if self.main.document is not None and self.main.document.id == self.document.id \
+                and self.main.others_action.isChecked():
+            self.main.toggle_others()  # reloads the colleagues' (and gold) spans it shows
 
     def _need(self) -> Disagreement | None:
         finding = self.focused()
