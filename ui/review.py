@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from annotator import adjudication
-from annotator.compare import BOUNDARY, CATEGORIES, EXACT, INCOMPLETE, LABEL, ONLY_ONE, Disagreement, compare
+from annotator.compare import BOUNDARY, CATEGORIES, EXACT, INCOMPLETE, LABEL, ONLY_ONE, Disagreement, find
 from annotator.domain import DocumentData, SpanData
 from annotator.errors import AnnotatorError, Cancelled
 from annotator.merge import MergeReport, merge
@@ -303,8 +303,16 @@ class CompareArticle(ArticleView):
 
     def update_compare(self, spans: list[SpanData], gold: list[SpanData],
                        state: adjudication.State) -> None:
+        """Redraw the blocks of the spans that came, went or changed decision."""
+        def keyed(items: list[tuple[SpanData, bool]]) -> dict[tuple[Any, ...], SpanData]:
+            return {(s.id, s.start, s.end, s.label, own): s for s, own in items}
+
+        before = keyed([(s.span, s.own) for s in self.shown])
         self.decisions = state
-        self.update_spans(gold, self._visible(spans))
+        others = self._visible(spans)
+        after = keyed([(s, True) for s in gold] + [(s, False) for s in others])
+        changed = [before.get(k) or after[k] for k in before.keys() ^ after.keys()]
+        self.update_spans(gold, others, changed)
 
     def _visible(self, spans: list[SpanData]) -> list[SpanData]:
         """Rejected spans are hidden (the list still names them)."""
@@ -402,8 +410,9 @@ class CompareWindow(QMainWindow):
         self.annotators = annotators
         self.gold = adjudication.GOLD
         self.document: DocumentData | None = None
-        self.all_findings: list[Disagreement] = []
-        self.findings: list[Disagreement] = []
+        self.spans: list[SpanData] = []  # the compared annotators' spans of the document
+        self.every: list[Disagreement] = []  # all its findings
+        self.findings: list[Disagreement] = []  # those the filters keep
         self.state = adjudication.State((), frozenset(), frozenset())
         self.setWindowTitle("Compare and adjudicate — " + " · ".join(annotators))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -646,50 +655,49 @@ class CompareWindow(QMainWindow):
             self.documents.blockSignals(True)
             self.documents.selectRow(ids.index(document_id))
             self.documents.blockSignals(False)
-        spans, gold = self._spans()
+        spans = self.project.spans(document_id, [*self.annotators, self.gold])
+        self.spans = [s for s in spans if s.annotator != self.gold]
+        gold = [s for s in spans if s.annotator == self.gold]
+        self.every = find(document_id, self.spans, self.annotators)
         self.state = adjudication.state(self.project, document_id, self.gold)
         if fresh:
-            self.article.show_compare(document, self.project.scheme, spans, gold, self.state)
+            self.article.show_compare(document, self.project.scheme, self.spans, gold, self.state)
         else:
-            self.article.update_compare(spans, gold, self.state)
+            self.article.update_compare(self.spans, gold, self.state)
         self.refresh(focus=None if fresh else self.focused_index())
         if fresh:
             self.step(1, from_start=True)
 
-    def _spans(self) -> tuple[list[SpanData], list[SpanData]]:
-        assert self.document is not None
-        spans = self.project.spans(self.document.id, [*self.annotators, self.gold])
-        return ([s for s in spans if s.annotator != self.gold],
-                [s for s in spans if s.annotator == self.gold])
-
     # -- findings -------------------------------------------------------------------------
     def refresh(self, focus: int | None = None) -> None:
-        """Recompute the findings of the document and refill the list."""
+        """Refill the list with the findings the filters keep (a label mismatch
+        shows under either label, as in :func:`annotator.compare.compare`)."""
         if self.document is None:
             return
         if focus is None:
             focus = self.focused_index()
         label = self.label_filter.currentData()
-        self.all_findings = compare(self.project, self.document.id, self.annotators,
-                                    [label] if label else [])
         category = self.category_filter.currentData()
-        self.findings = [f for f in self.all_findings
-                         if not category or f.category == category
-                         or (category == "disagreements" and f.category != EXACT)]
+        self.findings = [f for f in self.every if (not label or label in f.labels)
+                         and (not category or f.category == category
+                              or (category == "disagreements" and f.category != EXACT))]
         self.list.blockSignals(True)
         self.list.clear()
         for finding in self.findings:
             self.list.addTopLevelItem(self._item(finding))
         self.list.blockSignals(False)
-        open_count = sum(1 for f in self.findings if f.category != EXACT
-                         and finding_decision(f, self.state) in ("open", "partly"))
-        self.count.setText(f"<span style='color:gray'>{len(self.findings)} shown · "
-                           f"{open_count} open</span>")
+        self._count()
         if self.findings and focus is not None:
             self.focus(min(focus, len(self.findings) - 1))
         else:
             self.article.focus_range = None
             self.article.viewport().update()
+
+    def _count(self) -> None:
+        open_count = sum(1 for f in self.findings if f.category != EXACT
+                         and finding_decision(f, self.state) in ("open", "partly"))
+        self.count.setText(f"<span style='color:gray'>{len(self.findings)} shown · "
+                           f"{open_count} open</span>")
 
     def _item(self, finding: Disagreement) -> QTreeWidgetItem:
         scheme = self.project.scheme
@@ -698,10 +706,18 @@ class CompareWindow(QMainWindow):
         for span in sorted(finding.spans, key=lambda s: self._lane(s.annotator)):
             label = scheme.label(span.label)
             parts.append(f"{self._lane(span.annotator) + 1}:{label.name if label else span.label}")
-        decision = finding_decision(finding, self.state)
         item = QTreeWidgetItem([_category_title(finding.category), "  ".join(parts),
-                                excerpt(text, 60), decision])
+                                excerpt(text, 60)])
         item.setIcon(0, swatch(CATEGORY_COLORS[finding.category], 10, 1.0))
+        self._show_decision(item, finding)
+        return item
+
+    def _show_decision(self, item: QTreeWidgetItem, finding: Disagreement) -> None:
+        """The decision column and the tooltip (they change with every decision)."""
+        scheme = self.project.scheme
+        assert self.document is not None
+        decision = finding_decision(finding, self.state)
+        item.setText(3, decision)
         tip = [f"<b>{escape(finding.title)}</b>"]
         for span in finding.spans:
             label = scheme.label(span.label)
@@ -714,13 +730,11 @@ class CompareWindow(QMainWindow):
         item.setToolTip(0, "<br>".join(tip))
         item.setToolTip(1, "<br>".join(tip))
         colors = {"accepted": "#3A9E5C", "rejected": "#B3261E", "partly": "#B07A00"}
-        if decision in colors:
-            item.setForeground(3, QBrush(QColor(colors[decision])))
-        if decision == "rejected":
-            font = item.font(2)
-            font.setStrikeOut(True)
-            item.setFont(2, font)
-        return item
+        item.setForeground(3, QBrush(QColor(colors[decision])) if decision in colors
+                           else self.list.palette().text())
+        font = item.font(2)
+        font.setStrikeOut(decision == "rejected")
+        item.setFont(2, font)
 
     def _lane(self, annotator: str) -> int:
         return self.annotators.index(annotator) if annotator in self.annotators else len(self.annotators)
@@ -789,18 +803,28 @@ class CompareWindow(QMainWindow):
         self._after_edit()
 
     def _after_edit(self) -> None:
+        """A decision changes only the gold layer and the rejections: redraw
+        those, the decision column and this document's progress row."""
         assert self.document is not None
-        focus = self.focused_index()
-        rows = adjudication.progress(self.project, self.annotators, gold=self.gold,
-                                     documents=[self.document.id])
+        doc_id = self.document.id
+        before = self.state
+        self.state = adjudication.state(self.project, doc_id, self.gold)
+        self.article.update_compare(self.spans, list(self.state.gold), self.state)
+        moved = (before.accepted ^ self.state.accepted) | (before.rejected ^ self.state.rejected)
+        for n, finding in enumerate(self.findings):
+            if any(s.id in moved for s in finding.spans):
+                self._show_decision(self.list.topLevelItem(n), finding)
+        self._count()
+        self._focus_changed()
         ids = self._row_ids()
-        if rows and self.document.id in ids:
-            self._fill_row(ids.index(self.document.id), rows[0])
-        spans, gold = self._spans()
-        self.state = adjudication.state(self.project, self.document.id, self.gold)
-        self.article.update_compare(spans, gold, self.state)
-        self.refresh(focus)
-        if self.main.document is not None and self.main.document.id == self.document.id \
+        if doc_id in ids:
+            open_ones = [f for f in self.every if f.category != EXACT]
+            decided = sum(1 for f in open_ones if finding_decision(f, self.state) != "open")
+            self._fill_row(ids.index(doc_id), adjudication.DocumentProgress(
+                doc_id, self.document.key, self.document.title, len(open_ones), decided,
+                len(self.every) - len(open_ones), len(self.state.gold),
+                self.project.status(doc_id, self.gold)))
+        if self.main.document is not None and self.main.document.id == doc_id \
                 and self.main.others_action.isChecked():
             self.main.toggle_others()  # reloads the colleagues' (and gold) spans it shows
 
@@ -877,7 +901,9 @@ class CompareWindow(QMainWindow):
         self._history_moved()
 
     def _history_moved(self) -> None:
+        """Undo may reach any span: reload the document and its progress row."""
         if self.document is not None:
+            self.show_document(self.document.id, keep=True)
             self._after_edit()
         self.activateWindow()
 
