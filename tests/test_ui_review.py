@@ -261,3 +261,13 @@ def test_too_few_annotators_is_said_not_crashed(qtbot, project, make_window, dia
     assert review.open_compare(window) is None
     assert dialogs[0][0] == "Not enough annotators"
 
+
+
+def test_clicking_a_finding_selects_its_text(qtbot, project, make_window, two):
+    window = make_window(project)
+    view = compare_view(qtbot, window)
+    item = view.list.topLevelItem(1)  # the boundary mismatch
+    rect = view.list.visualItemRect(item)
+    qtbot.mouseClick(view.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert view.focused().category == "boundary"
+    assert view.article.selection_codepoints() == at("called it a farce")

@@ -14,7 +14,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import (QAction, QBrush, QColor, QKeySequence, QPainter, QPalette, QPen,
                            QTextCharFormat)
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
@@ -80,8 +80,8 @@ class AnnotatorChooser(QDialog):
         self.list = QListWidget()
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         order = [n for n in chosen if n in names] + [n for n in names if n not in chosen]
-        for index, name in enumerate(order):
-            item = QListWidgetItem(swatch(annotator_color(index), 12, 1.0), name)
+        for name in order:
+            item = QListWidgetItem(name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if not chosen or name in chosen
                                else Qt.CheckState.Unchecked)
@@ -295,6 +295,21 @@ class CompareArticle(ArticleView):
         self.annotators: list[str] = []
         self.decisions: adjudication.State | None = None
         self.focus_range: tuple[int, int] | None = None  # code points
+        self.changeEvent(QEvent(QEvent.Type.PaletteChange))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """A see-through selection: the tints and lanes under it stay readable."""
+        if event.type() == QEvent.Type.PaletteChange:
+            palette = self.palette()
+            wash = QColor(palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Highlight))
+            wash.setAlpha(60)
+            if palette.color(QPalette.ColorRole.Highlight) != wash:
+                for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+                    palette.setColor(group, QPalette.ColorRole.Highlight, wash)
+                    palette.setColor(group, QPalette.ColorRole.HighlightedText,
+                                     palette.color(QPalette.ColorRole.Text))
+                self.setPalette(palette)
+        super().changeEvent(event)
 
     def show_compare(self, document: DocumentData, scheme: Scheme, spans: list[SpanData],
                      gold: list[SpanData], state: adjudication.State) -> None:
@@ -758,9 +773,7 @@ class CompareWindow(QMainWindow):
             self.article.viewport().update()
             return
         self.article.focus_range = (finding.start, finding.end)
-        cursor = self.article.textCursor()
-        cursor.setPosition(self.article.offsets.to_view(finding.start))
-        self.article.setTextCursor(cursor)
+        self.article.select_codepoints(finding.start, finding.end)  # what E settles, unless changed
         self.article.centerCursor()
         self.article.viewport().update()
         first = next((s.label for s in finding.spans), None)
