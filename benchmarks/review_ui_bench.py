@@ -92,6 +92,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"next finding: median {statistics.median(step) * 1000:.0f} ms")
         if args.screenshot:
             args.screenshot.mkdir(parents=True, exist_ok=True)
+            app.processEvents()  # pending layouts
             view.grab().save(str(args.screenshot / "compare.png"))
             from annotator.agreement import measure
             from ui.agreement_view import AgreementDialog

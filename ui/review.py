@@ -20,7 +20,7 @@ from PySide6.QtGui import (QAction, QBrush, QColor, QKeySequence, QPainter, QPal
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
                                QListWidget, QListWidgetItem, QMainWindow, QMenu, QMenuBar,
-                               QMessageBox, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem,
+                               QMessageBox, QSizePolicy, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from annotator import adjudication
@@ -445,7 +445,7 @@ class CompareWindow(QMainWindow):
         self.documents.itemSelectionChanged.connect(self._document_chosen)
 
         self.title = QLabel()
-        self.title.setWordWrap(True)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.title.setContentsMargins(18, 10, 18, 2)
         self.legend = QLabel()
         self.legend.setContentsMargins(18, 0, 18, 6)
@@ -490,14 +490,18 @@ class CompareWindow(QMainWindow):
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.currentItemChanged.connect(lambda *_: self._focus_changed())
         self.count = QLabel()
+        self.count.setStyleSheet("color: gray")
         keys = QLabel(self._keys_html())
         keys.setWordWrap(True)
         keys.setTextFormat(Qt.TextFormat.RichText)
         right = QWidget()
         grid = QGridLayout(right)
         grid.setContentsMargins(6, 8, 8, 8)
-        grid.addWidget(QLabel("<b>Findings</b>"), 0, 0)
-        grid.addWidget(self.count, 0, 1, Qt.AlignmentFlag.AlignRight)
+        heading = QHBoxLayout()
+        heading.addWidget(QLabel("<b>Findings</b>"))
+        heading.addStretch(1)
+        heading.addWidget(self.count)
+        grid.addLayout(heading, 0, 0, 1, 2)
         grid.addWidget(self.category_filter, 1, 0)
         grid.addWidget(self.label_filter, 1, 1)
         grid.addWidget(self.list, 2, 0, 1, 2)
@@ -664,7 +668,8 @@ class CompareWindow(QMainWindow):
         meta = " · ".join(escape(x) for x in (document.outlet, document.published) if x)
         self.title.setText(f"<div style='font-size:16px; font-weight:600'>"
                            f"{escape(document.title or document.key)}</div>"
-                           f"<div style='color:gray'>{meta}</div>")
+                           + (f"<div style='color:gray'>{meta}</div>" if meta else ""))
+        self.title.setToolTip(document.title or document.key)
         ids = self._row_ids()
         if document_id in ids:
             self.documents.blockSignals(True)
@@ -710,9 +715,8 @@ class CompareWindow(QMainWindow):
 
     def _count(self) -> None:
         open_count = sum(1 for f in self.findings if f.category != EXACT
-                         and finding_decision(f, self.state) in ("open", "partly"))
-        self.count.setText(f"<span style='color:gray'>{len(self.findings)} shown · "
-                           f"{open_count} open</span>")
+                         and finding_decision(f, self.state) == "open")  # as the progress table
+        self.count.setText(f"{len(self.findings)} shown · {open_count} open")
 
     def _item(self, finding: Disagreement) -> QTreeWidgetItem:
         scheme = self.project.scheme
