@@ -7,6 +7,7 @@ import hashlib
 import io
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -271,3 +272,16 @@ def test_clicking_a_finding_selects_its_text(qtbot, project, make_window, two):
     qtbot.mouseClick(view.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert view.focused().category == "boundary"
     assert view.article.selection_codepoints() == at("called it a farce")
+
+
+def test_compare_window_closes_when_the_main_window_changes_project(qtbot, project, make_window, two,
+                                                                    tmp_path):
+    window = make_window(project)
+    view = compare_view(qtbot, window)
+    again = compare_view(qtbot, window)
+    assert not shiboken6.isValid(view) or not view.isVisible()  # one compare window at a time
+    window.activateWindow()  # where the user opens another project
+    qtbot.waitUntil(window.isActiveWindow)
+    window.set_project(Project.create(tmp_path / "other.annotator", resolve_scheme("media-bias")))
+    again.activateWindow()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(again) or not again.isVisible(), timeout=3000)

@@ -14,6 +14,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import (QAction, QBrush, QColor, QKeySequence, QPainter, QPalette, QPen,
                            QTextCharFormat)
@@ -279,6 +280,9 @@ def open_compare(window: MainWindow, annotators: Sequence[str] = ()) -> CompareW
             return None
         annotators = chooser.chosen()
     window.project.set_setting("review:annotators", list(annotators))
+    old = getattr(window, "compare_view", None)
+    if old is not None and shiboken6.isValid(old):
+        old.close()  # one compare window at a time
     view = CompareWindow(window, list(annotators))
     window.compare_view = view  # type: ignore[attr-defined]
     view.show()
@@ -521,6 +525,13 @@ class CompareWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
         self._make_actions()
+
+    def event(self, event: QEvent) -> bool:
+        """Close when the main window has moved to another project."""
+        if event.type() == QEvent.Type.WindowActivate and self.main.project is not self.project:
+            self.close()
+            return True
+        return super().event(event)
 
     @staticmethod
     def _table_look(table: QTableWidget) -> None:
