@@ -285,3 +285,38 @@ def test_compare_window_closes_when_the_main_window_changes_project(qtbot, proje
     window.set_project(Project.create(tmp_path / "other.annotator", resolve_scheme("media-bias")))
     again.activateWindow()
     qtbot.waitUntil(lambda: not shiboken6.isValid(again) or not again.isVisible(), timeout=3000)
+
+
+def test_the_menu_path_offers_humans_only_and_remembers_the_choice(qtbot, project, make_window, two,
+                                                                   monkeypatch):
+    adjudication.accept(project, [project.spans(two, ["alice"])[0].id], "alice")  # a gold layer exists
+    offered: list[list[str]] = []
+
+    def choose(dialog):
+        offered.append([dialog.list.item(i).text() for i in range(dialog.list.count())])
+        dialog.list.insertItem(0, dialog.list.takeItem(1))  # dragged: bob first
+        return 1
+
+    monkeypatch.setattr(review.AnnotatorChooser, "exec", choose)
+    view = review.open_compare(window := make_window(project))
+    qtbot.waitUntil(lambda: view.document is not None, timeout=10000)
+    assert offered == [["alice", "bob"]]
+    assert view.annotators == ["bob", "alice"]
+    assert project.setting("review:annotators") == ["bob", "alice"]
+    view.close()
+    review.open_compare(window)
+    assert offered[1] == ["bob", "alice"]
+
+
+def test_double_clicking_a_document_in_the_agreement_dialog_opens_it(qtbot, project, make_window, two):
+    (other,) = [d for d in add_documents(project, "Another article, nobody tagged it.") if d != two]
+    window = make_window(project)
+    window.open_document(other)
+    dialog = AgreementDialog(window, ["alice", "bob"])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.compute()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
+    index = dialog.documents.model().index(0, 0)
+    dialog.documents.doubleClicked.emit(index)
+    assert window.document is not None and window.document.id == two
