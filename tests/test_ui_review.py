@@ -20,6 +20,7 @@ from annotator.project import Project
 from annotator.schemes import resolve_scheme
 from ui import review
 from ui.agreement_view import AgreementDialog
+from ui.compare_view import CompareWindow
 from ui_support import ANNOTATOR, add_documents, make_window, settings_dir  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("settings_dir")
@@ -65,7 +66,7 @@ def two(project):
     return doc_id
 
 
-def compare_view(qtbot, window, annotators=("alice", "bob")) -> review.CompareWindow:
+def compare_view(qtbot, window, annotators=("alice", "bob")) -> CompareWindow:
     view = review.open_compare(window, list(annotators))
     assert view is not None
     qtbot.waitUntil(lambda: view.document is not None, timeout=10000)
