@@ -91,7 +91,7 @@ def test_compare_lists_the_categories_in_text_order(qtbot, project, make_window,
     view.category_filter.setCurrentIndex(view.category_filter.findData(""))
     assert [f.category for f in view.findings] == ["exact", "label", "boundary", "only-one"]
     assert [view.list.topLevelItem(n).text(0) for n in range(view.list.topLevelItemCount())] == \
-        ["Exact agreement", "Label mismatch", "Boundary mismatch", "Only one annotator"]
+        ["Exact", "Label", "Boundary", "Only one"]
     view.label_filter.setCurrentIndex(view.label_filter.findData("labeling"))
     assert [f.category for f in view.findings] == ["label", "only-one"]
     rows = [view.documents.item(0, c).text() for c in range(4)]

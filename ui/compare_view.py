@@ -239,7 +239,7 @@ class CompareWindow(QMainWindow):
         self.label_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.category_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.list = QTreeWidget()
-        self.list.setHeaderLabels(["Finding", "Labels", "Text", "Decision"])
+        self.list.setHeaderLabels(["Finding", "Labels (annotator: label)", "Text", "Decision"])
         self.list.setRootIsDecorated(False)
         self.list.setUniformRowHeights(True)
         self.list.setAlternatingRowColors(True)
@@ -247,7 +247,7 @@ class CompareWindow(QMainWindow):
         self.list.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         for column in (0, 3):
             self.list.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.list.header().resizeSection(1, 150)
+        self.list.header().resizeSection(1, 190)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.currentItemChanged.connect(lambda *_: self._focus_changed())
         self.count = QLabel()
@@ -492,7 +492,7 @@ class CompareWindow(QMainWindow):
         for span in sorted(finding.spans, key=lambda s: self._lane(s.annotator)):
             label = scheme.label(span.label)
             parts.append(f"{self._lane(span.annotator) + 1}:{label.name if label else span.label}")
-        item = QTreeWidgetItem([_category_title(finding.category), "  ".join(parts),
+        item = QTreeWidgetItem([SHORT_TITLES[finding.category], "  ".join(parts),
                                 excerpt(text, 60)])
         item.setIcon(0, swatch(CATEGORY_COLORS[finding.category], 10, 1.0))
         self._show_decision(item, finding)
@@ -700,3 +700,7 @@ class CompareWindow(QMainWindow):
 def _category_title(category: str) -> str:
     return {EXACT: "Exact agreement", LABEL: "Label mismatch", BOUNDARY: "Boundary mismatch",
             INCOMPLETE: "Incomplete", ONLY_ONE: "Only one annotator"}[category]
+
+
+SHORT_TITLES = {EXACT: "Exact", LABEL: "Label", BOUNDARY: "Boundary", INCOMPLETE: "Incomplete",
+                ONLY_ONE: "Only one"}  # the list's first column (the tooltip says it in full)
