@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
 
 from annotator import adjudication
 from annotator.agreement import F1, OVERLAP, UNITIZING, measure
@@ -321,3 +322,25 @@ def test_double_clicking_a_document_in_the_agreement_dialog_opens_it(qtbot, proj
     index = dialog.documents.model().index(0, 0)
     dialog.documents.doubleClicked.emit(index)
     assert window.document is not None and window.document.id == two
+
+
+def test_cancel_pressed_after_the_premerge_committed_reports_what_was_done(qtbot, project, make_window,
+                                                                          two, dialogs, monkeypatch):
+    window = make_window(project)
+    reached, proceed = threading.Event(), threading.Event()
+    original = adjudication.premerge
+
+    def premerge(*args, **options):
+        report = original(*args, **options)
+        reached.set()  # committed: now the user presses Cancel
+        proceed.wait(5)
+        return report
+
+    monkeypatch.setattr(adjudication, "premerge", premerge)
+    review.premerge_run(window, ["alice", "bob"], None)
+    qtbot.waitUntil(reached.is_set, timeout=5000)
+    window.findChild(QProgressDialog).findChild(QPushButton).click()  # Cancel
+    proceed.set()
+    qtbot.waitUntil(lambda: bool(dialogs), timeout=5000)
+    assert dialogs[0][0] == "Pre-merge finished"
+    assert gold(project, two) == [("loaded-term", *at("slammed"))]

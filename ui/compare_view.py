@@ -346,7 +346,7 @@ class CompareWindow(QMainWindow):
         self._action(edit, "&Undo", self.undo, ["Ctrl+Z"])
         self._action(edit, "&Redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
         edit.addSeparator()
-        self._action(edit, "&Close", self.close, ["Ctrl+W", "Esc"])
+        self._action(edit, "&Close", self.close, ["Ctrl+W"])
 
     # -- documents ----------------------------------------------------------------------
     def start(self, document_id: int | None = None) -> None:
