@@ -3,8 +3,10 @@ one keystroke, pre-merge, and the agreement dialog."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
+import json
 import threading
 
 import pytest
@@ -15,7 +17,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
 from annotator import adjudication
 from annotator.agreement import F1, OVERLAP, UNITIZING, measure
 from annotator.commands.review import write_csv
-from annotator.domain import IncomingDocument
+from annotator.domain import IncomingDocument, SpanFilter
 from annotator.nlp import pipeline
 from annotator.project import Project
 from annotator.schemes import resolve_scheme
@@ -344,3 +346,20 @@ def test_cancel_pressed_after_the_premerge_committed_reports_what_was_done(qtbot
     qtbot.waitUntil(lambda: bool(dialogs), timeout=5000)
     assert dialogs[0][0] == "Pre-merge finished"
     assert gold(project, two) == [("loaded-term", *at("slammed"))]
+
+
+def test_gold_adjudicated_in_the_window_exports_to_csv_with_provenance(qtbot, project, make_window,
+                                                                       two, tmp_path):
+    window = make_window(project)
+    view = compare_view(qtbot, window)
+    focus_category(view, "label")
+    qtbot.keyClick(view.list, Qt.Key.Key_2)
+    target = tmp_path / "gold.csv"
+    window.export_to("csv", target, SpanFilter(annotators=("gold",)))
+    qtbot.waitUntil(lambda: "Exported" in window.statusBar().currentMessage(), timeout=5000)
+    (row,) = csv.DictReader(io.StringIO(target.read_bytes().decode("utf-8"), newline=""))
+    assert (row["annotator"], row["label"], row["text"], row["origin"]) == \
+        ("gold", "labeling", "reckless", "adjudicated")
+    provenance = json.loads(row["provenance"])
+    assert provenance["adjudicator"] == ANNOTATOR and provenance["decision"] == "accepted"
+    assert [(s["annotator"], s["label"]) for s in provenance["sources"]] == [("bob", "labeling")]
