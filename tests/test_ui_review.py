@@ -8,11 +8,12 @@ import hashlib
 import io
 import json
 import threading
+from pathlib import Path
 
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog, QPushButton
 
 from annotator import adjudication
 from annotator.agreement import F1, OVERLAP, UNITIZING, measure
@@ -235,6 +236,41 @@ def test_merge_a_colleagues_project_adds_their_spans_and_leaves_their_file(qtbot
         [("bob", "loaded-term"), ("bob", "labeling")]
     assert hashlib.sha256(theirs_path.read_bytes()).hexdigest() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("bob")) == ["bob.annotator"]
+
+
+def colleague(tmp_path: Path, name: str = "bob") -> Path:
+    path = tmp_path / f"{name}.annotator"
+    theirs = Project.create(path, resolve_scheme("media-bias"))
+    theirs.import_documents([IncomingDocument(text=TEXT, source=name, title="Doc 0")], annotator=name)
+    theirs.add_span(next(iter(theirs.documents())).id, name, "loaded-term", *at("slammed"))
+    theirs.close()
+    return path
+
+
+def test_merge_from_the_menu_renames_a_colleague_who_shares_a_name(qtbot, project, make_window,
+                                                                   tmp_path, dialogs, monkeypatch):
+    (doc_id,) = add_documents(project, TEXT)
+    path = colleague(tmp_path, ANNOTATOR)  # they are "alice" too
+
+    def options(dialog):
+        dialog.rename.setText(f"{ANNOTATOR}=alice-home")
+        return 1
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a: ([str(path)], ""))
+    monkeypatch.setattr(review.MergeOptions, "exec", options)
+    window = make_window(project)
+    next(a for a in window.actions() if a.text() == "&Merge colleague's work…").trigger()
+    qtbot.waitUntil(lambda: bool(dialogs), timeout=10000)
+    assert [(s.annotator, s.label) for s in project.spans(doc_id)] == [("alice-home", "loaded-term")]
+
+
+def test_a_malformed_rename_is_refused_in_the_dialog(qtbot, tmp_path):
+    dialog = review.MergeOptions(None, [tmp_path / "x.annotator"], ["alice"])
+    qtbot.addWidget(dialog)
+    dialog.rename.setText("bob")
+    dialog._accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "old=new" in dialog.warning.text()
 
 
 def test_a_bad_merge_file_shows_a_dialog_and_changes_nothing(qtbot, project, make_window, tmp_path,

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, TypeVar
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFileDialog,
-                               QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMenu, QMenuBar,
-                               QMessageBox, QSpinBox, QVBoxLayout, QWidget)
+                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QMenu, QMenuBar, QMessageBox, QSpinBox, QVBoxLayout,
+                               QWidget)
 
 from annotator import adjudication
 from annotator.domain import Progress
@@ -114,21 +115,74 @@ def _too_few(window: MainWindow, names: list[str]) -> bool:
 
 # -- merge ------------------------------------------------------------------------------
 
+class MergeOptions(QDialog):
+    """Renames for colleagues who share a name with someone here; unmatched documents."""
+
+    def __init__(self, parent: QWidget | None, paths: list[Path], here: list[str]):
+        super().__init__(parent)
+        self.setWindowTitle("Merge colleague's work")
+        intro = QLabel(f"Merging <b>{', '.join(p.name for p in paths)}</b>. Documents are matched "
+                       "by their text, then by id; every span keeps its annotator's name. "
+                       f"Annotators here: {', '.join(here) or 'none yet'}.")
+        intro.setWordWrap(True)
+        self.rename = QLineEdit(placeholderText="e.g. alice=alice-home, bob=robert")
+        self.add_unmatched = QCheckBox("Also add the documents this project does not have")
+        self.warning = QLabel()
+        self.warning.setStyleSheet("color: #B3261E")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Merge")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("Rename their annotators:", self.rename)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.add_unmatched)
+        layout.addWidget(self.warning)
+        layout.addWidget(buttons)
+        self.resize(520, 200)
+
+    def renames(self) -> dict[str, str]:
+        """``old=new`` pairs; ValueError naming a malformed one."""
+        found = {}
+        for part in filter(None, (p.strip() for p in self.rename.text().split(","))):
+            old, sep, new = (x.strip() for x in part.partition("="))
+            if not sep or not old or not new:
+                raise ValueError(f"write each rename as old=new (not {part!r})")
+            found[old] = new
+        return found
+
+    def _accept(self) -> None:
+        try:
+            self.renames()
+        except ValueError as exc:
+            self.warning.setText(str(exc))
+            return
+        self.accept()
+
+
 def merge_dialog(window: MainWindow) -> None:
     folder = window.settings.value("merge_folder", str(Path.home()))
-    paths, _ = QFileDialog.getOpenFileNames(window, "Merge colleague's work", folder, MERGE_FILTER)
-    if paths:
-        window.settings.setValue("merge_folder", str(Path(paths[0]).parent))
-        merge_paths(window, [Path(p) for p in paths])
+    chosen, _ = QFileDialog.getOpenFileNames(window, "Merge colleague's work", folder, MERGE_FILTER)
+    if not chosen:
+        return
+    paths = [Path(p) for p in chosen]
+    window.settings.setValue("merge_folder", str(paths[0].parent))
+    options = MergeOptions(window, paths, window.project.annotators())
+    if options.exec():
+        merge_paths(window, paths, options.renames(), options.add_unmatched.isChecked())
 
 
-def merge_paths(window: MainWindow, paths: list[Path]) -> None:
+def merge_paths(window: MainWindow, paths: list[Path], rename: dict[str, str] | None = None,
+                add_unmatched: bool = False) -> None:
     """Merge in the worker; a report, or an error naming the file (nothing changed)."""
     project = window.project
     names = ", ".join(p.name for p in paths)
 
     def work(progress: Callable[[int, int], None]) -> MergeReport:
-        return merge(project, paths, progress=progress)
+        return merge(project, paths, rename=rename, add_unmatched=add_unmatched, progress=progress)
 
     def done(report: MergeReport) -> None:
         window.doc_model.reload()
