@@ -207,6 +207,9 @@ def test_agreement_dialog_shows_the_core_figures_and_exports_them(qtbot, project
     assert dialog.labels.item(0, headings.index("Fleiss κ")).toolTip()  # states unit and counts
     assert dialog.matrix.item(0, 1).text() == f"{core.matrix()[0][1]:.3f}"
     assert dialog.documents.rowCount() == 1
+    (doc,) = core.per_document
+    assert dialog.documents.item(0, 1).text() == f"{doc.value(UNITIZING):.3f}"
+    assert dialog.documents.item(0, 3).text() == f"{doc.value(F1):.3f}"
 
     target = tmp_path / "agreement.csv"
     dialog.export_to(target)

@@ -311,7 +311,8 @@ class AgreementDialog(QDialog):
 
     def _fill_documents(self) -> None:
         assert self.result is not None
-        headings = ["Document", "α_U", "Fleiss κ", "F1 overlap", "Char. units"]
+        pair = f"{self.annotators[0]}–{self.annotators[1]}"
+        headings = ["Document", "α_U", "Fleiss κ", f"F1 overlap ({pair})", "Char. units"]
         table = self.documents
         table.clear()
         ordered = self.result.most_disagreed()
@@ -325,7 +326,8 @@ class AgreementDialog(QDialog):
             table.setItem(r, 0, name)
             unitizing = next((f for f in doc.figures if f.measure == UNITIZING), None)
             fleiss = next((f for f in doc.figures if f.measure == FLEISS), None)
-            f1 = next((f for f in doc.figures if f.measure == F1), None)
+            f1 = next((f for f in doc.figures if f.measure == F1
+                       and f.annotators == tuple(self.annotators[:2])), None)
             for c, figure in enumerate((unitizing, fleiss, f1), start=1):
                 table.setItem(r, c, self._cell(figure))
             units = QTableWidgetItem(f"{int(unitizing.counts.get('units', 0)) if unitizing else 0:,}")
