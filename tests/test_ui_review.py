@@ -402,3 +402,14 @@ def test_gold_adjudicated_in_the_window_exports_to_csv_with_provenance(qtbot, pr
     provenance = json.loads(row["provenance"])
     assert provenance["adjudicator"] == ANNOTATOR and provenance["decision"] == "accepted"
     assert [(s["annotator"], s["label"]) for s in provenance["sources"]] == [("bob", "labeling")]
+
+
+def test_compare_window_size_and_panes_are_restored(qtbot, project, make_window, two):
+    window = make_window(project)
+    view = compare_view(qtbot, window)
+    view.resize(1200, 760)  # the offscreen screen is 800 wide: only the height survives whole
+    view.splitter.setSizes([150, 700, 350])
+    view.close()
+    again = compare_view(qtbot, window)
+    assert again.height() == 760
+    assert window.settings.value("compare/splitter") is not None  # widths: clamped to the screen here

@@ -14,8 +14,8 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import (QAction, QBrush, QColor, QKeySequence, QPainter, QPalette, QPen,
-                           QTextCharFormat)
+from PySide6.QtGui import (QAction, QBrush, QCloseEvent, QColor, QKeySequence, QPainter, QPalette,
+                           QPen, QTextCharFormat)
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QMainWindow, QMenu, QSizePolicy, QSplitter, QTableWidget,
                                QTableWidgetItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -282,6 +282,17 @@ class CompareWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
         self._make_actions()
+        geometry = main.settings.value("compare/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        splitter = main.settings.value("compare/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.main.settings.setValue("compare/geometry", self.saveGeometry())
+        self.main.settings.setValue("compare/splitter", self.splitter.saveState())
+        super().closeEvent(event)
 
     def event(self, event: QEvent) -> bool:
         """Close when the main window has moved to another project."""
