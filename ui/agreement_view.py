@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QFrame,
-                               QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea, QTabWidget, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+                               QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea,
+                               QTabWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from annotator.agreement import (COHEN, EXACT, F1, FLEISS, KRIPPENDORFF, OVERLAP, POSITION_EXACT,
                                  POSITION_OVERLAP, PRECISION, RECALL, UNITIZING, Agreement, Figure,
@@ -287,13 +287,14 @@ class AgreementDialog(QDialog):
         table.verticalHeader().show()
         for i, a in enumerate(names):
             for j, b in enumerate(names):
-                figure = None
-                if i != j:
-                    figure = self._pair_figure(key, a, b)
-                value = grid[i][j]
-                item = self._cell(figure) if figure else QTableWidgetItem(shown(value) if value is not None else "")
-                if figure is None and value is not None:
-                    item.setBackground(heat(value, self.palette().color(self.backgroundRole())))
+                figure = self._pair_figure(key, a, b) if i != j else None
+                if figure is not None:
+                    item = self._cell(figure)
+                else:  # the diagonal, or a pair the measure does not compare
+                    value = grid[i][j]
+                    item = QTableWidgetItem("" if value is None else shown(value))
+                    if value is not None:
+                        item.setBackground(heat(value, self.palette().color(self.backgroundRole())))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 table.setItem(i, j, item)
         for header in (table.horizontalHeader(), table.verticalHeader()):

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from .window import MainWindow
 
 # Okabe-Ito: told apart by colour-blind readers too.
-ANNOTATOR_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+ANNOTATOR_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999933")
 CATEGORY_COLORS = {EXACT: "#3A9E5C", LABEL: "#E69F00", BOUNDARY: "#CC79A7",
                    INCOMPLETE: "#56B4E9", ONLY_ONE: "#8C8C8C"}
 LANE = 3.0  # vertical distance between annotator lanes, pixels
@@ -105,8 +105,6 @@ class CompareArticle(ArticleView):
         label = self.scheme.label(chosen.span.label)
         color = label.color if label else "#999999"
         fmt.setBackground(mix(color, base, (0.42 if is_dark(self.palette()) else 0.36) if gold else 0.13))
-        if gold:
-            fmt.setFontUnderline(False)
         return fmt
 
     def paintEvent(self, event) -> None:  # noqa: N802
@@ -121,14 +119,11 @@ class CompareArticle(ArticleView):
                 seen.setdefault(item.span.id, item)
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        lanes = {name: n for n, name in enumerate(self.annotators)}
         dark = is_dark(self.palette())
         for item in seen.values():
             if item.own:
                 continue
-            lane = lanes.get(item.span.annotator)
-            if lane is None:
-                continue
+            lane = self._lane(item.span.annotator)
             color = QColor(annotator_color(lane))
             pen = QPen(color.lighter(150) if dark else color)
             pen.setWidthF(2.0)
@@ -149,6 +144,9 @@ class CompareArticle(ArticleView):
                 painter.drawRoundedRect(rect.adjusted(-2, 0.5, 2, -0.5), 3, 3)
         painter.end()
 
+    def _lane(self, annotator: str) -> int:
+        return self.annotators.index(annotator) if annotator in self.annotators else len(self.annotators)
+
     def tooltip(self, items: tuple[Shown, ...]) -> str:
         rows = []
         for item in reversed(items):
@@ -158,7 +156,7 @@ class CompareArticle(ArticleView):
             if item.own:
                 who = f"<b>gold</b> ({escape(str(item.span.provenance.get('decision', '')))})"
             else:
-                lane = self.annotators.index(item.span.annotator) if item.span.annotator in self.annotators else 0
+                lane = self._lane(item.span.annotator)
                 decision = self.decisions.decision(item.span.id) if self.decisions else "open"
                 who = (f"<span style='color:{annotator_color(lane)}'>&#9473;</span> "
                        f"{escape(item.span.annotator)} &middot; {decision}")
