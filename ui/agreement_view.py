@@ -295,6 +295,9 @@ class AgreementDialog(QDialog):
                     item = QTableWidgetItem("" if value is None else shown(value))
                     if value is not None:
                         item.setBackground(heat(value, self.palette().color(self.backgroundRole())))
+                    elif i != j:
+                        item.setToolTip("F1 compares each annotator with the reference "
+                                        f"({self.result.reference}) only")
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 table.setItem(i, j, item)
         for header in (table.horizontalHeader(), table.verticalHeader()):
