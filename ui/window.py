@@ -21,6 +21,7 @@ from annotator.errors import AnnotatorError, Cancelled
 from annotator.nlp import snap
 from annotator.schemes import resolve_scheme
 
+from . import review
 from .article import ArticleView
 from .dialogs import ExportDialog, NewProjectDialog, ShortcutDialog, ask_annotator, show_error
 from .doclist import DocumentList, DocumentListModel
@@ -132,6 +133,8 @@ class MainWindow(QMainWindow):
         self._action(file, "&Import articles…", self.import_dialog, ["Ctrl+I"],
                      "Import .txt, .jsonl or .csv files (or drop them on the window)")
         self._action(file, "&Export spans…", self.export_dialog, ["Ctrl+E"])
+        self._action(file, "&Merge colleague's work…", lambda: review.merge_dialog(self), None,
+                     "Bring in spans from a colleague's project file or export")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -180,6 +183,7 @@ class MainWindow(QMainWindow):
         self.shortcuts_action.triggered.connect(lambda _c=False: self.change_shortcuts())
         self.addAction(self.shortcuts_action)
 
+        review.add_menu(self, bar)
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, ["F1"])
         self._action(help_menu, "&About", self.about)

@@ -6,7 +6,7 @@ import argparse
 import csv
 import json
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 from . import add_project_options, open_from_args
 
@@ -153,10 +153,11 @@ CSV_COLUMNS = ("document", "measure", "method", "label", "annotators", "value", 
                "counts")
 
 
-def write_csv(result: Any) -> None:
+def write_csv(result: Any, out: TextIO | None = None) -> None:
+    """Every figure, overall and per document, as CSV (standard output by default)."""
     from ..formats.csv import neutralize
 
-    writer = csv.writer(sys.stdout)
+    writer = csv.writer(out or sys.stdout)
     writer.writerow(CSV_COLUMNS)
     rows = [("", f) for f in result.figures] + \
         [(d.key, f) for d in result.per_document for f in d.figures]

@@ -30,7 +30,7 @@ from .output import open_output
 from .txt import title_of
 
 COLUMNS = ("doc_id", "doc_title", "annotator", "label", "start", "end", "text", "note",
-           "attributes", "origin", "created_at", "updated_at", "sentence")
+           "attributes", "origin", "created_at", "updated_at", "sentence", "provenance")
 DOCUMENT_COLUMNS = {"id": "external_id", "title": "title", "outlet": "outlet",
                     "author": "author", "date": "published", "url": "url"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -106,7 +106,8 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
                  safe(text[s.start:s.end]), safe(s.note),
                  json.dumps(s.attributes, ensure_ascii=False) if s.attributes else "",
                  s.origin, _time(s.created_at), _time(s.updated_at),
-                 safe(sentences.around(s.start, s.end)))
+                 safe(sentences.around(s.start, s.end)),
+                 json.dumps(s.provenance, ensure_ascii=False) if s.provenance else "")
                 for s in spans
             )
             report.spans += len(spans)
