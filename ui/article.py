@@ -114,10 +114,16 @@ class ArticleView(QPlainTextEdit):
         self._set_index([], [])
         self.setPlainText("")
 
-    def update_spans(self, own: list[SpanData], others: list[SpanData]) -> None:
-        """Show a new set of spans (after undo, redo, a change of view)."""
+    def update_spans(self, own: list[SpanData], others: list[SpanData],
+                     changed: list[SpanData] | None = None) -> None:
+        """Show a new set of spans (after undo, redo, a change of view);
+        redraw only the blocks of ``changed`` when the caller knows them."""
         self._set_index(own, others)
-        self.highlighter.rehighlight()
+        if changed is None:
+            self.highlighter.rehighlight()
+        else:
+            for span in changed:
+                self._rehighlight_range(*self.offsets.span_to_view(span.start, span.end))
         self.viewport().update()
 
     def change_span(self, old: SpanData | None, new: SpanData | None) -> None:

@@ -17,16 +17,17 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogBut
                                QListWidgetItem, QMenu, QMenuBar, QMessageBox, QSpinBox, QVBoxLayout,
                                QWidget)
 
-from annotator import adjudication
 from annotator.domain import Progress
 from annotator.errors import Cancelled
-from annotator.merge import MergeReport, merge
 
-from .compare_view import CompareWindow
 from .dialogs import show_error
 from .tasks import run_with_progress
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the core's review modules load SQLAlchemy: only when used
+    from annotator import adjudication
+    from annotator.merge import MergeReport
+
+    from .compare_view import CompareWindow
     from .window import MainWindow
 
 T = TypeVar("T")
@@ -97,6 +98,8 @@ class AnnotatorChooser(QDialog):
 
 
 def _humans(window: MainWindow) -> list[str]:
+    from annotator import adjudication
+
     return adjudication.human_annotators(window.project)
 
 
@@ -182,6 +185,8 @@ def merge_paths(window: MainWindow, paths: list[Path], rename: dict[str, str] | 
     names = ", ".join(p.name for p in paths)
 
     def work(progress: Callable[[int, int], None]) -> MergeReport:
+        from annotator.merge import merge
+
         return merge(project, paths, rename=rename, add_unmatched=add_unmatched, progress=progress)
 
     def done(report: MergeReport) -> None:
@@ -261,6 +266,8 @@ def premerge_run(window: MainWindow, annotators: list[str], min_agree: int | Non
     project, adjudicator = window.project, window.annotator
 
     def work(progress: Callable[[int, int], None]) -> adjudication.PremergeReport:
+        from annotator import adjudication
+
         progress(0, 1)
         return adjudication.premerge(project, annotators, adjudicator, min_agree=min_agree)
 
@@ -339,6 +346,8 @@ def open_compare(window: MainWindow, annotators: Sequence[str] = ()) -> CompareW
     old = getattr(window, "compare_view", None)
     if old is not None and shiboken6.isValid(old):
         old.close()  # one compare window at a time
+    from .compare_view import CompareWindow
+
     view = CompareWindow(window, list(annotators))
     window.compare_view = view  # type: ignore[attr-defined]
     view.show()
