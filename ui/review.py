@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import Qt
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogBut
                                QListWidgetItem, QMenu, QMenuBar, QMessageBox, QSpinBox, QVBoxLayout,
                                QWidget)
 
-from annotator.domain import Progress
 from annotator.errors import Cancelled
 
 from .dialogs import show_error
@@ -30,7 +29,6 @@ if TYPE_CHECKING:  # the core's review modules load SQLAlchemy: only when used
     from .compare_view import CompareWindow
     from .window import MainWindow
 
-T = TypeVar("T")
 
 MERGE_FILTER = ("Projects and exports (*.annotator *.jsonl *.json *.csv *.ann *.conll *.spacy *.tsv);;"
                 "All files (*)")
@@ -210,7 +208,7 @@ def merge_paths(window: MainWindow, paths: list[Path], rename: dict[str, str] | 
         else:
             show_error(window, f"Could not merge {names}", exc)
 
-    run_committing(window, "Merging colleague's work…", work, done, failed)
+    run_with_progress(window, "Merging colleague's work…", work, done, failed)
 
 
 def merge_summary(report: MergeReport) -> str:
@@ -288,26 +286,7 @@ def premerge_run(window: MainWindow, annotators: list[str], min_agree: int | Non
         else:
             show_error(window, "Could not pre-merge", exc)
 
-    run_committing(window, "Pre-merging agreed spans…", work, done, failed)
-
-
-def run_committing(parent: QWidget, title: str, work: Callable[[Progress], T],
-                   done: Callable[[T], None], failed: Callable[[BaseException], None]) -> None:
-    """:func:`run_with_progress` for work that commits: a Cancel pressed after
-    the commit still reports what was done (the task runner would call it cancelled)."""
-    finished: list[T] = []
-
-    def committing(progress: Progress) -> T:
-        finished.append(work(progress))
-        return finished[0]
-
-    def after(exc: BaseException) -> None:
-        if isinstance(exc, Cancelled) and finished:
-            done(finished[0])
-        else:
-            failed(exc)
-
-    run_with_progress(parent, title, committing, done, after)
+    run_with_progress(window, "Pre-merging agreed spans…", work, done, failed)
 
 
 def agreement_dialog(window: MainWindow) -> None:

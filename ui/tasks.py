@@ -45,9 +45,9 @@ class _Job(QRunnable):
             self.signals.progressed.emit(done, total)
 
         try:
+            # Once the work has returned it is done (and committed): a Cancel
+            # pressed after its last progress report changes nothing.
             result = self.work(progress)
-            if self.cancel.is_set():
-                raise Cancelled("cancelled")
         except BaseException as exc:  # handed to the UI thread, shown as a dialog
             self.signals.failed.emit(exc)
         else:
