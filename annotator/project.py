@@ -497,9 +497,13 @@ class Project:
             raise EditError(problem)
 
     def _own(self, span_id: int, annotator: str) -> SpanData:
+        """A live span of ``annotator``'s, or EditError."""
         span = self.span(span_id)
         if span.annotator != annotator:
             raise EditError(f"this span is {span.annotator}'s; you can only edit your own")
+        with self.reading() as s:
+            if s.scalar(select(Span.deleted_at).where(Span.id == span_id)) is not None:
+                raise EditError("this span was deleted")
         return span
 
     def _set_deleted(self, span_ids: list[int], deleted: bool,

@@ -123,3 +123,23 @@ def test_document_search_ignores_case_beyond_ascii(project: Project) -> None:
     assert [d.title for d in project.summaries("ana", search="élan")] == ["Élan"]
     assert project.summary_count("ana", search="100%_S") == 1
     assert project.summary_count("ana", search="%") == 1
+
+
+def test_a_deleted_span_cannot_be_edited(project: Project) -> None:
+    from annotator.errors import EditError
+
+    project.import_documents([IncomingDocument("The regime lied.", "x")], annotator="ana")
+    span = project.add_span(1, "ana", "loaded-term", 4, 10)
+    project.delete_span(span.id, "ana")
+    with pytest.raises(EditError, match="deleted"):
+        project.update_span(span.id, "ana", label="labeling")
+    with pytest.raises(EditError, match="deleted"):
+        project.delete_span(span.id, "ana")
+
+
+@pytest.mark.parametrize("record", ['{"id": {"x": 1}, "text": "a"}', '{"text": "a", "meta": {"outlet": ["x"]}}'])
+def test_jsonl_ids_and_columns_must_be_scalars(project: Project, tmp_path: Path, record: str) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text(record + "\n", encoding="utf-8")
+    with pytest.raises(FormatError, match=f"{path}:1: "):
+        import_files(project, [path], annotator="x")

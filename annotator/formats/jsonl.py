@@ -41,10 +41,14 @@ def parse_record(obj: dict[str, Any], source: str, number: int) -> IncomingDocum
     columns: dict[str, Any] = {}
     for key, column in META_COLUMNS.items():
         value = meta.pop(key, None)
+        if isinstance(value, (dict, list, bool)):
+            raise FormatError(f'"meta.{key}" must be a string', **where)
         if value is not None:
             columns[column] = str(value)
     sha = meta.pop("sha256", None)
     doc_id = obj.get("id")
+    if isinstance(doc_id, (dict, list, bool, float)):
+        raise FormatError('"id" must be a string or an integer', **where)
     title = obj.get("title")
     if title is not None and not isinstance(title, str):
         raise FormatError('"title" must be a string', **where)
