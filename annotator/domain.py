@@ -14,6 +14,11 @@ def no_progress(_done: int, _total: int) -> None:
     """The progress callback of work nobody watches."""
 
 
+def count(n: int, word: str) -> str:
+    """``1 document``, ``2 documents``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 @dataclass(frozen=True)
 class SpanData:
     id: int
@@ -106,12 +111,12 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        parts = [f"{self.documents_added} documents added"]
+        parts = [f"{count(self.documents_added, 'document')} added"]
         if self.documents_existing:
             parts.append(f"{self.documents_existing} already in the project (spans attached)")
-        parts.append(f"{self.spans_added} spans added")
+        parts.append(f"{count(self.spans_added, 'span')} added")
         if self.spans_duplicate:
-            parts.append(f"{self.spans_duplicate} spans already present, skipped")
+            parts.append(f"{count(self.spans_duplicate, 'span')} already present, skipped")
         return ", ".join(parts)
 
 

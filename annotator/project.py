@@ -382,9 +382,16 @@ class Project:
             if doc is None:
                 raise EditError(f"no document with id {document_id}")
             annotator_id = self.annotator_id(s, annotator)
+            live = {tuple(row) for row in s.execute(select(Span.label, Span.start, Span.end).where(
+                Span.document_id == document_id, Span.annotator_id == annotator_id,
+                Span.deleted_at.is_(None)))}
             rows = []
             for values in spans:
                 _check_offsets(values["start"], values["end"], len(doc.text))
+                identity = (values["label"], values["start"], values["end"])
+                if identity in live:
+                    raise EditError("you have already tagged these words with this label")
+                live.add(identity)
                 rows.append(Span(document_id=document_id, annotator_id=annotator_id,
                                  **{"note": "", "attributes": {}, "provenance": {}, **values}))
             s.add_all(rows)

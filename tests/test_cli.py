@@ -28,7 +28,7 @@ def test_init_import_export_stats_on_tricky_text(tmp_path: Path) -> None:
         {"start": start, "end": start + 6, "label": "loaded-term"}]})
     run = cli("import", "--project", project, str(data), "--annotator", "ana")
     assert run.returncode == 0, run.stderr
-    assert "1 documents added" in run.stdout and "1 spans added" in run.stdout
+    assert "1 document added" in run.stdout and "1 span added" in run.stdout
     run = cli("export", "--project", project, "--format", "csv", "--annotator", "ana")
     rows = list(csv.DictReader(io.StringIO(run.stdout, newline="")))
     assert [(r["annotator"], int(r["start"]), r["text"]) for r in rows] == [("ana", start, "regime")]

@@ -143,3 +143,29 @@ def test_jsonl_ids_and_columns_must_be_scalars(project: Project, tmp_path: Path,
     path.write_text(record + "\n", encoding="utf-8")
     with pytest.raises(FormatError, match=f"{path}:1: "):
         import_files(project, [path], annotator="x")
+
+
+def test_the_same_span_twice_is_refused(project: Project) -> None:
+    from annotator.errors import EditError
+
+    project.import_documents([IncomingDocument("The regime lied.", "x")], annotator="ana")
+    project.add_span(1, "ana", "loaded-term", 4, 10)
+    with pytest.raises(EditError, match="already tagged"):
+        project.add_span(1, "ana", "loaded-term", 4, 10)
+    project.add_span(1, "ana", "labeling", 4, 10)  # another label on the same words is fine
+    project.add_span(1, "bob", "loaded-term", 4, 10)  # and so is a colleague's
+    assert len(project.spans(1)) == 3
+
+
+def test_a_suggestion_accepted_under_another_label_is_gone(project: Project) -> None:
+    from annotator.suggest import accept, suggestions
+
+    project.import_documents([IncomingDocument("The regime thugs infested the city.", "x")],
+                             annotator="ana")
+    found = [s for s in suggestions(project, 1, annotator="ana") if s.label == "loaded-term"]
+    assert found
+    from dataclasses import replace
+
+    accept(project, replace(found[0], label="labeling"), "ana")
+    left = suggestions(project, 1, annotator="ana")
+    assert all((s.start, s.end) != (found[0].start, found[0].end) for s in left)

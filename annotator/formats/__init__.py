@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..domain import IncomingDocument, Progress, SpanFilter, no_progress
+from ..domain import IncomingDocument, Progress, SpanFilter, count, no_progress
 from ..errors import FormatError
 from ..text import read_text
 
@@ -54,7 +54,7 @@ class ExportReport:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return f"{self.spans} spans from {self.documents} documents"
+        return f"{count(self.spans, 'span')} from {count(self.documents, 'document')}"
 
 
 Reader = Callable[[Sequence[Path], ReadOptions], list[IncomingDocument]]
@@ -107,7 +107,7 @@ def detect(path: Path) -> Format:
     matches = [(len(p), fmt) for fmt in readers() for p in fmt.patterns if name.match(p)]
     if matches:  # the most specific pattern wins: *.doccano.jsonl over *.jsonl
         return max(matches, key=lambda m: m[0])[1]
-    raise FormatError("cannot tell the format from the file name; name it with --format",
+    raise FormatError("cannot tell the format from the file name; choose the format explicitly",
                       file=str(path))
 
 

@@ -183,8 +183,10 @@ class Engine:
         """Suggestions to show: not rejected, not already tagged, best one per span.
 
         A suggestion is dropped when the same label on the same characters was
-        rejected, or when a live span with its label overlaps it (the
-        annotator's spans, or anyone's when no annotator is named). When several
+        rejected, when a live span with its label overlaps it, or when a live
+        span of any label covers exactly its characters (it was accepted under
+        another label); spans are the annotator's, or anyone's when no
+        annotator is named. When several
         suggesters propose the same label on the same characters, the highest
         score is kept.
         """
@@ -192,11 +194,14 @@ class Engine:
         found = self.raw(document, self.suggesters(enabled), annotator=annotator)
         rejected = rejected_keys(self.project, document_id)
         tagged: dict[str, list[tuple[int, int]]] = {}
+        extents: set[tuple[int, int]] = set()
         for span in self.project.spans(document_id, None if annotator is None else [annotator]):
             tagged.setdefault(span.label, []).append((span.start, span.end))
+            extents.add((span.start, span.end))
         best: dict[tuple[str, int, int], Suggestion] = {}
         for s in found:
-            if s.key in rejected or any(a < s.end and s.start < b for a, b in tagged.get(s.label, ())):
+            if s.key in rejected or (s.start, s.end) in extents \
+                    or any(a < s.end and s.start < b for a, b in tagged.get(s.label, ())):
                 continue
             if s.key not in best or s.score > best[s.key].score:
                 best[s.key] = s
