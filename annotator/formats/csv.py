@@ -5,7 +5,7 @@ In: one article per row; a ``text`` column is required, ``id``, ``title``,
 the document's metadata. No spans.
 
 Out: one row per span: ``doc_id, doc_title, annotator, label, start, end,
-text, note, attributes`` (JSON), ``origin, created_at, updated_at, sentence``.
+text, note, attributes`` (JSON), ``origin, created_at, updated_at, sentence, provenance`` (JSON).
 ``start``/``end`` are ``[start, end)`` in Unicode code points of the stored
 text. Cells a spreadsheet would run as a formula (starting with ``=``, ``+``,
 ``-``, ``@``, tab or CR) are prefixed with ``'`` unless neutralizing is off.
