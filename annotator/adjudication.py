@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import exists, func, insert, or_, select, update
 
 from .compare import EXACT, find
 from .domain import SpanData
@@ -86,8 +86,12 @@ def state(project: Project, document_id: int, gold: str = GOLD) -> State:
 
 
 def human_annotators(project: Project) -> list[str]:
+    """Human annotators who have worked: a live span, or a document status."""
+    worked = or_(
+        exists().where(Span.annotator_id == Annotator.id, Span.deleted_at.is_(None)),
+        exists().where(DocumentStatus.annotator_id == Annotator.id))
     with project.reading() as s:
-        return list(s.scalars(select(Annotator.name).where(Annotator.kind == "human")
+        return list(s.scalars(select(Annotator.name).where(Annotator.kind == "human", worked)
                               .order_by(Annotator.name)))
 
 
