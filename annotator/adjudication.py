@@ -6,10 +6,14 @@ provenance ``{"adjudicator", "at", "decision", "sources": [{"annotator",
 "span_id", "label", "start", "end"}]}``. Every operation is one transaction
 and one undoable edit on ``project.history``.
 
-Rejections are kept in the project's settings (``adjudication:<gold>``), so a
-pre-merge never brings back what an adjudicator turned down; a pre-merge also
-leaves alone every span already adjudicated (a source of a gold span), so
-re-running it keeps all work done.
+Decisions name an annotator's span by its identity in the document,
+``(annotator, label, start, end)``, never by its row id (``span_id`` is kept
+for information): row ids differ between projects, so after a merge or a
+JSONL round trip a decision still applies to the span it was taken on, and to
+every live span with that identity. Rejections are kept in the project's
+settings (:mod:`annotator.rejected`), so a pre-merge never brings back what an
+adjudicator turned down; a pre-merge also leaves alone every span already
+adjudicated (cited by a gold span), so re-running it keeps all work done.
 """
 
 from __future__ import annotations
@@ -20,10 +24,11 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
+from . import rejected as rejected_store
 from .compare import EXACT, find
 from .domain import SpanData
 from .errors import EditError
-from .models import Annotator, Document, DocumentStatus, ProjectInfo, Span, utcnow
+from .models import Annotator, Document, DocumentStatus, Span, utcnow
 from .project import Edit, Project
 
 GOLD = "gold"
@@ -33,6 +38,7 @@ ACCEPTED, EDITED, PREMERGED = "accepted", "edited", "premerged"
 @dataclass(frozen=True)
 class Rejection:
     document_id: int
+    annotator: str
     label: str
     start: int
     end: int
@@ -69,8 +75,8 @@ class State:
     """The gold layer of one document, for the adjudication view's colours."""
 
     gold: tuple[SpanData, ...]
-    accepted: frozenset[int]  # annotators' span ids a live gold span cites
-    rejected: frozenset[int]  # annotators' span ids turned down
+    accepted: frozenset[int]  # annotators' span ids whose identity a live gold span cites
+    rejected: frozenset[int]  # annotators' span ids whose identity was turned down
 
     def decision(self, span_id: int) -> str:
         if span_id in self.accepted:
@@ -79,10 +85,14 @@ class State:
 
 
 def state(project: Project, document_id: int, gold: str = GOLD) -> State:
-    spans = project.spans(document_id, [gold])
-    rows = _rejections_raw(project, gold).get(str(document_id), [])
-    return State(tuple(spans), frozenset(_settled_sources(spans, gold)),
-                 frozenset(r[5] for r in rows))
+    spans = project.spans(document_id)
+    golden = [s for s in spans if s.annotator == gold]
+    cited = _settled_sources(golden)
+    turned_down = {rejected_store.identity(r) for r in _rejections(project, gold, document_id)}
+    others = [s for s in spans if s.annotator != gold]
+    return State(tuple(golden),
+                 frozenset(s.id for s in others if rejected_store.identity(s) in cited),
+                 frozenset(s.id for s in others if rejected_store.identity(s) in turned_down))
 
 
 def human_annotators(project: Project) -> list[str]:
@@ -157,22 +167,26 @@ def reject(project: Project, span_ids: Sequence[int], adjudicator: str, *,
     if not adjudicator.strip():
         raise EditError("say who adjudicates (an adjudicator name)")
     at = utcnow().isoformat(timespec="seconds") + "Z"
-    key = str(document_id)
     ensure_gold(project, gold)
-    before = _rejections_raw(project, gold).get(key, [])
+    sha = _sha256(project, document_id)
+    before = _rejections(project, gold, document_id)
     after = list(before)
+    seen = {rejected_store.identity(r) for r in before}
     for span in sources:
-        after.append([span.label, span.start, span.end, adjudicator, at, span.id])
-    _put_rejections(project, gold, key, after)
+        if rejected_store.identity(span) not in seen:
+            seen.add(rejected_store.identity(span))
+            after.append({**_source(span), "adjudicator": adjudicator, "at": at})
+    _put_rejections(project, gold, sha, after)
     project.history.push(Edit("Reject span" if len(sources) == 1 else
                               f"Reject {len(sources)} spans", document_id,
-                              undo=lambda: _put_rejections(project, gold, key, before),
-                              redo=lambda: _put_rejections(project, gold, key, after)))
+                              undo=lambda: _put_rejections(project, gold, sha, before),
+                              redo=lambda: _put_rejections(project, gold, sha, after)))
 
 
 def rejections(project: Project, document_id: int, gold: str = GOLD) -> list[Rejection]:
-    rows = _rejections_raw(project, gold).get(str(document_id), [])
-    return [Rejection(document_id, r[0], r[1], r[2], r[3], r[4], (r[5],)) for r in rows]
+    return [Rejection(document_id, r["annotator"], r["label"], r["start"], r["end"],
+                      r["adjudicator"], r["at"], (r["span_id"],) if "span_id" in r else ())
+            for r in _rejections(project, gold, document_id)]
 
 
 def premerge(project: Project, annotators: Sequence[str], adjudicator: str, *,
@@ -189,13 +203,14 @@ def premerge(project: Project, annotators: Sequence[str], adjudicator: str, *,
         raise EditError(f"--min-agree must be between 1 and {len(set(annotators))}")
     ensure_gold(project, gold)
     provenance = _provenance(adjudicator, PREMERGED, [])
-    rejected = _rejections_raw(project, gold)
+    rejected = _rejections_by_document(project, gold)
     by_document = _spans_by_document(project, annotators, gold, documents)
     wanted: list[tuple[int, str, int, int, int, dict[str, Any]]] = []
     skipped = 0
     for doc_id, (spans, gold_spans) in by_document.items():
-        settled = _settled_sources(gold_spans, gold)
-        turned_down = {(r[0], r[1], r[2]) for r in rejected.get(str(doc_id), [])}
+        settled = _settled_sources(gold_spans)
+        # gold is about a label on an extent: turned down from anyone, it stays out
+        turned_down = {(r["label"], r["start"], r["end"]) for r in rejected.get(doc_id, [])}
         gold_keys = {(g.start, g.end, g.label) for g in gold_spans}
         groups: dict[tuple[int, int, str], list[SpanData]] = {}
         for span in spans:
@@ -204,7 +219,7 @@ def premerge(project: Project, annotators: Sequence[str], adjudicator: str, *,
             if len({m.annotator for m in members}) < need:
                 continue
             if (start, end, label) in gold_keys or (label, start, end) in turned_down \
-                    or any(m.id in settled for m in members):
+                    or any(rejected_store.identity(m) in settled for m in members):
                 skipped += 1
                 continue
             gold_keys.add((start, end, label))
@@ -224,7 +239,7 @@ def premerge(project: Project, annotators: Sequence[str], adjudicator: str, *,
 def progress(project: Project, annotators: Sequence[str], *, gold: str = GOLD,
              documents: Sequence[int] = ()) -> list[DocumentProgress]:
     """Per document any annotator marked: findings, and how many are settled in gold."""
-    rejected = _rejections_raw(project, gold)
+    rejected = _rejections_by_document(project, gold)
     with project.reading() as s:
         statuses = dict(s.execute(
             select(DocumentStatus.document_id, DocumentStatus.status).join(Annotator)
@@ -236,11 +251,12 @@ def progress(project: Project, annotators: Sequence[str], *, gold: str = GOLD,
                                                           documents).items():
         if not spans:
             continue
-        settled = _settled_sources(gold_spans, gold)
-        settled |= {r[5] for r in rejected.get(str(doc_id), [])}
+        settled = _settled_sources(gold_spans)
+        settled |= {rejected_store.identity(r) for r in rejected.get(doc_id, [])}
         findings = find(doc_id, spans, annotators)
         open_ones = [f for f in findings if f.category != EXACT]
-        decided = sum(1 for f in open_ones if any(s.id in settled for s in f.spans))
+        decided = sum(1 for f in open_ones
+                      if any(rejected_store.identity(s) in settled for s in f.spans))
         external_id, title = titles[doc_id]
         result.append(DocumentProgress(
             doc_id, external_id if external_id is not None else str(doc_id), title,
@@ -251,8 +267,9 @@ def progress(project: Project, annotators: Sequence[str], *, gold: str = GOLD,
 
 # -- storage ----------------------------------------------------------------------
 
-def _settled_sources(spans: Iterable[SpanData], gold: str) -> set[int]:
-    return {src.get("span_id") for s in spans if s.annotator == gold
+def _settled_sources(gold_spans: Iterable[SpanData]) -> set[rejected_store.Identity]:
+    """Identities of the annotators' spans that gold spans cite."""
+    return {rejected_store.identity(src) for s in gold_spans
             for src in s.provenance.get("sources", [])}
 
 
@@ -371,24 +388,32 @@ def _set_deleted(project: Project, ids: list[int], deleted: bool) -> None:
                   .values(deleted_at=utcnow() if deleted else None, updated_at=utcnow()))
 
 
-def _setting_key(gold: str) -> str:
-    return f"setting:adjudication:{gold}"
-
-
-def _rejections_raw(project: Project, gold: str) -> dict[str, list[list[Any]]]:
+def _sha256(project: Project, document_id: int) -> str:
     with project.reading() as s:
-        row = s.get(ProjectInfo, _setting_key(gold))
-        return dict((row.value or {}).get("rejected", {})) if row is not None else {}
+        sha = s.scalar(select(Document.sha256).where(Document.id == document_id))
+    if sha is None:
+        raise EditError(f"no document with id {document_id}")
+    return sha
 
 
-def _put_rejections(project: Project, gold: str, document_key: str, rows: list[list[Any]]) -> None:
+def _rejections(project: Project, gold: str, document_id: int) -> list[dict[str, Any]]:
+    with project.reading() as s:
+        sha = s.scalar(select(Document.sha256).where(Document.id == document_id))
+        return list(rejected_store.layer(s, gold).get(sha, []))
+
+
+def _rejections_by_document(project: Project, gold: str) -> dict[int, list[dict[str, Any]]]:
+    with project.reading() as s:
+        by_sha = rejected_store.layer(s, gold)
+        if not by_sha:
+            return {}
+        return {doc_id: by_sha[sha] for doc_id, sha in s.execute(
+            select(Document.id, Document.sha256)) if sha in by_sha}
+
+
+def _put_rejections(project: Project, gold: str, sha256: str,
+                    records: list[dict[str, Any]]) -> None:
     with project.writing() as s:
-        row = s.get(ProjectInfo, _setting_key(gold))
-        value = dict(row.value) if row is not None and row.value else {}
-        rejected = dict(value.get("rejected", {}))
-        if rows:
-            rejected[document_key] = rows
-        else:
-            rejected.pop(document_key, None)
-        value["rejected"] = rejected
-        s.merge(ProjectInfo(key=_setting_key(gold), value=value))
+        rejections = rejected_store.layer(s, gold)
+        rejections[sha256] = records
+        rejected_store.put(s, gold, rejections)
