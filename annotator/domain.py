@@ -95,6 +95,8 @@ class IncomingDocument:
     sha256: str | None = None  # as declared by the file, checked on import
     document_labels: dict[str, dict[str, Any]] = field(default_factory=dict)
     statuses: dict[str, str] = field(default_factory=dict)  # annotator -> status (merges)
+    # gold layer -> spans its adjudicator turned down, by identity (annotator.rejected)
+    rejected: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass

@@ -6,18 +6,17 @@ Stored in the project setting ``adjudication:<gold>`` as ``{"rejections":
 "at", "span_id"}]}}``. A span is named by its identity in the document,
 ``(annotator, label, start, end)``; ``span_id`` is the row id where the
 decision was taken, kept for information only (row ids differ between
-projects).
+projects). SQLAlchemy is imported when storage is used: the formats import
+this module for :func:`problem`, and the window starts without SQLAlchemy.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from .models import ProjectInfo
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 Identity = tuple[str, str, int, int]  # annotator, label, start, end
 PREFIX = "setting:adjudication:"
@@ -32,12 +31,18 @@ def identity(record: Any) -> Identity:
 
 def layer(s: Session, gold: str) -> dict[str, list[dict[str, Any]]]:
     """Rejections of one gold layer, by document SHA-256."""
+    from .models import ProjectInfo
+
     row = s.get(ProjectInfo, PREFIX + gold)
     return dict((row.value or {}).get("rejections", {})) if row is not None else {}
 
 
 def layers(s: Session) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """Rejections of every gold layer: gold name -> document SHA-256 -> records."""
+    from sqlalchemy import select
+
+    from .models import ProjectInfo
+
     found = {}
     for key, value in s.execute(select(ProjectInfo.key, ProjectInfo.value)
                                 .where(ProjectInfo.key.startswith(PREFIX, autoescape=True))):
@@ -49,6 +54,8 @@ def layers(s: Session) -> dict[str, dict[str, list[dict[str, Any]]]]:
 
 def put(s: Session, gold: str, rejections: dict[str, list[dict[str, Any]]]) -> None:
     """Replace the rejections of a gold layer (documents without any are dropped)."""
+    from .models import ProjectInfo
+
     row = s.get(ProjectInfo, PREFIX + gold)
     value = dict(row.value) if row is not None and row.value else {}
     value["rejections"] = {sha: records for sha, records in rejections.items() if records}
@@ -72,3 +79,25 @@ def add(s: Session, gold: str, incoming: Mapping[str, Iterable[dict[str, Any]]])
     if added:
         put(s, gold, rejections)
     return added
+
+
+def problem(rejections: Any, length: int) -> str | None:
+    """What is wrong with a document's rejections as read from a file (gold
+    layer -> records), if anything."""
+    if not isinstance(rejections, dict):
+        return "rejections must map gold layers to lists of spans"
+    for gold, records in rejections.items():
+        if not isinstance(gold, str) or not gold.strip() or not isinstance(records, list):
+            return "rejections must map gold layers to lists of spans"
+        for record in records:
+            if not (isinstance(record, dict)
+                    and all(isinstance(record.get(k), str) and record[k]
+                            for k in ("annotator", "label", "adjudicator", "at"))
+                    and all(isinstance(record.get(k), int) and not isinstance(record[k], bool)
+                            for k in ("start", "end"))):
+                return (f"a rejection of gold layer {gold!r} needs annotator, label, start, "
+                        "end, adjudicator and at")
+            if not 0 <= record["start"] < record["end"] <= length:
+                return (f"rejected span [{record['start']}, {record['end']}) is outside the "
+                        f"text (length {length}) or empty")
+    return None
