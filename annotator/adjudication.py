@@ -18,8 +18,8 @@ adjudicated (cited by a gold span), so re-running it keeps all work done.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
@@ -231,8 +231,8 @@ def premerge(project: Project, annotators: Sequence[str], adjudicator: str, *,
     if added:
         ids = [a.id for a in added]
         project.history.push(Edit(f"Pre-merge {len(ids)} spans", added[0].document_id,
-                                  undo=lambda: _set_deleted(project, ids, True),
-                                  redo=lambda: _set_deleted(project, ids, False)))
+                                  undo=lambda: _restore(project, ids, True, {}),
+                                  redo=lambda: _restore(project, ids, False, {})))
     return PremergeReport(len({a.document_id for a in added}), len(added), skipped)
 
 
@@ -282,14 +282,30 @@ def _add(project: Project, sources: Sequence[SpanData], wanted: list[tuple[Any, 
     ensure_gold(project, gold)
     existing = {(s.start, s.end, s.label): s for s in project.spans(document_id, [gold])}
     fresh = [(document_id, *w) for w in wanted if (w[1], w[2], w[0]) not in existing]
-    added = _insert(project, fresh, gold)
-    if added:
+    # A gold span already there (a colleague's decision, say) comes to cite these sources too.
+    before: dict[int, dict[str, Any]] = {}
+    after: dict[int, dict[str, Any]] = {}
+    for label, start, end, *_, provenance in wanted:
+        found = existing.get((start, end, label))
+        if found is None:
+            continue
+        old = after.get(found.id, found.provenance)
+        cited = _settled_sources([replace(found, provenance=old)])
+        new = [src for src in provenance["sources"]
+               if rejected_store.identity(src) not in cited]
+        if new:
+            before.setdefault(found.id, found.provenance)
+            after[found.id] = {**old, "sources": [*old.get("sources", []), *new]}
+    added = _insert(project, fresh, gold, cite=after)
+    if added or after:
         ids = [s.id for s in added]
         project.history.push(Edit(description, document_id,
-                                  undo=lambda: _set_deleted(project, ids, True),
-                                  redo=lambda: _set_deleted(project, ids, False)))
+                                  undo=lambda: _restore(project, ids, True, before),
+                                  redo=lambda: _restore(project, ids, False, after)))
     kept = {(s.start, s.end, s.label): s for s in added}
-    return [kept.get((w[1], w[2], w[0])) or existing[(w[1], w[2], w[0])] for w in wanted]
+    kept.update({key: replace(s, provenance=after.get(s.id, s.provenance))
+                 for key, s in existing.items()})
+    return [kept[(w[1], w[2], w[0])] for w in wanted]
 
 
 def _spans_by_document(project: Project, annotators: Sequence[str], gold: str,
@@ -337,8 +353,10 @@ def _attributes_and_notes(project: Project, span_ids: list[int]
     return found
 
 
-def _insert(project: Project, wanted: list[tuple[Any, ...]], gold: str) -> list[SpanData]:
-    """Gold spans (document, label, start, end, attributes, note, provenance), one transaction."""
+def _insert(project: Project, wanted: list[tuple[Any, ...]], gold: str, *,
+            cite: Mapping[int, dict[str, Any]] = {}) -> list[SpanData]:
+    """Gold spans (document, label, start, end, attributes, note, provenance), and
+    new provenance for gold spans already there (``cite``), one transaction."""
     scheme = project.scheme
     for _doc, label, start, end, attributes, _note, _prov in wanted:
         problem = scheme.check_attributes(label, attributes)
@@ -346,7 +364,7 @@ def _insert(project: Project, wanted: list[tuple[Any, ...]], gold: str) -> list[
             raise EditError(problem)
         if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end):
             raise EditError(f"span [{start}, {end}) is empty or reversed")
-    if not wanted:
+    if not wanted and not cite:
         return []
     documents = sorted({w[0] for w in wanted})
     now = utcnow()
@@ -370,8 +388,11 @@ def _insert(project: Project, wanted: list[tuple[Any, ...]], gold: str) -> list[
                  "end": end, "note": note, "attributes": attributes, "origin": "adjudicated",
                  "provenance": provenance, "created_at": now, "updated_at": now}
                 for doc_id, label, start, end, attributes, note, provenance in wanted]
+        for span_id, provenance in cite.items():
+            s.execute(update(Span).where(Span.id == span_id)
+                      .values(provenance=provenance, updated_at=now))
         ids = list(s.scalars(insert(Span).returning(Span.id, sort_by_parameter_order=True),
-                             rows))
+                             rows)) if rows else []
         fresh = [d for d in documents if d not in started]
         if fresh:
             s.execute(insert(DocumentStatus), [
@@ -382,10 +403,16 @@ def _insert(project: Project, wanted: list[tuple[Any, ...]], gold: str) -> list[
             for span_id, row in zip(ids, rows)]
 
 
-def _set_deleted(project: Project, ids: list[int], deleted: bool) -> None:
+def _restore(project: Project, ids: list[int], deleted: bool,
+             provenance: Mapping[int, dict[str, Any]]) -> None:
+    """Undo or redo an accept: its new gold spans, and the sources it added to others."""
     with project.writing() as s:
-        s.execute(update(Span).where(Span.id.in_(ids))
-                  .values(deleted_at=utcnow() if deleted else None, updated_at=utcnow()))
+        if ids:
+            s.execute(update(Span).where(Span.id.in_(ids))
+                      .values(deleted_at=utcnow() if deleted else None, updated_at=utcnow()))
+        for span_id, value in provenance.items():
+            s.execute(update(Span).where(Span.id == span_id)
+                      .values(provenance=value, updated_at=utcnow()))
 
 
 def _sha256(project: Project, document_id: int) -> str:

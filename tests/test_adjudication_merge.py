@@ -155,3 +155,22 @@ def test_malformed_rejections_in_jsonl_are_refused(tmp_path: Path, rejected: obj
             import_files(project, [path], annotator="me")
         assert caught.value.line == 1
         assert project.document_count() == 0
+
+
+def test_accepting_a_span_gold_already_has_cites_it_too(colleague: Path, ours: Project) -> None:
+    mine = ours.add_span(1, "me", "loaded-term", *at("slammed"))
+    merge(ours, [colleague])
+    [before] = ours.spans(1, ["gold"])
+    [gold] = adjudication.accept(ours, [mine.id], "zoe")
+    assert gold.id == before.id and len(ours.spans(1, ["gold"])) == 1
+    assert [s["annotator"] for s in ours.span(gold.id).provenance["sources"]] == ["x", "me"]
+    assert decisions(ours)[("me", "slammed")] == "accepted"
+    ours.undo()
+    assert ours.span(gold.id).provenance == before.provenance
+    assert decisions(ours)[("me", "slammed")] == "open"
+    ours.redo()
+    assert decisions(ours)[("me", "slammed")] == "accepted"
+    edits = len(ours.history.done)
+    adjudication.accept(ours, [mine.id], "zoe")  # again: nothing to add, nothing to undo
+    assert len(ours.history.done) == edits
+    assert len(ours.span(gold.id).provenance["sources"]) == 2
