@@ -268,9 +268,15 @@ def progress(project: Project, annotators: Sequence[str], *, gold: str = GOLD,
 # -- storage ----------------------------------------------------------------------
 
 def _settled_sources(gold_spans: Iterable[SpanData]) -> set[rejected_store.Identity]:
-    """Identities of the annotators' spans that gold spans cite."""
+    """Identities of the annotators' spans that gold spans cite (provenance
+    is free JSON in imported files: a source without an identity cites nothing)."""
     return {rejected_store.identity(src) for s in gold_spans
-            for src in s.provenance.get("sources", [])}
+            for src in _sources(s.provenance) if rejected_store.is_identity(src)}
+
+
+def _sources(provenance: dict[str, Any]) -> list[Any]:
+    sources = provenance.get("sources")
+    return sources if isinstance(sources, list) else []
 
 
 def _add(project: Project, sources: Sequence[SpanData], wanted: list[tuple[Any, ...]],
@@ -295,7 +301,7 @@ def _add(project: Project, sources: Sequence[SpanData], wanted: list[tuple[Any, 
                if rejected_store.identity(src) not in cited]
         if new:
             before.setdefault(found.id, found.provenance)
-            after[found.id] = {**old, "sources": [*old.get("sources", []), *new]}
+            after[found.id] = {**old, "sources": [*_sources(old), *new]}
     added = _insert(project, fresh, gold, cite=after)
     if added or after:
         ids = [s.id for s in added]

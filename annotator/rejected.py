@@ -29,6 +29,14 @@ def identity(record: Any) -> Identity:
     return (record.annotator, record.label, record.start, record.end)
 
 
+def is_identity(record: Any) -> bool:
+    """Whether a record read from a file names a span: annotator, label, start, end."""
+    return (isinstance(record, dict)
+            and all(isinstance(record.get(k), str) and record[k] for k in ("annotator", "label"))
+            and all(isinstance(record.get(k), int) and not isinstance(record[k], bool)
+                    for k in ("start", "end")))
+
+
 def layer(s: Session, gold: str) -> dict[str, list[dict[str, Any]]]:
     """Rejections of one gold layer, by document SHA-256."""
     from .models import ProjectInfo
@@ -90,11 +98,8 @@ def problem(rejections: Any, length: int) -> str | None:
         if not isinstance(gold, str) or not gold.strip() or not isinstance(records, list):
             return "rejections must map gold layers to lists of spans"
         for record in records:
-            if not (isinstance(record, dict)
-                    and all(isinstance(record.get(k), str) and record[k]
-                            for k in ("annotator", "label", "adjudicator", "at"))
-                    and all(isinstance(record.get(k), int) and not isinstance(record[k], bool)
-                            for k in ("start", "end"))):
+            if not (is_identity(record) and all(isinstance(record.get(k), str) and record[k]
+                                                for k in ("adjudicator", "at"))):
                 return (f"a rejection of gold layer {gold!r} needs annotator, label, start, "
                         "end, adjudicator and at")
             if not 0 <= record["start"] < record["end"] <= length:

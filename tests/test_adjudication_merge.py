@@ -174,3 +174,18 @@ def test_accepting_a_span_gold_already_has_cites_it_too(colleague: Path, ours: P
     adjudication.accept(ours, [mine.id], "zoe")  # again: nothing to add, nothing to undo
     assert len(ours.history.done) == edits
     assert len(ours.span(gold.id).provenance["sources"]) == 2
+
+
+def test_gold_spans_with_foreign_provenance_cite_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "foreign.jsonl"
+    start, end = at("slammed")
+    path.write_text(json.dumps({"text": TEXT, "spans": [
+        {"start": start, "end": end, "label": "loaded-term", "annotator": "x"},
+        {"start": start, "end": end, "label": "loaded-term", "annotator": "gold",
+         "origin": "adjudicated", "provenance": {"sources": [{"span_id": 1}, "x"]}}]}) + "\n",
+        encoding="utf-8")
+    with Project.create(tmp_path / "p.annotator", resolve_scheme("media-bias")) as project:
+        import_files(project, [path], annotator="me")
+        assert decisions(project) == {("x", "slammed"): "open"}
+        [row] = adjudication.progress(project, ["x", "me"])
+        assert row.decided == 0
