@@ -54,8 +54,8 @@ def layers(s: Session) -> dict[str, dict[str, list[dict[str, Any]]]]:
     found = {}
     for key, value in s.execute(select(ProjectInfo.key, ProjectInfo.value)
                                 .where(ProjectInfo.key.startswith(PREFIX, autoescape=True))):
-        rejections = (value or {}).get("rejections")
-        if rejections:
+        rejections = value.get("rejections") if isinstance(value, dict) else None
+        if isinstance(rejections, dict) and rejections:  # a colleague's file is checked later
             found[key[len(PREFIX):]] = dict(rejections)
     return found
 

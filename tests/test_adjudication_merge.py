@@ -189,3 +189,30 @@ def test_gold_spans_with_foreign_provenance_cite_nothing(tmp_path: Path) -> None
         assert decisions(project) == {("x", "slammed"): "open"}
         [row] = adjudication.progress(project, ["x", "me"])
         assert row.decided == 0
+
+
+def test_a_damaged_rejection_in_a_colleagues_file_is_refused(colleague: Path,
+                                                             ours: Project) -> None:
+    import sqlite3
+
+    sha = ours.document(1).sha256
+    with sqlite3.connect(colleague) as db:
+        db.execute("UPDATE project_info SET value = ? WHERE key = ?", (json.dumps(
+            {"rejections": {sha: [{"annotator": "y"}]}}), "setting:adjudication:gold"))
+    spans = len(ours.spans(1))
+    with pytest.raises(FormatError, match="rejection"):
+        merge(ours, [colleague])
+    assert len(ours.spans(1)) == spans
+
+
+@pytest.mark.parametrize("value", [[1, 2], {"rejections": ["x"]}])
+def test_a_colleagues_rejections_that_name_nothing_are_ignored(colleague: Path, ours: Project,
+                                                               value: object) -> None:
+    import sqlite3
+
+    with sqlite3.connect(colleague) as db:
+        db.execute("UPDATE project_info SET value = ? WHERE key = ?",
+                   (json.dumps(value), "setting:adjudication:gold"))
+    merge(ours, [colleague])
+    assert decisions(ours)[("y", "cronies")] == "open"
+    assert decisions(ours)[("x", "slammed")] == "accepted"
