@@ -106,6 +106,7 @@ class ImportReport:
     spans_added: int = 0
     spans_duplicate: int = 0
     notes: list[str] = field(default_factory=list)
+    rejections_added: int = 0  # adjudicators' rejections a merge or JSONL brought
 
     def summary(self) -> str:
         parts = [f"{self.documents_added} documents added"]

@@ -44,6 +44,7 @@ class MergeReport:
     unmatched_spans: int = 0  # on a document found by id whose text differs there
     annotators: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    rejections_added: int = 0  # the adjudicator's rejections of spans (new ones)
 
     def summary(self) -> str:
         parts = [f"{self.documents_by_sha256 + self.documents_by_id} documents matched "
@@ -57,6 +58,8 @@ class MergeReport:
             parts.append(f"{self.spans_duplicate} already present")
         if self.unmatched_spans:
             parts.append(f"{self.unmatched_spans} not merged (the text differs there)")
+        if self.rejections_added:
+            parts.append(f"{self.rejections_added} rejections added")
         return ", ".join(parts)
 
 
@@ -244,4 +247,5 @@ def merge_documents(project: Project, incoming: Sequence[IncomingDocument], *, s
                      "found by id but its text differs under them")
     return MergeReport(source, counts["sha"], counts["id"], report.documents_added,
                        report.spans_added, report.spans_duplicate, tuple(unmatched),
-                       counts["unmatched_spans"], tuple(sorted(names)), tuple(notes))
+                       counts["unmatched_spans"], tuple(sorted(names)), tuple(notes),
+                       report.rejections_added)

@@ -678,7 +678,7 @@ class Project:
                 else:
                     found.value, found.updated_at = row["value"], row["updated_at"]
             for gold, by_sha in rejections.items():
-                rejected.add(s, gold, by_sha)
+                report.rejections_added += rejected.add(s, gold, by_sha)
             if new_scheme:
                 s.get(ProjectInfo, "scheme").value = scheme.to_dict()
             progress(total, total)

@@ -67,7 +67,8 @@ def snapshot(project: Project) -> tuple[object, ...]:
 
 def test_merged_decisions_apply_to_the_spans_they_were_taken_on(colleague: Path,
                                                                 ours: Project) -> None:
-    merge(ours, [colleague])
+    report = merge(ours, [colleague])
+    assert report.rejections_added == 1 and "1 rejections added" in report.summary()
     assert decisions(ours) == {("me", "regime"): "open", ("me", "traitors"): "open",
                                ("x", "slammed"): "accepted", ("y", "cronies"): "rejected",
                                ("y", "traitors"): "open"}
@@ -82,7 +83,7 @@ def test_merging_twice_changes_nothing(colleague: Path, ours: Project) -> None:
     merge(ours, [colleague])
     before = snapshot(ours)
     report = merge(ours, [colleague])
-    assert report.spans_added == 0
+    assert report.spans_added == report.rejections_added == 0
     assert snapshot(ours) == before
 
 
