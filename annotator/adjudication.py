@@ -6,24 +6,29 @@ provenance ``{"adjudicator", "at", "decision", "sources": [{"annotator",
 "span_id", "label", "start", "end"}]}``. Every operation is one transaction
 and one undoable edit on ``project.history``.
 
-Rejections are kept in the project's settings (``adjudication:<gold>``), so a
-pre-merge never brings back what an adjudicator turned down; a pre-merge also
-leaves alone every span already adjudicated (a source of a gold span), so
-re-running it keeps all work done.
+Decisions name an annotator's span by its identity in the document,
+``(annotator, label, start, end)``, never by its row id (``span_id`` is kept
+for information): row ids differ between projects, so after a merge or a
+JSONL round trip a decision still applies to the span it was taken on, and to
+every live span with that identity. Rejections are kept in the project's
+settings (:mod:`annotator.rejected`), so a pre-merge never brings back what an
+adjudicator turned down; a pre-merge also leaves alone every span already
+adjudicated (cited by a gold span), so re-running it keeps all work done.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import exists, func, insert, or_, select, update
 
+from . import rejected as rejected_store
 from .compare import EXACT, find
 from .domain import SpanData
 from .errors import EditError
-from .models import Annotator, Document, DocumentStatus, ProjectInfo, Span, utcnow
+from .models import Annotator, Document, DocumentStatus, Span, utcnow
 from .project import Edit, Project
 
 GOLD = "gold"
@@ -33,6 +38,7 @@ ACCEPTED, EDITED, PREMERGED = "accepted", "edited", "premerged"
 @dataclass(frozen=True)
 class Rejection:
     document_id: int
+    annotator: str
     label: str
     start: int
     end: int
@@ -69,8 +75,8 @@ class State:
     """The gold layer of one document, for the adjudication view's colours."""
 
     gold: tuple[SpanData, ...]
-    accepted: frozenset[int]  # annotators' span ids a live gold span cites
-    rejected: frozenset[int]  # annotators' span ids turned down
+    accepted: frozenset[int]  # annotators' span ids whose identity a live gold span cites
+    rejected: frozenset[int]  # annotators' span ids whose identity was turned down
 
     def decision(self, span_id: int) -> str:
         if span_id in self.accepted:
@@ -79,10 +85,14 @@ class State:
 
 
 def state(project: Project, document_id: int, gold: str = GOLD) -> State:
-    spans = project.spans(document_id, [gold])
-    rows = _rejections_raw(project, gold).get(str(document_id), [])
-    return State(tuple(spans), frozenset(_settled_sources(spans, gold)),
-                 frozenset(r[5] for r in rows))
+    spans = project.spans(document_id)
+    golden = [s for s in spans if s.annotator == gold]
+    cited = _settled_sources(golden)
+    turned_down = {rejected_store.identity(r) for r in _rejections(project, gold, document_id)}
+    others = [s for s in spans if s.annotator != gold]
+    return State(tuple(golden),
+                 frozenset(s.id for s in others if rejected_store.identity(s) in cited),
+                 frozenset(s.id for s in others if rejected_store.identity(s) in turned_down))
 
 
 def human_annotators(project: Project) -> list[str]:
@@ -161,22 +171,26 @@ def reject(project: Project, span_ids: Sequence[int], adjudicator: str, *,
     if not adjudicator.strip():
         raise EditError("say who adjudicates (an adjudicator name)")
     at = utcnow().isoformat(timespec="seconds") + "Z"
-    key = str(document_id)
     ensure_gold(project, gold)
-    before = _rejections_raw(project, gold).get(key, [])
+    sha = _sha256(project, document_id)
+    before = _rejections(project, gold, document_id)
     after = list(before)
+    seen = {rejected_store.identity(r) for r in before}
     for span in sources:
-        after.append([span.label, span.start, span.end, adjudicator, at, span.id])
-    _put_rejections(project, gold, key, after)
+        if rejected_store.identity(span) not in seen:
+            seen.add(rejected_store.identity(span))
+            after.append({**_source(span), "adjudicator": adjudicator, "at": at})
+    _put_rejections(project, gold, sha, after)
     project.history.push(Edit("Reject span" if len(sources) == 1 else
                               f"Reject {len(sources)} spans", document_id,
-                              undo=lambda: _put_rejections(project, gold, key, before),
-                              redo=lambda: _put_rejections(project, gold, key, after)))
+                              undo=lambda: _put_rejections(project, gold, sha, before),
+                              redo=lambda: _put_rejections(project, gold, sha, after)))
 
 
 def rejections(project: Project, document_id: int, gold: str = GOLD) -> list[Rejection]:
-    rows = _rejections_raw(project, gold).get(str(document_id), [])
-    return [Rejection(document_id, r[0], r[1], r[2], r[3], r[4], (r[5],)) for r in rows]
+    return [Rejection(document_id, r["annotator"], r["label"], r["start"], r["end"],
+                      r["adjudicator"], r["at"], (r["span_id"],) if "span_id" in r else ())
+            for r in _rejections(project, gold, document_id)]
 
 
 def premerge(project: Project, annotators: Sequence[str], adjudicator: str, *,
@@ -193,13 +207,14 @@ def premerge(project: Project, annotators: Sequence[str], adjudicator: str, *,
         raise EditError(f"--min-agree must be between 1 and {len(set(annotators))}")
     ensure_gold(project, gold)
     provenance = _provenance(adjudicator, PREMERGED, [])
-    rejected = _rejections_raw(project, gold)
+    rejected = _rejections_by_document(project, gold)
     by_document = _spans_by_document(project, annotators, gold, documents)
     wanted: list[tuple[int, str, int, int, int, dict[str, Any]]] = []
     skipped = 0
     for doc_id, (spans, gold_spans) in by_document.items():
-        settled = _settled_sources(gold_spans, gold)
-        turned_down = {(r[0], r[1], r[2]) for r in rejected.get(str(doc_id), [])}
+        settled = _settled_sources(gold_spans)
+        # gold is about a label on an extent: turned down from anyone, it stays out
+        turned_down = {(r["label"], r["start"], r["end"]) for r in rejected.get(doc_id, [])}
         gold_keys = {(g.start, g.end, g.label) for g in gold_spans}
         groups: dict[tuple[int, int, str], list[SpanData]] = {}
         for span in spans:
@@ -208,7 +223,7 @@ def premerge(project: Project, annotators: Sequence[str], adjudicator: str, *,
             if len({m.annotator for m in members}) < need:
                 continue
             if (start, end, label) in gold_keys or (label, start, end) in turned_down \
-                    or any(m.id in settled for m in members):
+                    or any(rejected_store.identity(m) in settled for m in members):
                 skipped += 1
                 continue
             gold_keys.add((start, end, label))
@@ -220,15 +235,15 @@ def premerge(project: Project, annotators: Sequence[str], adjudicator: str, *,
     if added:
         ids = [a.id for a in added]
         project.history.push(Edit(f"Pre-merge {len(ids)} spans", added[0].document_id,
-                                  undo=lambda: _set_deleted(project, ids, True),
-                                  redo=lambda: _set_deleted(project, ids, False)))
+                                  undo=lambda: _restore(project, ids, True, {}),
+                                  redo=lambda: _restore(project, ids, False, {})))
     return PremergeReport(len({a.document_id for a in added}), len(added), skipped)
 
 
 def progress(project: Project, annotators: Sequence[str], *, gold: str = GOLD,
              documents: Sequence[int] = ()) -> list[DocumentProgress]:
     """Per document any annotator marked: findings, and how many are settled in gold."""
-    rejected = _rejections_raw(project, gold)
+    rejected = _rejections_by_document(project, gold)
     with project.reading() as s:
         statuses = dict(s.execute(
             select(DocumentStatus.document_id, DocumentStatus.status).join(Annotator)
@@ -240,11 +255,12 @@ def progress(project: Project, annotators: Sequence[str], *, gold: str = GOLD,
                                                           documents).items():
         if not spans:
             continue
-        settled = _settled_sources(gold_spans, gold)
-        settled |= {r[5] for r in rejected.get(str(doc_id), [])}
+        settled = _settled_sources(gold_spans)
+        settled |= {rejected_store.identity(r) for r in rejected.get(doc_id, [])}
         findings = find(doc_id, spans, annotators)
         open_ones = [f for f in findings if f.category != EXACT]
-        decided = sum(1 for f in open_ones if any(s.id in settled for s in f.spans))
+        decided = sum(1 for f in open_ones
+                      if any(rejected_store.identity(s) in settled for s in f.spans))
         external_id, title = titles[doc_id]
         result.append(DocumentProgress(
             doc_id, external_id if external_id is not None else str(doc_id), title,
@@ -255,9 +271,16 @@ def progress(project: Project, annotators: Sequence[str], *, gold: str = GOLD,
 
 # -- storage ----------------------------------------------------------------------
 
-def _settled_sources(spans: Iterable[SpanData], gold: str) -> set[int]:
-    return {src.get("span_id") for s in spans if s.annotator == gold
-            for src in s.provenance.get("sources", [])}
+def _settled_sources(gold_spans: Iterable[SpanData]) -> set[rejected_store.Identity]:
+    """Identities of the annotators' spans that gold spans cite (provenance
+    is free JSON in imported files: a source without an identity cites nothing)."""
+    return {rejected_store.identity(src) for s in gold_spans
+            for src in _sources(s.provenance) if rejected_store.is_identity(src)}
+
+
+def _sources(provenance: dict[str, Any]) -> list[Any]:
+    sources = provenance.get("sources")
+    return sources if isinstance(sources, list) else []
 
 
 def _add(project: Project, sources: Sequence[SpanData], wanted: list[tuple[Any, ...]],
@@ -269,14 +292,30 @@ def _add(project: Project, sources: Sequence[SpanData], wanted: list[tuple[Any, 
     ensure_gold(project, gold)
     existing = {(s.start, s.end, s.label): s for s in project.spans(document_id, [gold])}
     fresh = [(document_id, *w) for w in wanted if (w[1], w[2], w[0]) not in existing]
-    added = _insert(project, fresh, gold)
-    if added:
+    # A gold span already there (a colleague's decision, say) comes to cite these sources too.
+    before: dict[int, dict[str, Any]] = {}
+    after: dict[int, dict[str, Any]] = {}
+    for label, start, end, *_, provenance in wanted:
+        found = existing.get((start, end, label))
+        if found is None:
+            continue
+        old = after.get(found.id, found.provenance)
+        cited = _settled_sources([replace(found, provenance=old)])
+        new = [src for src in provenance["sources"]
+               if rejected_store.identity(src) not in cited]
+        if new:
+            before.setdefault(found.id, found.provenance)
+            after[found.id] = {**old, "sources": [*_sources(old), *new]}
+    added = _insert(project, fresh, gold, cite=after)
+    if added or after:
         ids = [s.id for s in added]
         project.history.push(Edit(description, document_id,
-                                  undo=lambda: _set_deleted(project, ids, True),
-                                  redo=lambda: _set_deleted(project, ids, False)))
+                                  undo=lambda: _restore(project, ids, True, before),
+                                  redo=lambda: _restore(project, ids, False, after)))
     kept = {(s.start, s.end, s.label): s for s in added}
-    return [kept.get((w[1], w[2], w[0])) or existing[(w[1], w[2], w[0])] for w in wanted]
+    kept.update({key: replace(s, provenance=after.get(s.id, s.provenance))
+                 for key, s in existing.items()})
+    return [kept[(w[1], w[2], w[0])] for w in wanted]
 
 
 def _spans_by_document(project: Project, annotators: Sequence[str], gold: str,
@@ -324,8 +363,10 @@ def _attributes_and_notes(project: Project, span_ids: list[int]
     return found
 
 
-def _insert(project: Project, wanted: list[tuple[Any, ...]], gold: str) -> list[SpanData]:
-    """Gold spans (document, label, start, end, attributes, note, provenance), one transaction."""
+def _insert(project: Project, wanted: list[tuple[Any, ...]], gold: str, *,
+            cite: Mapping[int, dict[str, Any]] = {}) -> list[SpanData]:
+    """Gold spans (document, label, start, end, attributes, note, provenance), and
+    new provenance for gold spans already there (``cite``), one transaction."""
     scheme = project.scheme
     for _doc, label, start, end, attributes, _note, _prov in wanted:
         problem = scheme.check_attributes(label, attributes)
@@ -333,7 +374,7 @@ def _insert(project: Project, wanted: list[tuple[Any, ...]], gold: str) -> list[
             raise EditError(problem)
         if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end):
             raise EditError(f"span [{start}, {end}) is empty or reversed")
-    if not wanted:
+    if not wanted and not cite:
         return []
     documents = sorted({w[0] for w in wanted})
     now = utcnow()
@@ -357,8 +398,11 @@ def _insert(project: Project, wanted: list[tuple[Any, ...]], gold: str) -> list[
                  "end": end, "note": note, "attributes": attributes, "origin": "adjudicated",
                  "provenance": provenance, "created_at": now, "updated_at": now}
                 for doc_id, label, start, end, attributes, note, provenance in wanted]
+        for span_id, provenance in cite.items():
+            s.execute(update(Span).where(Span.id == span_id)
+                      .values(provenance=provenance, updated_at=now))
         ids = list(s.scalars(insert(Span).returning(Span.id, sort_by_parameter_order=True),
-                             rows))
+                             rows)) if rows else []
         fresh = [d for d in documents if d not in started]
         if fresh:
             s.execute(insert(DocumentStatus), [
@@ -369,30 +413,44 @@ def _insert(project: Project, wanted: list[tuple[Any, ...]], gold: str) -> list[
             for span_id, row in zip(ids, rows)]
 
 
-def _set_deleted(project: Project, ids: list[int], deleted: bool) -> None:
+def _restore(project: Project, ids: list[int], deleted: bool,
+             provenance: Mapping[int, dict[str, Any]]) -> None:
+    """Undo or redo an accept: its new gold spans, and the sources it added to others."""
     with project.writing() as s:
-        s.execute(update(Span).where(Span.id.in_(ids))
-                  .values(deleted_at=utcnow() if deleted else None, updated_at=utcnow()))
+        if ids:
+            s.execute(update(Span).where(Span.id.in_(ids))
+                      .values(deleted_at=utcnow() if deleted else None, updated_at=utcnow()))
+        for span_id, value in provenance.items():
+            s.execute(update(Span).where(Span.id == span_id)
+                      .values(provenance=value, updated_at=utcnow()))
 
 
-def _setting_key(gold: str) -> str:
-    return f"setting:adjudication:{gold}"
-
-
-def _rejections_raw(project: Project, gold: str) -> dict[str, list[list[Any]]]:
+def _sha256(project: Project, document_id: int) -> str:
     with project.reading() as s:
-        row = s.get(ProjectInfo, _setting_key(gold))
-        return dict((row.value or {}).get("rejected", {})) if row is not None else {}
+        sha = s.scalar(select(Document.sha256).where(Document.id == document_id))
+    if sha is None:
+        raise EditError(f"no document with id {document_id}")
+    return sha
 
 
-def _put_rejections(project: Project, gold: str, document_key: str, rows: list[list[Any]]) -> None:
+def _rejections(project: Project, gold: str, document_id: int) -> list[dict[str, Any]]:
+    with project.reading() as s:
+        sha = s.scalar(select(Document.sha256).where(Document.id == document_id))
+        return list(rejected_store.layer(s, gold).get(sha, []))
+
+
+def _rejections_by_document(project: Project, gold: str) -> dict[int, list[dict[str, Any]]]:
+    with project.reading() as s:
+        by_sha = rejected_store.layer(s, gold)
+        if not by_sha:
+            return {}
+        return {doc_id: by_sha[sha] for doc_id, sha in s.execute(
+            select(Document.id, Document.sha256)) if sha in by_sha}
+
+
+def _put_rejections(project: Project, gold: str, sha256: str,
+                    records: list[dict[str, Any]]) -> None:
     with project.writing() as s:
-        row = s.get(ProjectInfo, _setting_key(gold))
-        value = dict(row.value) if row is not None and row.value else {}
-        rejected = dict(value.get("rejected", {}))
-        if rows:
-            rejected[document_key] = rows
-        else:
-            rejected.pop(document_key, None)
-        value["rejected"] = rejected
-        s.merge(ProjectInfo(key=_setting_key(gold), value=value))
+        rejections = rejected_store.layer(s, gold)
+        rejections[sha256] = records
+        rejected_store.put(s, gold, rejections)

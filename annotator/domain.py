@@ -100,6 +100,8 @@ class IncomingDocument:
     sha256: str | None = None  # as declared by the file, checked on import
     document_labels: dict[str, dict[str, Any]] = field(default_factory=dict)
     statuses: dict[str, str] = field(default_factory=dict)  # annotator -> status (merges)
+    # gold layer -> spans its adjudicator turned down, by identity (annotator.rejected)
+    rejected: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -109,6 +111,7 @@ class ImportReport:
     spans_added: int = 0
     spans_duplicate: int = 0
     notes: list[str] = field(default_factory=list)
+    rejections_added: int = 0  # adjudicators' rejections a merge or JSONL brought
 
     def summary(self) -> str:
         parts = [f"{count(self.documents_added, 'document')} added"]

@@ -27,6 +27,7 @@ from typing import Any
 from .domain import IncomingDocument, IncomingSpan, Progress, no_progress
 from .errors import FormatError
 from .project import Project, text_sha256
+from .rejected import problem as rejections_problem
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -43,6 +44,7 @@ class MergeReport:
     unmatched_spans: int = 0  # on a document found by id whose text differs there
     annotators: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    rejections_added: int = 0  # the adjudicator's rejections of spans (new ones)
 
     def summary(self) -> str:
         parts = [f"{self.documents_by_sha256 + self.documents_by_id} documents matched "
@@ -56,6 +58,8 @@ class MergeReport:
             parts.append(f"{self.spans_duplicate} already present")
         if self.unmatched_spans:
             parts.append(f"{self.unmatched_spans} not merged (the text differs there)")
+        if self.rejections_added:
+            parts.append(f"{self.rejections_added} rejections added")
         return ", ".join(parts)
 
 
@@ -93,11 +97,13 @@ def _documents_of(theirs: Project, source: str) -> list[IncomingDocument]:
     from sqlalchemy import String, select, type_coerce
 
     from .models import Annotator, DocumentStatus, Span
+    from .rejected import layers
 
     labels = theirs.document_labels_by_document()
     spans: dict[int, list[IncomingSpan]] = {}
     statuses: dict[int, dict[str, str]] = {}
     with theirs.reading() as s:
+        rejections = layers(s)
         for doc_id, name, status in s.execute(
                 select(DocumentStatus.document_id, Annotator.name, DocumentStatus.status)
                 .join(Annotator)):
@@ -116,8 +122,20 @@ def _documents_of(theirs: Project, source: str) -> list[IncomingDocument]:
         text=doc.text, source=source, external_id=doc.external_id, title=doc.title,
         outlet=doc.outlet, author=doc.author, published=doc.published, url=doc.url,
         meta=doc.meta, sha256=doc.sha256, spans=spans.get(doc.id, []),
-        document_labels=labels.get(doc.id, {}), statuses=statuses.get(doc.id, {}))
+        document_labels=labels.get(doc.id, {}), statuses=statuses.get(doc.id, {}),
+        rejected={gold: by_sha[doc.sha256] for gold, by_sha in rejections.items()
+                  if doc.sha256 in by_sha})
         for doc in theirs.documents()]
+
+
+def _renamed_sources(provenance: dict[str, Any], rename: Mapping[str, str]) -> dict[str, Any]:
+    """A gold span's provenance with its sources' annotators renamed."""
+    sources = provenance.get("sources")
+    if not rename or not isinstance(sources, list):
+        return provenance
+    return {**provenance, "sources": [
+        {**src, "annotator": rename.get(src.get("annotator"), src.get("annotator"))}
+        if isinstance(src, dict) else src for src in sources]}
 
 
 def _json_object(raw: str | None) -> dict[str, Any]:
@@ -175,9 +193,17 @@ def merge_documents(project: Project, incoming: Sequence[IncomingDocument], *, s
                 raise FormatError("a span names no annotator; say whose it is (--annotator)",
                                   file=doc.source, line=span.line or doc.line)
             wanted = rename.get(name, name)
-            spans.append(span if span.annotator == wanted else replace(span, annotator=wanted))
+            provenance = _renamed_sources(span.provenance, rename)
+            spans.append(span if (span.annotator, span.provenance) == (wanted, provenance)
+                         else replace(span, annotator=wanted, provenance=provenance))
+        if problem := rejections_problem(doc.rejected, len(doc.text)):
+            raise FormatError(problem, file=doc.source, line=doc.line)
         statuses = {rename.get(k, k): v for k, v in doc.statuses.items()}
         labels = {rename.get(k, k): v for k, v in doc.document_labels.items()}
+        rejected = {rename.get(gold, gold): [{**r, "annotator": rename.get(r["annotator"],
+                                                                           r["annotator"])}
+                                             for r in records]
+                    for gold, records in doc.rejected.items()}
         if doc.sha256 is not None and doc.sha256 != text_sha256(doc.text):
             raise FormatError("the document's text differs from the one its spans were made "
                               "on (SHA-256 mismatch)", file=doc.source, line=doc.line)
@@ -193,13 +219,16 @@ def merge_documents(project: Project, incoming: Sequence[IncomingDocument], *, s
                     and ours[s.start:s.end] == doc.text[s.start:s.end]]
             counts["unmatched_spans"] += len(spans) - len(fits)
             spans = fits
+            rejected = {gold: [r for r in records if r["end"] <= min(len(ours), len(doc.text))
+                               and ours[r["start"]:r["end"]] == doc.text[r["start"]:r["end"]]]
+                        for gold, records in rejected.items()}
         elif not add_unmatched:
             unmatched.append(doc.external_id or doc.title or f"line {doc.line}")
             continue
         text = found[1] if found is not None else doc.text
         names.update(s.annotator for s in spans if s.annotator)
         ready.append(replace(doc, text=text, sha256=None, spans=spans, statuses=statuses,
-                             document_labels=labels))
+                             document_labels=labels, rejected=rejected))
     report = project.import_documents(ready, annotator=annotator or "unknown", progress=progress)
     notes = []
     seen = {s.annotator or annotator for d in incoming for s in d.spans} \
@@ -218,4 +247,5 @@ def merge_documents(project: Project, incoming: Sequence[IncomingDocument], *, s
                      "found by id but its text differs under them")
     return MergeReport(source, counts["sha"], counts["id"], report.documents_added,
                        report.spans_added, report.spans_duplicate, tuple(unmatched),
-                       counts["unmatched_spans"], tuple(sorted(names)), tuple(notes))
+                       counts["unmatched_spans"], tuple(sorted(names)), tuple(notes),
+                       report.rejections_added)

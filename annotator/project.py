@@ -19,7 +19,7 @@ from sqlalchemy import Engine, Text, func, or_, select, type_coerce, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import store
+from . import rejected, store
 from .domain import (
     DocumentData,
     DocumentSummary,
@@ -607,6 +607,7 @@ class Project:
             statuses: set[tuple[int, int]] = set()
             carried: dict[tuple[int, int], str] = {}  # statuses a merged project brings
             labels: list[dict[str, Any]] = []
+            rejections: dict[str, dict[str, list[dict[str, Any]]]] = {}  # gold -> sha -> records
             now = utcnow()
             for n, (doc, sha) in enumerate(zip(docs, shas)):
                 if sha in by_sha:
@@ -647,6 +648,8 @@ class Project:
                     for key, value in values.items():
                         labels.append({"document_id": doc_id, "annotator_id": annotator_id,
                                        "key": key, "value": value, "updated_at": now})
+                for gold, records in doc.rejected.items():
+                    rejections.setdefault(gold, {}).setdefault(sha, []).extend(records)
                 if n % 500 == 0:
                     progress(n, total)
             if new_docs:
@@ -681,6 +684,8 @@ class Project:
                     s.add(DocumentLabel(**row))
                 else:
                     found.value, found.updated_at = row["value"], row["updated_at"]
+            for gold, by_sha in rejections.items():
+                report.rejections_added += rejected.add(s, gold, by_sha)
             if new_scheme:
                 s.get(ProjectInfo, "scheme").value = scheme.to_dict()
             progress(total, total)
@@ -784,6 +789,8 @@ def _validate_incoming(doc: IncomingDocument, scheme: Scheme) -> None:
                 raise FormatError(f"document label {key!r} is not in the scheme", **where)
             if problem := definition.check(value):
                 raise FormatError(f"document label {key!r} of {name}: {problem}", **where)
+    if problem := rejected.problem(doc.rejected, length):
+        raise FormatError(problem, **where)
 
 
 _DOCUMENT_COLUMNS = (Document.id, Document.external_id, Document.title, Document.text,

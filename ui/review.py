@@ -224,6 +224,8 @@ def merge_summary(report: MergeReport) -> str:
         lines.append(f"Unmatched documents (not merged): {len(report.unmatched_documents)}")
     if report.unmatched_spans:
         lines.append(f"Spans not merged (the text differs there): {report.unmatched_spans}")
+    if report.rejections_added:
+        lines.append(f"Adjudicator's rejections added: {report.rejections_added}")
     if report.annotators:
         lines.append("Annotators: " + ", ".join(report.annotators))
     lines.extend(report.notes)

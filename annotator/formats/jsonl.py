@@ -1,11 +1,15 @@
 """JSON Lines, one document per line, spaCy/Prodigy style:
 ``{"id", "title", "text", "meta", "spans": [{"start", "end", "label",
-"annotator", "note", "attributes", "origin", "provenance"}], "document_labels"}``.
+"annotator", "note", "attributes", "origin", "provenance"}], "document_labels",
+"rejected"}``.
 
 Offsets are Unicode code points of ``text``, ``[start, end)``. ``meta`` carries
 outlet, author, date, url and the text's ``sha256``; on import a ``sha256``
 that does not match the text is refused. Spans without an annotator go to the
-one named on import. Export then import then export gives the same file.
+one named on import. ``rejected`` (only when there are any) maps a gold layer
+to the spans its adjudicator turned down, by identity (``annotator``, ``label``,
+``start``, ``end``, with ``adjudicator``, ``at``, ``span_id``). Export then
+import then export gives the same file.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from typing import Any
 
 from ..domain import IncomingDocument, IncomingSpan
 from ..errors import FormatError
+from ..rejected import layers
+from ..rejected import problem as rejections_problem
 from . import ExportReport, Format, ReadOptions, WriteOptions, json_lines, register
 from .output import open_output
 from .txt import title_of
@@ -66,6 +72,9 @@ def parse_record(obj: dict[str, Any], source: str, number: int) -> IncomingDocum
     if not isinstance(labels, dict) or not all(isinstance(v, dict) for v in labels.values()):
         raise FormatError('"document_labels" must map annotators to objects', **where)
     doc.document_labels = labels
+    doc.rejected = obj.get("rejected", {})
+    if problem := rejections_problem(doc.rejected, len(text)):
+        raise FormatError(f'"rejected": {problem}', **where)
     return doc
 
 
@@ -94,6 +103,9 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
     report = ExportReport()
     total = project.document_count()
     document_labels = project.document_labels_by_document(options.where.annotators)
+    with project.reading() as s:
+        rejections = {gold: by_sha for gold, by_sha in layers(s).items()
+                      if not options.where.annotators or gold in options.where.annotators}
     with open_output(target, newline="\n") as out:
         for n, (doc, spans) in enumerate(project.iter_spans(options.where)):
             meta = dict(doc.meta)
@@ -107,6 +119,10 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
             labels = document_labels.get(doc.id)
             if labels:
                 record["document_labels"] = labels
+            rejected = {gold: by_sha[doc.sha256] for gold, by_sha in sorted(rejections.items())
+                        if by_sha.get(doc.sha256)}
+            if rejected:
+                record["rejected"] = rejected
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             report.documents += 1
             report.spans += len(spans)
