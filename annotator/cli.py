@@ -1,4 +1,5 @@
-"""``annotator``: the command line. Each subcommand lives in ``annotator/commands``.
+"""The core's command line. Each subcommand lives in ``annotator/commands``;
+the installed ``annotator`` script is ``ui.cli``, which adds ``gui``.
 
 Errors from the core become one line on stderr and exit status 1 (2 for
 usage); a traceback is shown only with ``ANNOTATOR_DEBUG=1``.
@@ -19,29 +20,32 @@ from .errors import AnnotatorError, Cancelled
 COMMAND_MODULES = (
     "annotator.commands.project",
     "annotator.commands.transfer",
-    "annotator.commands.gui",
     "annotator.commands.suggest",
     "annotator.commands.review",
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="annotator",
         description="Annotate media bias and framing in news articles.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in modules:
         importlib.import_module(name).add(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: Sequence[str] | None = None, modules: Sequence[str] = COMMAND_MODULES,
+         default: str | None = None) -> int:
+    """Run a subcommand. The front end (``ui.cli``) adds its modules and makes
+    its window the ``default`` command, run when no subcommand is named."""
+    parser = build_parser(modules)
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
-        argv = ["gui", *argv]  # the window is the default command
+    if default and (not argv or (argv[0].startswith("-")
+                                 and argv[0] not in ("-h", "--help", "--version"))):
+        argv = [default, *argv]
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

@@ -49,7 +49,7 @@ def shown(*_a):
         if w.isVisible(): w.repaint()
     print(time.time()); return 0
 QApplication.exec = shown
-from annotator.cli import main
+from ui.cli import main
 main(["gui"] + sys.argv[1:])
 """
 
@@ -62,7 +62,7 @@ def shown(*_a):
         if line.startswith("VmRSS"): print(int(line.split()[1]) // 1024)
     return 0
 QApplication.exec = shown
-from annotator.cli import main
+from ui.cli import main
 main(["gui"] + sys.argv[1:])
 """
 

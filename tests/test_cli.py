@@ -81,9 +81,12 @@ def test_bad_input_is_one_line_exit_1_and_changes_nothing(tmp_path: Path, args: 
 
 def test_usage_errors_exit_2_and_every_command_has_help() -> None:
     assert cli("export").returncode == 2
-    for command in ("init", "import", "export", "stats", "schemes", "gui"):
+    for command in ("init", "import", "export", "stats", "schemes"):
         run = cli(command, "--help")
         assert run.returncode == 0 and "usage:" in run.stdout
+    run = subprocess.run([sys.executable, "-m", "ui.cli", "gui", "--help"], capture_output=True,
+                         text=True)
+    assert run.returncode == 0 and "--screenshot" in run.stdout
 
 
 def test_schemes_lists_the_bundled_schemes() -> None:

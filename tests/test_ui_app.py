@@ -9,7 +9,7 @@ import threading
 import pytest
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
 
-from annotator.cli import main
+from ui.cli import main
 from annotator.domain import IncomingDocument
 from ui.doclist import PAGE, DocumentListModel
 from ui_support import ANNOTATOR, add_documents, make_window, settings_dir  # noqa: F401 (fixtures)

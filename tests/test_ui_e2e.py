@@ -68,7 +68,7 @@ def test_double_click_and_shortcut_under_x(tmp_path):
            "XDG_CONFIG_HOME": str(config), "ANNOTATOR_DATA_DIR": str(tmp_path / "data")}
     app = None
     try:
-        app = subprocess.Popen([sys.executable, "-m", "annotator.cli", "gui", "--project", str(path)],
+        app = subprocess.Popen([sys.executable, "-m", "ui.cli", "gui", "--project", str(path)],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         window = poll(lambda: xdotool(env, "search", "--onlyvisible", "--name", "Media Bias Annotator"), 30)
         if not window:

@@ -351,7 +351,7 @@ def test_tab_and_enter_under_x_accept_a_suggestion(tmp_path):
         env = {**os.environ, "DISPLAY": f":{display}", "QT_QPA_PLATFORM": "xcb",
                "XDG_CONFIG_HOME": str(tmp_path / "config"),
                "ANNOTATOR_DATA_DIR": str(tmp_path / "data")}
-        app = subprocess.Popen([sys.executable, "-m", "annotator.cli", "gui", "--project", str(path)],
+        app = subprocess.Popen([sys.executable, "-m", "ui.cli", "gui", "--project", str(path)],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         window = poll(lambda: xdotool(env, "search", "--onlyvisible", "--name", "Media Bias Annotator"), 30)
         assert window, "the main window did not appear"

@@ -1,10 +1,10 @@
-"""gui: the desktop window (the Qt front end in ``ui``)."""
+"""gui: the desktop window, a subcommand the front end adds to the core's CLI."""
 
 from __future__ import annotations
 
 import argparse
 
-from . import add_project_options
+from annotator.commands import add_project_options
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -17,6 +17,6 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 
 def gui(args: argparse.Namespace) -> int:
-    from ui.app import run  # Qt only loads for this command
+    from .app import run  # Qt only loads for this command
 
     return run(args)
