@@ -17,3 +17,9 @@ def test_cli_and_window_modules_load_neither_spacy_nor_sqlalchemy():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_the_window_has_the_bundled_icon(qtbot):
+    from ui.app import application
+
+    assert not application().windowIcon().pixmap(64, 64).isNull()

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from annotator.commands import default_annotator
 from annotator.errors import AnnotatorError
+from annotator.resources import ASSETS_DIR
 
 from .colors import apply_system_palette
 from .dialogs import ask_annotator, show_error
@@ -38,6 +40,7 @@ def application() -> QApplication:
     app.setApplicationName("Media Bias Annotator")
     app.setOrganizationName("media-bias-annotator")
     app.setStyle("Fusion")
+    app.setWindowIcon(QIcon(str(ASSETS_DIR / "icons" / "annotator.svg")))  # SVG: sharp at any DPI
     apply_system_palette(app)
     app.styleHints().colorSchemeChanged.connect(lambda _s: apply_system_palette(app))
     return app
