@@ -391,3 +391,15 @@ def test_a_failing_engine_is_reported_in_the_status_bar(qtbot, project, make_win
     qtbot.waitUntil(lambda: "No suggestions" in window.statusBar().currentMessage(), timeout=WAIT)
     assert "cannot load spaCy pipeline" in window.statusBar().currentMessage()
     assert window.suggestions.items == [] and not window.suggestions.pending
+
+
+def test_tab_starts_from_the_text_cursor(qtbot, opened):
+    from PySide6.QtGui import QTextCursor
+
+    window, _doc_id = opened
+    second = window.suggestions.items[1]
+    cursor = window.article.textCursor()
+    cursor.setPosition(window.article.offsets.to_view(window.suggestions.items[0].end))
+    window.article.setTextCursor(cursor)
+    key(qtbot, window, Qt.Key.Key_Tab)
+    assert window.suggestions.focused == second

@@ -307,13 +307,13 @@ class SuggestionController(QObject):
         """Focus the next (or previous) suggestion after the focused one."""
         if not self.items:
             return
-        if self.focused is None:
-            index = 0 if step > 0 else len(self.items) - 1
-            if self.window.current is not None:  # start from the selected span
-                at = self.window.current.start
-                after = [n for n, s in enumerate(self.items) if s.start >= at]
-                index = (after[0] if after else 0) if step > 0 else \
-                    ((after[0] if after else len(self.items)) - 1)
+        if self.focused is None:  # start from the selected span, else the text cursor
+            article = self.window.article
+            at = self.window.current.start if self.window.current is not None else \
+                article.offsets.to_codepoint(article.textCursor().selectionStart())
+            after = [n for n, s in enumerate(self.items) if s.start >= at]
+            index = (after[0] if after else 0) if step > 0 else \
+                ((after[0] if after else len(self.items)) - 1)
         else:
             index = (self._index(self.focused) + step) % len(self.items)
         self.focus(self.items[index % len(self.items)], reveal=True)
