@@ -7,29 +7,14 @@ import json
 import threading
 
 import pytest
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QProgressDialog, QPushButton
 
 from ui.cli import main
 from annotator.domain import IncomingDocument
 from ui.doclist import PAGE, DocumentListModel
-from ui_support import ANNOTATOR, add_documents, make_window, settings_dir  # noqa: F401 (fixtures)
+from ui_support import ANNOTATOR, add_documents, dialogs, make_window, settings_dir  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.usefixtures("settings_dir")
-
-
-@pytest.fixture
-def dialogs(monkeypatch):
-    """Message boxes recorded instead of shown: (title, text, details)."""
-    shown: list[tuple[str, str, str]] = []
-
-    def record(box, *_args):
-        shown.append((box.windowTitle(), box.text(), box.informativeText()))
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "exec", record)
-    monkeypatch.setattr(QMessageBox, "information",
-                        lambda _parent, title, text, *a: shown.append((title, text, "")))
-    return shown
 
 
 def test_bad_import_shows_a_dialog_and_changes_nothing(qtbot, project, make_window, dialogs, tmp_path):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QDialog, QFileDialog, QProgressDialog, QPushButton
 
 from annotator import adjudication
 from annotator.agreement import F1, OVERLAP, UNITIZING, measure
@@ -25,7 +25,7 @@ from annotator.schemes import resolve_scheme
 from ui import review
 from ui.agreement_view import AgreementDialog
 from ui.compare_view import CompareWindow
-from ui_support import ANNOTATOR, add_documents, make_window, settings_dir  # noqa: F401
+from ui_support import ANNOTATOR, add_documents, dialogs, make_window, settings_dir  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("settings_dir")
 
@@ -36,20 +36,6 @@ TEXT = "Officials slammed the reckless plan. Critics called it a farce. The regi
 def _nlp():
     pipeline()  # load spaCy once, outside the interactions
 
-
-@pytest.fixture
-def dialogs(monkeypatch):
-    """Message boxes recorded instead of shown: (title, text, details)."""
-    shown: list[tuple[str, str, str]] = []
-
-    def record(box, *_args):
-        shown.append((box.windowTitle(), box.text(), box.informativeText()))
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "exec", record)
-    monkeypatch.setattr(QMessageBox, "information",
-                        lambda _parent, title, text, *a: shown.append((title, text, "")))
-    return shown
 
 
 def at(word: str) -> tuple[int, int]:

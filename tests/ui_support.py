@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QMessageBox
 
 from annotator.domain import IncomingDocument
 from annotator.project import Project
@@ -59,3 +60,18 @@ def double_click_word(qtbot, view, text: str, word: str) -> QPoint:
     point = QPoint(rect.center().x() + 1, rect.center().y())
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     return point
+
+
+@pytest.fixture
+def dialogs(monkeypatch):
+    """Message boxes recorded instead of shown: (title, text, details)."""
+    shown: list[tuple[str, str, str]] = []
+
+    def record(box, *_args):
+        shown.append((box.windowTitle(), box.text(), box.informativeText()))
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "exec", record)
+    monkeypatch.setattr(QMessageBox, "information",
+                        lambda _parent, title, text, *a: shown.append((title, text, "")))
+    return shown
