@@ -201,7 +201,7 @@ def _place(bound: list[_TextBound], text: str, source: str,
 
 def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
     report = ExportReport()
-    layers = MergedLayers("brat")
+    layers = MergedLayers("brat", details=True)
     total = project.document_count()
     taken: set[str] = {"annotation", "visual", "tools", "kb_shortcuts"}
     free_text = flattened = 0

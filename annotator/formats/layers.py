@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 
 from ..domain import SpanData
 
 
 class MergedLayers:
-    """Yields each (label, start, end) once per document and says what it merged."""
+    """Yields each span once per document and says what it merged.
 
-    def __init__(self, format_title: str):
+    Spans are the same when what the format writes of them is: label and
+    extent, and with ``details`` (a format that carries notes and attributes)
+    the note and attributes too.
+    """
+
+    def __init__(self, format_title: str, *, details: bool = False):
         self.format_title = format_title
+        self.details = details
         self.annotators: set[str] = set()
         self.repeated = 0
 
     def unique(self, spans: Iterable[SpanData]) -> Iterator[SpanData]:
-        seen: set[tuple[str, int, int]] = set()
+        seen: set[tuple[object, ...]] = set()
         for span in spans:
-            identity = (span.label, span.start, span.end)
+            identity: tuple[object, ...] = (span.label, span.start, span.end)
+            if self.details:
+                identity += (span.note, json.dumps(span.attributes, sort_keys=True, default=str))
             if identity in seen:
                 self.repeated += 1
                 continue
