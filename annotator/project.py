@@ -642,8 +642,8 @@ class Project:
                         "provenance": span.provenance, "created_at": now, "updated_at": now,
                     })
                     statuses.add((doc_id, annotator_id))
-                for name, status in doc.statuses.items():
-                    pair = (doc_id, self.annotator_id(s, name))
+                for name, status in doc.statuses.items():  # "": the importing annotator
+                    pair = (doc_id, self.annotator_id(s, name or annotator))
                     carried[pair] = max(carried.get(pair, "todo"), status, key=STATUSES.index)
                 for name, values in doc.document_labels.items():
                     annotator_id = self.annotator_id(s, name)

@@ -111,9 +111,12 @@ def detect(path: Path) -> Format:
                       file=str(path))
 
 
-def read_source(path: Path, options: ReadOptions) -> str:
-    """A file's text, decoded; a non-UTF-8 encoding is noted for the user."""
-    text, encoding = read_text(path)
+def read_source(path: Path, options: ReadOptions, *, keep_bom: bool = False) -> str:
+    """A file's text, decoded; a non-UTF-8 encoding is noted for the user.
+
+    A leading byte-order mark is dropped, or kept as U+FEFF with ``keep_bom``
+    (formats whose offsets count it: see :mod:`.bom`)."""
+    text, encoding = read_text(path, keep_bom=keep_bom)
     if encoding:
         options.notes.append(f"{path}: not UTF-8, decoded as {encoding}")
     return text
