@@ -28,7 +28,8 @@ def add(sub: argparse._SubParsersAction) -> None:
                    help="label of spans the file gives none (SemEval span identification: "
                         "default propaganda)")
     p.add_argument("--add-labels", action="store_true",
-                   help="add labels the scheme lacks instead of refusing the import")
+                   help="add labels (and span attributes) the scheme lacks instead of "
+                        "refusing the import")
     p.add_argument("--spans-key", default="sc", metavar="KEY",
                    help="spaCy DocBin: the doc.spans group to read (default sc; else doc.ents)")
     p.add_argument("--offset-unit", choices=["utf16", "codepoint"], default=None,

@@ -171,7 +171,8 @@ def import_files(project: Project, paths: Sequence[Path], *, format_name: str = 
 
     Labels the scheme lacks are refused, all listed with where each was first
     seen; with ``add_labels`` they are added to the project's scheme in the
-    same transaction as the spans.
+    same transaction as the spans, and so are attributes (and choice values)
+    the labels lack.
     """
     options = replace(options or ReadOptions(), project=project)
     docs = read_files(paths, format_name, options)
@@ -184,6 +185,11 @@ def import_files(project: Project, paths: Sequence[Path], *, format_name: str = 
     if unknown:
         scheme = scheme.with_labels(list(unknown))
         options.notes.append(f"added {len(unknown)} labels to the scheme: {', '.join(unknown)}")
+    if add_labels:  # and the attributes the labels lack (else the import names the first)
+        scheme, added = scheme.with_attributes((s.label, k, v) for doc in docs
+                                               for s in doc.spans for k, v in s.attributes.items())
+        if added:
+            options.notes.append(f"added to the scheme: {'; '.join(added)}")
     report = project.import_documents(docs, annotator=annotator, progress=options.progress,
                                       scheme=scheme)
     report.notes[:0] = options.notes
