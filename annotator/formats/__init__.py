@@ -32,6 +32,7 @@ class ReadOptions:
     notes: list[str] = field(default_factory=list)  # readers append what the user should know
     spans_key: str = "sc"  # spaCy DocBin: the span group to read
     offset_unit: str | None = None  # "codepoint" or "utf16" where a tool's setting decides (doccano)
+    reanchor: bool = False  # Label Studio: move a region to its quoted text near it, reported
     # Formats whose files hold spans but no text (W3C) anchor on the project's documents.
     project: Project | None = None
 
