@@ -71,6 +71,9 @@ class Format:
     read: Reader | None = None
     write: Writer | None = None
     writes_folder: bool = False
+    # keys of .options.OPTIONS the reader / writer takes (the GUI offers them)
+    read_options: tuple[str, ...] = ()
+    write_options: tuple[str, ...] = ("gold",)
 
 
 REGISTRY: dict[str, Format] = {}

@@ -302,4 +302,5 @@ def annotation_conf(scheme: Any) -> str:
 
 
 FORMAT = register(Format("brat", "brat standoff (.txt + .ann)", ("*.ann",), __doc__ or "",
-                         read=read, write=write, writes_folder=True))
+                         read=read, write=write, writes_folder=True,
+                         read_options=("add_labels",)))

@@ -138,4 +138,5 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
 
 
 FORMAT = register(Format("doccano", "doccano JSONL", ("*.doccano.jsonl",), __doc__ or "",
-                         read=read, write=write))
+                         read=read, write=write, read_options=("offset_unit", "add_labels"),
+                         write_options=("offset_unit", "gold")))

@@ -271,4 +271,4 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
 
 
 FORMAT = register(Format("labelstudio", "Label Studio JSON", ("*.json",), __doc__ or "",
-                         read=read, write=write))
+                         read=read, write=write, read_options=("reanchor", "add_labels")))

@@ -182,4 +182,5 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
 
 
 FORMAT = register(Format("semeval", "SemEval-2020 Task 11 (articles + labels)",
-                         ("*.labels",), __doc__ or "", read=read, write=write, writes_folder=True))
+                         ("*.labels",), __doc__ or "", read=read, write=write, writes_folder=True,
+                         read_options=("label", "add_labels")))

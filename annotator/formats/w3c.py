@@ -329,4 +329,4 @@ def anchor(text: str, start: int | None, end: int | None, exact: str | None,
 
 
 FORMAT = register(Format("w3c", "W3C Web Annotation (JSON-LD)", ("*.jsonld",), __doc__ or "",
-                         read=read, write=write))
+                         read=read, write=write, read_options=("label", "add_labels")))
