@@ -51,3 +51,19 @@ def test_brat_export_writes_both_spans_with_their_attributes(project: Project, t
     assert report.spans == 2
     assert [line.split("\t")[1] for line in ann if line.startswith("A")] == \
         ["target T1 senator", "target T2 plan"]
+
+
+def test_adjudication_still_settles_a_label_on_an_extent_once(project: Project, tmp_path: Path) -> None:
+    from annotator import adjudication
+
+    source = write_jsonl(tmp_path / "basil.jsonl", {"id": "a1", "text": TEXT, "spans": [
+        {**spans("senator")[0], "annotator": "ana"}, {**spans("plan")[0], "annotator": "ana"},
+        {**spans("plan")[0], "annotator": "bob"}]})
+    assert import_files(project, [source], annotator="x").spans_added == 3
+    report = adjudication.premerge(project, ["ana", "bob"], "judge")
+    assert report.spans_added == 1  # gold is one label on one extent
+    state = adjudication.state(project, 1)
+    (gold,) = state.gold
+    assert (gold.start, gold.end, gold.label) == (*SENTENCE, "labeling")
+    ours = [s for s in project.spans(1) if s.annotator != "gold"]
+    assert {state.decision(s.id) for s in ours} == {"accepted"}

@@ -21,7 +21,8 @@ spans or without.
 The annotator is ``created_username`` (without Label Studio's ``, <id>``
 suffix), else ``completed_by``'s e-mail, else ``label-studio-user-<id>``.
 Other results (task-level choices, relations...) and predictions are
-reported and skipped.
+reported and skipped. The file is JSON: a byte-order mark before it is a
+mark; a U+FEFF inside ``data.text`` is a character, counted like any other.
 
 Out: one task per document (``data``: ``text``, ``title``, ``external_id``,
 ``sha256``), one annotation per annotator. A labeling config that shows it::
