@@ -168,3 +168,13 @@ def test_agreement_all_documents_counts_articles_nobody_marked_as_nothing(
                if f["label"] is None and f["annotators"] == ["gold", "sys"]}
     assert round(figures[RECALL, POSITION_OVERLAP], 6) == round(r, 6)
     assert round(figures[PRECISION, POSITION_OVERLAP], 6) == round(p, 6)
+
+
+def test_export_reports_the_notes_and_attributes_it_cannot_write(ptc: Project, tmp_path: Path) -> None:
+    write_articles(tmp_path / "articles")
+    import_files(ptc, [tmp_path / "articles"], format_name="semeval", annotator="ptc")
+    doc = ptc.find_document("article702")
+    s, e = at("702", "thugs")
+    ptc.add_span(doc.id, "me", "Loaded_Language", s, e, note="slur")
+    report = export(ptc, "semeval", tmp_path / "out")
+    assert "1 notes and the attributes of 0 spans were not written" in " ".join(report.notes)

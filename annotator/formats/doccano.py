@@ -114,14 +114,11 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
     report = ExportReport()
     layers = MergedLayers("doccano")
     total = project.document_count()
-    noted = attributed = 0
     with open_output(target, newline="\n") as out:
         for n, (doc, spans) in enumerate(project.iter_spans(options.where)):
             units = OffsetMap.utf16(doc.text) if utf16 else None
             labels = []
             for span in layers.unique(spans):
-                noted += bool(span.note)
-                attributed += bool(span.attributes)
                 start, end = units.span_to_view(span.start, span.end) if units else (span.start, span.end)
                 labels.append([start, end, span.label])
             record = {"id": doc.key, "text": doc.text, "label": labels, "sha256": doc.sha256}
@@ -131,9 +128,6 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
             if n % 500 == 0:
                 options.progress(n, total)
     report.notes.extend(layers.notes())
-    if noted or attributed:
-        report.notes.append(f"doccano has no notes or attributes: {noted} notes and the "
-                            f"attributes of {attributed} spans were not written")
     return report
 
 

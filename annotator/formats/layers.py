@@ -13,7 +13,8 @@ class MergedLayers:
 
     Spans are the same when what the format writes of them is: label and
     extent, and with ``details`` (a format that carries notes and attributes)
-    the note and attributes too.
+    the note and attributes too. Without ``details``, the notes and attributes
+    left unwritten are counted and reported.
     """
 
     def __init__(self, format_title: str, *, details: bool = False):
@@ -21,6 +22,7 @@ class MergedLayers:
         self.details = details
         self.annotators: set[str] = set()
         self.repeated = 0
+        self.noted = self.attributed = 0  # written without their note / attributes
 
     def unique(self, spans: Iterable[SpanData]) -> Iterator[SpanData]:
         seen: set[tuple[object, ...]] = set()
@@ -33,6 +35,9 @@ class MergedLayers:
                 continue
             seen.add(identity)
             self.annotators.add(span.annotator)
+            if not self.details:
+                self.noted += bool(span.note)
+                self.attributed += bool(span.attributes)
             yield span
 
     def notes(self) -> list[str]:
@@ -44,4 +49,7 @@ class MergedLayers:
         if self.repeated:
             notes.append(f"{self.repeated} spans repeated another annotator's identical span "
                          "and were written once")
+        if self.noted or self.attributed:
+            notes.append(f"{self.format_title} files have no notes or attributes: {self.noted} "
+                         f"notes and the attributes of {self.attributed} spans were not written")
         return notes

@@ -26,7 +26,8 @@ what was imported gives back the same lines, in the same order (the official
 TC scorer pairs spans by a stable sort on their start): spans imported keep
 the order they were imported in, others follow by (start, end, label). The
 format has no annotators: identical lines from several annotators are
-written once (and reported).
+written once (and reported), and it has no notes or attributes (the spans
+carrying them are counted in the report).
 """
 
 from __future__ import annotations
