@@ -31,6 +31,7 @@ given with ``--label``. The file's text is JSON: a BOM before it is a mark.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Sequence
@@ -91,26 +92,29 @@ def annotation(doc: DocumentData, span: Any) -> dict[str, Any]:
 def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
     report = ExportReport()
     total = project.document_count()
-    collection = f"urn:uuid:{uuid.uuid4()}"  # each export is a new collection
-    head = {"@context": CONTEXT, "id": collection, "type": "AnnotationCollection",
+    head = {"@context": CONTEXT, "type": "AnnotationCollection",
             "label": f"Spans exported from {Path(project.location).name}"}
-    page = {"id": f"urn:uuid:{uuid.uuid4()}", "type": "AnnotationPage", "partOf": collection,
-            "startIndex": 0}
+    # The collection's and page's ids name what they hold (the same spans, the
+    # same ids): derived from the annotations' ids, written after the items.
+    digest = hashlib.sha256()
     with open_output(target, newline="\n") as out:
-        out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "first": '
-                  + json.dumps(page, ensure_ascii=False)[:-1] + ', "items": [')
+        out.write(json.dumps(head, ensure_ascii=False)[:-1]
+                  + ', "first": {"type": "AnnotationPage", "startIndex": 0, "items": [')
         first = True
         for n, (doc, spans) in enumerate(project.iter_spans(options.where)):
             for span in spans:
-                out.write(("\n" if first else ",\n") + json.dumps(annotation(doc, span),
-                                                                  ensure_ascii=False))
+                record = annotation(doc, span)
+                digest.update(record["id"].encode("ascii") + b"\n")
+                out.write(("\n" if first else ",\n") + json.dumps(record, ensure_ascii=False))
                 first = False
             if spans:
                 report.documents += 1
                 report.spans += len(spans)
             if n % 500 == 0:
                 options.progress(n, total)
-        out.write("\n]}}\n")
+        collection = f"urn:uuid:{uuid.uuid5(_NAMESPACE, 'collection:' + digest.hexdigest())}"
+        page = f"urn:uuid:{uuid.uuid5(_NAMESPACE, 'page:' + digest.hexdigest())}"
+        out.write(f'\n], "id": "{page}", "partOf": "{collection}"}}, "id": "{collection}"}}\n')
     return report
 
 
