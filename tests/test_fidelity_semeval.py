@@ -60,7 +60,7 @@ def test_bom_article_keeps_its_offsets_and_the_mark(ptc: Project, tmp_path: Path
     doc = ptc.find_document("article701")
     (span,) = ptc.spans(doc.id)
     assert doc.text[span.start:span.end] == "a devastating letter"
-    assert doc.text == BOM_ARTICLE
+    assert doc.text == BOM_ARTICLE and doc.title == "A devastating letter"
     assert any("1 articles begin with a byte-order mark" in n and "article701.txt" in n
                for n in report.notes)
     out = tmp_path / "out"

@@ -79,7 +79,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
             raise FormatError(f"no {txt.name} beside it", file=str(ann))
         text = bom.read(txt, options)
         doc = IncomingDocument(text=text, source=str(ann), external_id=txt.stem,
-                               title=title_of(text) or txt.stem)
+                               title=title_of(text.removeprefix(BOM)) or txt.stem)
         doc.spans = _read_ann(ann, text, skipped, split, converted, after_bom, options)
         docs.append(doc)
         options.progress(n + 1, len(files))

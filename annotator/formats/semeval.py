@@ -40,7 +40,7 @@ from typing import Any
 from ..domain import IncomingDocument, IncomingSpan, SpanData
 from ..errors import FormatError
 from . import ExportReport, Format, ReadOptions, WriteOptions, read_source, register
-from .bom import CountedBom
+from .bom import BOM, CountedBom
 from .folder import open_folder, write_text
 from .layers import MergedLayers
 from .txt import title_of
@@ -85,7 +85,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
             raise FormatError("the article is empty", file=str(path))
         docs[article_id] = IncomingDocument(text=text, source=str(path),
                                             external_id=f"article{article_id}",
-                                            title=title_of(text) or path.stem)
+                                            title=title_of(text.removeprefix(BOM)) or path.stem)
         options.progress(n + 1, len(articles))
     bom.note(options)
     repeated: list[str] = []
