@@ -6,6 +6,10 @@ and a reader and/or a writer:
 * ``read(paths, options) -> list[IncomingDocument]`` parses files (nothing is
   written; errors are :class:`FormatError` naming file and line);
 * ``write(project, target, options) -> ExportReport`` writes a file or folder.
+
+``read_options`` and ``write_options`` name the options (``.options.OPTIONS``)
+each takes, so the GUI offers what the CLI does; ``.bom`` says where a leading
+byte-order mark is a character and where a mark.
 """
 
 from __future__ import annotations
