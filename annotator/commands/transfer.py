@@ -26,14 +26,15 @@ def add(sub: argparse._SubParsersAction) -> None:
                    help="annotator of spans that name none (default: your user name)")
     p.add_argument("--label", default=None, metavar="KEY",
                    help="label of spans the file gives none (SemEval span identification: "
-                        "default propaganda)")
+                        "default propaganda; W3C annotations without a tagging body)")
     p.add_argument("--add-labels", action="store_true",
                    help="add labels (and span attributes) the scheme lacks instead of "
                         "refusing the import")
     p.add_argument("--spans-key", default="sc", metavar="KEY",
                    help="spaCy DocBin: the doc.spans group to read (default sc; else doc.ents)")
     p.add_argument("--offset-unit", choices=["utf16", "codepoint"], default=None,
-                   help="doccano: how the file counts offsets (default utf16, doccano's own)")
+                   help="doccano: how the file counts offsets (default utf16, doccano's own; "
+                        "needed for text outside the BMP without a sha256)")
     p.add_argument("--reanchor", action="store_true",
                    help="labelstudio: a region whose text is not at its offsets moves to "
                         "that text nearby (each move reported) instead of being refused")
