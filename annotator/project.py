@@ -577,9 +577,10 @@ class Project:
 
         A document whose text is already in the project (same SHA-256) is not
         added again; its spans attach to the existing one, minus those already
-        there. Only exact duplicates are skipped (see ``_import_identity``). Spans are never moved: bad offsets or labels are errors.
-        ``scheme`` (the project's with labels added) is checked against and
-        stored in the same transaction.
+        there (exact duplicates only: see ``_import_identity``). Spans are
+        never moved: bad offsets or labels are errors. ``scheme`` (the
+        project's with labels added) is checked against and stored in the
+        same transaction.
         """
         docs = list(incoming)
         new_scheme = scheme is not None and scheme != self.scheme
