@@ -99,7 +99,7 @@ class IncomingDocument:
     spans: list[IncomingSpan] = field(default_factory=list)
     sha256: str | None = None  # as declared by the file, checked on import
     document_labels: dict[str, dict[str, Any]] = field(default_factory=dict)
-    statuses: dict[str, str] = field(default_factory=dict)  # annotator -> status (merges)
+    statuses: dict[str, str] = field(default_factory=dict)  # annotator -> status ("": the importer)
     # gold layer -> spans its adjudicator turned down, by identity (annotator.rejected)
     rejected: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 

@@ -577,9 +577,10 @@ class Project:
 
         A document whose text is already in the project (same SHA-256) is not
         added again; its spans attach to the existing one, minus those already
-        there. Spans are never moved: bad offsets or labels are errors.
-        ``scheme`` (the project's with labels added) is checked against and
-        stored in the same transaction.
+        there (exact duplicates only: see ``_import_identity``). Spans are
+        never moved: bad offsets or labels are errors. ``scheme`` (the
+        project's with labels added) is checked against and stored in the
+        same transaction.
         """
         docs = list(incoming)
         new_scheme = scheme is not None and scheme != self.scheme
@@ -596,12 +597,13 @@ class Project:
                                         .where(Document.sha256.in_(chunk))).all())
             next_id = first_new_id = (s.scalar(select(func.max(Document.id))) or 0) + 1
             # Live spans of documents already here, so re-imports add no duplicates.
-            existing_spans: dict[int, set[tuple[int, str, int, int]]] = {}
+            existing_spans: dict[int, set[tuple[Any, ...]]] = {}
             for chunk in _chunks(sorted(set(by_sha.values())), 500):
                 for doc_id, *identity in s.execute(
-                        select(Span.document_id, Span.annotator_id, Span.label, Span.start, Span.end)
+                        select(Span.document_id, Span.annotator_id, Span.label, Span.start, Span.end,
+                               Span.note, Span.attributes)
                         .where(Span.document_id.in_(chunk), Span.deleted_at.is_(None))):
-                    existing_spans.setdefault(doc_id, set()).add(tuple(identity))
+                    existing_spans.setdefault(doc_id, set()).add(_import_identity(*identity))
             new_docs: list[dict[str, Any]] = []
             spans: list[dict[str, Any]] = []
             statuses: set[tuple[int, int]] = set()
@@ -628,7 +630,8 @@ class Project:
                     annotator_id = self.annotator_id(
                         s, span.annotator or annotator,
                         "gold" if span.origin == "adjudicated" else "human")  # a gold layer
-                    identity = (annotator_id, span.label, span.start, span.end)
+                    identity = _import_identity(annotator_id, span.label, span.start, span.end,
+                                                span.note, span.attributes)
                     if identity in seen:
                         report.spans_duplicate += 1
                         continue
@@ -640,8 +643,8 @@ class Project:
                         "provenance": span.provenance, "created_at": now, "updated_at": now,
                     })
                     statuses.add((doc_id, annotator_id))
-                for name, status in doc.statuses.items():
-                    pair = (doc_id, self.annotator_id(s, name))
+                for name, status in doc.statuses.items():  # "": the importing annotator
+                    pair = (doc_id, self.annotator_id(s, name or annotator))
                     carried[pair] = max(carried.get(pair, "todo"), status, key=STATUSES.index)
                 for name, values in doc.document_labels.items():
                     annotator_id = self.annotator_id(s, name)
@@ -720,6 +723,15 @@ class Project:
             "spans_per_annotator": {k: by_annotator[k] for k in sorted(by_annotator)},
             "progress": {k: progress[k] for k in sorted(progress)},
         }
+
+
+def _import_identity(annotator_id: int, label: str, start: int, end: int, note: str | None,
+                     attributes: dict[str, Any] | None) -> tuple[Any, ...]:
+    """What makes an imported span a duplicate of another: the same annotator,
+    label and extent, and the same note and attributes (two spans on one
+    extent that say different things are two annotations)."""
+    return (annotator_id, label, start, end, note or "",
+            json.dumps(attributes or {}, sort_keys=True, ensure_ascii=False, default=str))
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,8 @@ PALETTE = (
     "#AA4499", "#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33",
 )
 LABEL_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_,.\-]*$")
-_ATTR_KEY = re.compile(r"^[a-z][a-z0-9_-]*$")
+# Attribute keys as corpora write them: brat's Mention, SUBCAT, Confidence.
+_ATTR_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
@@ -108,6 +110,41 @@ class Scheme:
             color = PALETTE[len(labels) % len(PALETTE)]
             labels.append(Label(key=key, name=key, color=color, description="Added on import."))
         return replace(self, labels=tuple(labels))
+
+    def with_attributes(self, found: Iterable[tuple[str, str, Any]]) -> tuple[Scheme, list[str]]:
+        """A copy in which every ``(label, key, value)`` found fits, and what was added.
+
+        An attribute a label lacks is added (yes/no when all its values are
+        true or false, else a choice of the values seen, in order); a value a
+        choice lacks is added to it. Labels the scheme lacks are left alone.
+        """
+        wanted: dict[str, dict[str, list[Any]]] = {}
+        for label, key, value in found:
+            values = wanted.setdefault(label, {}).setdefault(key, [])
+            if value not in values:
+                values.append(value)
+        labels, added = list(self.labels), []
+        for i, label in enumerate(labels):
+            attributes = list(label.attributes)
+            for key, values in wanted.get(label.key, {}).items():
+                at = next((j for j, a in enumerate(attributes) if a.key == key), None)
+                if at is None:
+                    if not _ATTR_KEY.match(key):
+                        raise SchemeError(f"cannot add attribute {key!r}: not a valid key")
+                    if all(isinstance(v, bool) for v in values):
+                        attributes.append(Attribute(key, key, "bool"))
+                    else:
+                        attributes.append(Attribute(key, key, "choice",
+                                                    tuple(str(v) for v in values)))
+                    added.append(f"attribute {key} of {label.key}")
+                elif attributes[at].type == "choice":
+                    new = [v for v in values if isinstance(v, str) and v not in attributes[at].choices]
+                    if new:
+                        attributes[at] = replace(attributes[at],
+                                                 choices=attributes[at].choices + tuple(new))
+                        added.append(f"{', '.join(new)} to attribute {key} of {label.key}")
+            labels[i] = replace(label, attributes=tuple(attributes))
+        return (replace(self, labels=tuple(labels)) if added else self), added
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -23,13 +23,15 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def decode(data: bytes, source: str) -> tuple[str, str | None]:
+def decode(data: bytes, source: str, *, keep_bom: bool = False) -> tuple[str, str | None]:
     """Text of a file's bytes and, when it was not UTF-8, the encoding guessed.
 
-    UTF-8 with or without BOM is taken as is; anything else is detected with
-    charset-normalizer and reported, or refused when it looks binary.
+    UTF-8 with or without BOM is taken as is (the BOM dropped as a mark, or
+    with ``keep_bom`` kept as the text's first character, U+FEFF, for formats
+    whose offsets count it); anything else is detected with charset-normalizer
+    and reported, or refused when it looks binary.
     """
-    if data.startswith(b"\xef\xbb\xbf"):
+    if data.startswith(b"\xef\xbb\xbf") and not keep_bom:
         data = data[3:]
     try:
         return data.decode("utf-8"), None
@@ -45,12 +47,12 @@ def decode(data: bytes, source: str) -> tuple[str, str | None]:
     return str(best), best.encoding
 
 
-def read_text(path: Path) -> tuple[str, str | None]:
+def read_text(path: Path, *, keep_bom: bool = False) -> tuple[str, str | None]:
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise FormatError(f"cannot read: {exc.strerror}", file=str(path)) from None
-    return decode(data, str(path))
+    return decode(data, str(path), keep_bom=keep_bom)
 
 
 class Sentences:

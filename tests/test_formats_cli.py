@@ -26,11 +26,11 @@ def test_unknown_labels_refused_then_added(cli_project: str, tmp_path: Path,
     data = tmp_path / "d.doccano.jsonl"
     data.write_text(json.dumps({"text": FIREMEN, "label": [[22, 32, "VEHICLE"], [8, 15, "ROLE"]]},
                                ensure_ascii=False) + "\n", encoding="utf-8")
-    assert main(["import", "--project", cli_project, str(data)]) == 1
+    assert main(["import", "--project", cli_project, str(data), "--offset-unit", "utf16"]) == 1
     err = capsys.readouterr().err
     assert f"2 labels are not in the scheme 'media-bias': 'VEHICLE' ({data}:1), 'ROLE' ({data}:1)" in err
     assert main(["import", "--project", cli_project, str(data), "--add-labels",
-                 "--annotator", "ana"]) == 0
+                 "--annotator", "ana", "--offset-unit", "utf16"]) == 0
     assert "added 2 labels to the scheme: VEHICLE, ROLE" in capsys.readouterr().err
     with Project.open(cli_project) as project:
         assert sorted((s.label, project.document(1).text[s.start:s.end])

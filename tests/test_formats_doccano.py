@@ -26,7 +26,8 @@ def test_doccano_export_with_emoji_lands_on_the_right_characters(project: Projec
                    ensure_ascii=False) + "\n"
         + json.dumps({"id": 4, "text": "Old style export", "labels": [[4, 9, "labeling"]]}) + "\n",
         encoding="utf-8")
-    import_files(project, [path], format_name="doccano", annotator="x")
+    import_files(project, [path], format_name="doccano", annotator="x",
+                 options=ReadOptions(offset_unit="utf16"))  # no sha256: say the unit
     assert labelled(project) == [("loaded-term", "firetrucks"), ("labeling", "style")]
     assert project.find_document("3").text == FIREMEN
 

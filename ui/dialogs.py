@@ -1,17 +1,21 @@
-"""Dialogs: errors as a user meets them, the annotator name, new project, export."""
+"""Dialogs: errors as a user meets them, the annotator name, new project, import, export."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QInputDialog, QKeySequenceEdit, QLineEdit,
-                               QListWidget, QListWidgetItem, QMessageBox, QPushButton, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
+                               QFormLayout, QHBoxLayout, QInputDialog, QKeySequenceEdit,
+                               QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QPushButton,
+                               QWidget)
 
+from annotator import formats
 from annotator.errors import (AnnotatorError, Cancelled, EditError, FormatError, ProjectError,
                               SchemeError)
+from annotator.formats.options import OPTIONS
 from annotator.schemes import Scheme, bundled_schemes
 
 ADVICE = {
@@ -135,17 +139,155 @@ class ShortcutDialog(QDialog):
         self.accept()
 
 
+class OptionRows:
+    """Form rows for the options formats take (from the registry), each shown
+    only when the chosen format takes it."""
+
+    def __init__(self, form: QFormLayout, keys: list[str]):
+        self.form = form
+        self.widgets: dict[str, QWidget] = {}
+        for key in dict.fromkeys(keys):
+            option = OPTIONS[key]
+            widget: QWidget
+            if option.choices:
+                widget = QComboBox()
+                widget.addItem("The format's default", "")
+                for choice in option.choices:
+                    widget.addItem(choice, choice)
+            elif option.default is False:
+                widget = QCheckBox()
+            else:
+                widget = QLineEdit(str(option.default))
+            widget.setToolTip(option.help)
+            self.widgets[key] = widget
+            form.addRow(option.title, widget)
+
+    def show_only(self, keys: set[str]) -> None:
+        for key, widget in self.widgets.items():
+            self.form.setRowVisible(widget, key in keys)
+
+    def values(self, keys: set[str]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for key in keys & set(self.widgets):
+            widget = self.widgets[key]
+            if isinstance(widget, QComboBox):
+                found[key] = widget.currentData()
+            elif isinstance(widget, QCheckBox):
+                found[key] = widget.isChecked()
+            elif isinstance(widget, QLineEdit):
+                found[key] = widget.text().strip()
+        return found
+
+
+def _buttons(dialog: QDialog, accept: Any) -> QDialogButtonBox:
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+class ImportDialog(QDialog):
+    """Files and folders, the format (detected or chosen from every reader) and its options."""
+
+    def __init__(self, parent: QWidget | None, folder: str):
+        super().__init__(parent)
+        self.setWindowTitle("Import")
+        self.folder = folder
+        self.files = QListWidget()
+        add_files, add_folder, remove = (QPushButton("Add files…"), QPushButton("Add folder…"),
+                                         QPushButton("Remove"))
+        add_files.clicked.connect(self._add_files)
+        add_folder.clicked.connect(self._add_folder)
+        remove.clicked.connect(self._remove)
+        row = QHBoxLayout()
+        for button in (add_files, add_folder, remove):
+            row.addWidget(button)
+        self.format = QComboBox()
+        self.format.addItem("Detect from the file names", "auto")
+        for fmt in formats.readers():
+            self.format.addItem(fmt.title, fmt.name)
+        self.format.currentIndexChanged.connect(self._update)
+        form = QFormLayout(self)
+        form.addRow("Files", self.files)
+        form.addRow("", row)
+        form.addRow("Format", self.format)
+        self.options = OptionRows(form, [k for f in formats.readers() for k in f.read_options])
+        form.addRow(_buttons(self, self._check))
+        self.files.model().rowsInserted.connect(self._update)
+        self.files.model().rowsRemoved.connect(self._update)
+        self._update()
+        self.resize(600, 480)
+
+    def add_paths(self, paths: list[Path]) -> None:
+        for path in paths:
+            self.files.addItem(str(path))
+
+    def _add_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import files", self.folder,
+                                                import_filter())
+        self.add_paths([Path(p) for p in paths])
+
+    def _add_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Import a folder", self.folder)
+        if path:
+            self.add_paths([Path(path)])
+
+    def _remove(self) -> None:
+        for item in self.files.selectedItems():
+            self.files.takeItem(self.files.row(item))
+
+    def paths(self) -> list[Path]:
+        return [Path(self.files.item(n).text()) for n in range(self.files.count())]
+
+    def _formats(self) -> list[formats.Format]:
+        """The chosen reader, or those the files' names point to."""
+        name = self.format.currentData()
+        if name != "auto":
+            return [formats.get(name)]
+        found = []
+        for path in self.paths():
+            try:
+                found.append(formats.detect(path))
+            except FormatError:
+                continue  # named when importing
+        return found
+
+    def _keys(self) -> set[str]:
+        return {k for fmt in self._formats() for k in fmt.read_options}
+
+    def _update(self, *_args: Any) -> None:
+        self.options.show_only(self._keys())
+
+    def _check(self) -> None:
+        if not self.files.count():
+            show_error(self, "Nothing to import", "Add at least one file or folder.")
+            return
+        self.accept()
+
+    def chosen(self) -> tuple[list[Path], str, dict[str, Any]]:
+        """Paths, format name (or "auto") and the options' values."""
+        return self.paths(), self.format.currentData(), self.options.values(self._keys())
+
+
+def import_filter() -> str:
+    """File-dialog filter of every importable kind of file, from the registry."""
+    patterns = [p for fmt in formats.readers() for p in fmt.patterns]
+    kinds = [f"{fmt.title} ({' '.join(fmt.patterns)})" for fmt in formats.readers()]
+    return ";;".join([f"Importable files ({' '.join(dict.fromkeys(patterns))})", *kinds,
+                      "All files (*)"])
+
+
 class ExportDialog(QDialog):
-    """Format, file and the CLI's filters (annotators, labels)."""
+    """Format (every writer), file or folder, its options and the CLI's filters."""
 
     def __init__(self, parent: QWidget | None, scheme: Scheme, annotators: list[str], folder: str):
         super().__init__(parent)
         self.setWindowTitle("Export spans")
         self.format = QComboBox()
-        self.format.addItem("CSV (spreadsheet)", "csv")
-        self.format.addItem("JSON Lines", "jsonl")
+        for fmt in formats.writers():
+            self.format.addItem(fmt.title, fmt.name)
         self.path = QLineEdit(str(Path(folder) / "spans.csv"))
-        self.format.currentIndexChanged.connect(self._suffix)
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
@@ -154,17 +296,17 @@ class ExportDialog(QDialog):
         self.annotators = self._checklist(annotators)
         self.labels = self._checklist([label.key for label in scheme.labels],
                                       {label.key: label.name for label in scheme.labels})
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow("Format", self.format)
         form.addRow("File", row)
+        self.options = OptionRows(form, [k for f in formats.writers() for k in f.write_options])
         form.addRow("Annotators", self.annotators)
         form.addRow("Labels", self.labels)
-        form.addRow(buttons)
-        self.resize(560, 460)
+        form.addRow(_buttons(self, self._check))
+        self.format.currentIndexChanged.connect(self._format_changed)
+        self.format.setCurrentIndex(self.format.findData("csv"))
+        self._format_changed()
+        self.resize(560, 520)
 
     @staticmethod
     def _checklist(keys: list[str], names: dict[str, str] | None = None) -> QListWidget:
@@ -177,12 +319,23 @@ class ExportDialog(QDialog):
             widget.addItem(item)
         return widget
 
-    def _suffix(self) -> None:
+    def _fmt(self) -> formats.Format:
+        return formats.get(self.format.currentData())
+
+    def _format_changed(self, *_args: Any) -> None:
+        fmt = self._fmt()
+        self.options.show_only(set(fmt.write_options))
         path = Path(self.path.text())
-        self.path.setText(str(path.with_suffix("." + self.format.currentData())))
+        stem = path.name.split(".")[0] or "spans"
+        suffix = "" if fmt.writes_folder else fmt.patterns[0].removeprefix("*")
+        self.path.setText(str(path.with_name(stem + suffix)))
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export spans", self.path.text())
+        if self._fmt().writes_folder:
+            path = QFileDialog.getExistingDirectory(self, "Export into a new or empty folder",
+                                                    str(Path(self.path.text()).parent))
+        else:
+            path, _ = QFileDialog.getSaveFileName(self, "Export spans", self.path.text())
         if path:
             self.path.setText(path)
 
@@ -204,3 +357,7 @@ class ExportDialog(QDialog):
     def chosen(self) -> tuple[str, Path, tuple[str, ...], tuple[str, ...]]:
         return (self.format.currentData(), Path(self.path.text()),
                 self._checked(self.annotators), self._checked(self.labels))
+
+    def values(self) -> dict[str, Any]:
+        """The chosen format's options (keys of ``annotator.formats.options.OPTIONS``)."""
+        return self.options.values(set(self._fmt().write_options))

@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMai
 from annotator import formats
 from annotator.domain import DocumentData, SpanData, SpanFilter
 from annotator.errors import AnnotatorError, Cancelled
+from annotator.formats.options import read_options, write_options
 from annotator.nlp import snap
 from annotator.schemes import resolve_scheme
 
 from . import review
 from .article import ArticleView
-from .dialogs import ExportDialog, NewProjectDialog, ShortcutDialog, ask_annotator, show_error
+from .dialogs import (ExportDialog, ImportDialog, NewProjectDialog, ShortcutDialog, ask_annotator,
+                      show_error)
 from .doclist import DocumentList, DocumentListModel
 from .panel import LabelPanel, swatch
 from .settings import project_key, recent_projects, remember_project
@@ -34,7 +36,6 @@ if TYPE_CHECKING:  # SQLAlchemy loads after the window shows (see ui.app)
     from annotator.project import Project
 
 T = TypeVar("T")
-IMPORT_FILTER = "Articles (*.txt *.jsonl *.csv);;All files (*)"
 
 
 class MainWindow(QMainWindow):
@@ -131,7 +132,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addSeparator()
         self._action(file, "&Import articles…", self.import_dialog, ["Ctrl+I"],
-                     "Import .txt, .jsonl or .csv files (or drop them on the window)")
+                     "Import articles and spans in any format (or drop files on the window)")
         self._action(file, "&Export spans…", self.export_dialog, ["Ctrl+E"])
         self._action(file, "&Merge colleague's work…", lambda: review.merge_dialog(self), None,
                      "Bring in spans from a colleague's project file or export")
@@ -678,17 +679,23 @@ class MainWindow(QMainWindow):
     # -- import and export ---------------------------------------------------------------
     def import_dialog(self) -> None:
         folder = self.settings.value("import_folder", str(Path.home()))
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", folder, IMPORT_FILTER)
-        if paths:
-            self.settings.setValue("import_folder", str(Path(paths[0]).parent))
-            self.import_paths([Path(p) for p in paths])
+        dialog = ImportDialog(self, folder)
+        if not dialog.exec():
+            return
+        paths, name, values = dialog.chosen()
+        self.settings.setValue("import_folder", str(paths[0].parent))
+        self.import_paths(paths, name, values)
 
-    def import_paths(self, paths: list[Path]) -> None:
+    def import_paths(self, paths: list[Path], format_name: str = "auto",
+                     values: dict[str, Any] | None = None) -> None:
+        """Import in a worker; ``values``: the format's options (formats.options)."""
         project, annotator = self.project, self.annotator
 
         def work(progress: Callable[[int, int], None]) -> Any:
-            return formats.import_files(project, paths, annotator=annotator,
-                                        options=formats.ReadOptions(progress=progress))
+            options, add_labels = read_options(values or {}, progress=progress)
+            return formats.import_files(project, paths, format_name=format_name,
+                                        annotator=annotator, options=options,
+                                        add_labels=add_labels)
 
         run_with_progress(self, "Importing articles…", work, self._imported, self._import_failed)
 
@@ -716,14 +723,16 @@ class MainWindow(QMainWindow):
             return
         name, target, annotators, labels = dialog.chosen()
         self.settings.setValue("export_folder", str(target.parent))
-        self.export_to(name, target, SpanFilter(annotators=annotators, labels=labels))
+        self.export_to(name, target, SpanFilter(annotators=annotators, labels=labels),
+                       dialog.values())
 
-    def export_to(self, name: str, target: Path, where: SpanFilter) -> None:
+    def export_to(self, name: str, target: Path, where: SpanFilter,
+                  values: dict[str, Any] | None = None) -> None:
         project = self.project
 
         def work(progress: Callable[[int, int], None]) -> Any:
             return formats.export(project, name, target,
-                                  formats.WriteOptions(where=where, progress=progress))
+                                  write_options(values or {}, where=where, progress=progress))
 
         def done(report: Any) -> None:
             self.statusBar().showMessage(f"Exported {report.summary()} to {target}", 8000)

@@ -51,14 +51,16 @@ __all__ = [
 
 def measure(project: Project, annotators: Sequence[str] = (), labels: Sequence[str] = (),
             documents: Sequence[str] = (), *, annotated_only: bool = False,
-            per_document: bool = True, progress: Progress = no_progress) -> Agreement:
-    """Agreement of ``annotators`` (the first is the reference) in a project.
+            all_documents: bool = False, per_document: bool = True,
+            progress: Progress = no_progress) -> Agreement:
+    """Agreement of ``annotators`` (the first is the reference) in a project,
+    on the documents all of them worked on (``all_documents``: on every one).
 
     Seconds on 10,000 documents: run it off the GUI thread. ``progress`` hears
     of each of the five stages and may raise ``Cancelled``.
     """
     progress(0, STAGES)
-    corpus = from_project(project, annotators, labels, documents)
+    corpus = from_project(project, annotators, labels, documents, all_documents=all_documents)
     return compute(corpus, annotated_only=annotated_only, per_document=per_document,
                    progress=progress)
 

@@ -69,12 +69,15 @@ class Corpus:
 
 
 def from_project(project: Project, annotators: Sequence[str] = (), labels: Sequence[str] = (),
-                 documents: Sequence[str] = ()) -> Corpus:
+                 documents: Sequence[str] = (), *, all_documents: bool = False) -> Corpus:
     """The corpus of a project: documents every chosen annotator worked on.
 
     An annotator worked on a document when they marked a span in it or set its
     status (a document marked done with no spans counts: it says "nothing
-    here"). Documents not worked on by all are left out and counted in a note.
+    here"; importing a format that states a complete annotation, such as a
+    SemEval labels file, marks its documents done). Documents not worked on by
+    all are left out and counted in a note; with ``all_documents`` every
+    (selected) document counts, an annotator's missing spans as "nothing here".
     Annotators default to every human annotator (sorted), labels to the scheme's.
     """
     from ..models import Annotator, Document, DocumentStatus
@@ -125,7 +128,7 @@ def from_project(project: Project, annotators: Sequence[str] = (), labels: Seque
     pairs = unique(np.concatenate([table[:, 0] * n + table[:, 1], status[:, 0] * n + status[:, 1]]))
     worked_docs, worked_by = np.unique(pairs // n, return_counts=True)
     complete = set(worked_docs[worked_by == n].tolist())
-    kept = [row for row in all_docs if row.id in complete]
+    kept = all_docs if all_documents else [row for row in all_docs if row.id in complete]
     kept_ids = np.array([r.id for r in kept], dtype=np.int64)
     at = np.searchsorted(kept_ids, table[:, 0])
     inside = (at < len(kept_ids)) & (kept_ids[np.minimum(at, len(kept_ids) - 1)] == table[:, 0]) \
@@ -134,6 +137,10 @@ def from_project(project: Project, annotators: Sequence[str] = (), labels: Seque
     table = table[inside]
     table[:, 0] = at[inside]
     notes = []
+    if all_documents and len(complete) < len(all_docs):
+        notes.append(f"{len(all_docs) - len(complete)} of {len(all_docs)} documents were not "
+                     "worked on by every annotator compared; counted as marking nothing "
+                     "(--all-documents)")
     if len(all_docs) > len(kept):
         notes.append(f"{len(all_docs) - len(kept)} of {len(all_docs)} documents left out: not "
                      "worked on by every annotator compared (no span and status to do)")

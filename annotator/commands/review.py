@@ -24,6 +24,9 @@ def add(sub: argparse._SubParsersAction) -> None:
                    help="labels to measure (default: every label of the scheme)")
     p.add_argument("--documents", nargs="+", default=[], metavar="ID",
                    help="documents, by external or row id (default: all)")
+    p.add_argument("--all-documents", action="store_true",
+                   help="every document, also those an annotator did not work on (their "
+                        "spans count as none), as the SemEval scorers count")
     p.add_argument("--annotated-only", action="store_true",
                    help="token measures: only tokens at least one annotator marked")
     out = p.add_mutually_exclusive_group()
@@ -78,7 +81,7 @@ def agreement(args: argparse.Namespace) -> int:
 
     with open_from_args(args) as project:
         result = measure(project, args.annotators, args.labels, args.documents,
-                         annotated_only=args.annotated_only)
+                         annotated_only=args.annotated_only, all_documents=args.all_documents)
     if args.json:
         json.dump(result.as_dict(), sys.stdout, indent=1, ensure_ascii=False, allow_nan=False)
         print()

@@ -26,13 +26,18 @@ def add(sub: argparse._SubParsersAction) -> None:
                    help="annotator of spans that name none (default: your user name)")
     p.add_argument("--label", default=None, metavar="KEY",
                    help="label of spans the file gives none (SemEval span identification: "
-                        "default propaganda)")
+                        "default propaganda; W3C annotations without a tagging body)")
     p.add_argument("--add-labels", action="store_true",
-                   help="add labels the scheme lacks instead of refusing the import")
+                   help="add labels (and span attributes) the scheme lacks instead of "
+                        "refusing the import")
     p.add_argument("--spans-key", default="sc", metavar="KEY",
                    help="spaCy DocBin: the doc.spans group to read (default sc; else doc.ents)")
     p.add_argument("--offset-unit", choices=["utf16", "codepoint"], default=None,
-                   help="doccano: how the file counts offsets (default utf16, doccano's own)")
+                   help="doccano: how the file counts offsets (default utf16, doccano's own; "
+                        "needed for text outside the BMP without a sha256)")
+    p.add_argument("--reanchor", action="store_true",
+                   help="labelstudio: a region whose text is not at its offsets moves to "
+                        "that text nearby (each move reported) instead of being refused")
     p.set_defaults(func=import_)
 
     p = sub.add_parser("export", help="export spans",
@@ -65,7 +70,8 @@ def import_(args: argparse.Namespace) -> int:
     from ..formats import ReadOptions, import_files
 
     options = ReadOptions(progress=stderr_progress("importing"), label=args.label,
-                          spans_key=args.spans_key, offset_unit=args.offset_unit)
+                          spans_key=args.spans_key, offset_unit=args.offset_unit,
+                          reanchor=args.reanchor)
     with open_from_args(args) as project:
         report = import_files(project, [Path(p) for p in args.paths], format_name=args.format,
                               annotator=args.annotator or default_annotator(), options=options,

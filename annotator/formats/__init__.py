@@ -6,6 +6,10 @@ and a reader and/or a writer:
 * ``read(paths, options) -> list[IncomingDocument]`` parses files (nothing is
   written; errors are :class:`FormatError` naming file and line);
 * ``write(project, target, options) -> ExportReport`` writes a file or folder.
+
+``read_options`` and ``write_options`` name the options (``.options.OPTIONS``)
+each takes, so the GUI offers what the CLI does; ``.bom`` says where a leading
+byte-order mark is a character and where a mark.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ class ReadOptions:
     notes: list[str] = field(default_factory=list)  # readers append what the user should know
     spans_key: str = "sc"  # spaCy DocBin: the span group to read
     offset_unit: str | None = None  # "codepoint" or "utf16" where a tool's setting decides (doccano)
+    reanchor: bool = False  # Label Studio: move a region to its quoted text near it, reported
     # Formats whose files hold spans but no text (W3C) anchor on the project's documents.
     project: Project | None = None
 
@@ -70,6 +75,9 @@ class Format:
     read: Reader | None = None
     write: Writer | None = None
     writes_folder: bool = False
+    # keys of .options.OPTIONS the reader / writer takes (the GUI offers them)
+    read_options: tuple[str, ...] = ()
+    write_options: tuple[str, ...] = ("gold",)
 
 
 REGISTRY: dict[str, Format] = {}
@@ -111,9 +119,12 @@ def detect(path: Path) -> Format:
                       file=str(path))
 
 
-def read_source(path: Path, options: ReadOptions) -> str:
-    """A file's text, decoded; a non-UTF-8 encoding is noted for the user."""
-    text, encoding = read_text(path)
+def read_source(path: Path, options: ReadOptions, *, keep_bom: bool = False) -> str:
+    """A file's text, decoded; a non-UTF-8 encoding is noted for the user.
+
+    A leading byte-order mark is dropped, or kept as U+FEFF with ``keep_bom``
+    (formats whose offsets count it: see :mod:`.bom`)."""
+    text, encoding = read_text(path, keep_bom=keep_bom)
     if encoding:
         options.notes.append(f"{path}: not UTF-8, decoded as {encoding}")
     return text
@@ -168,7 +179,8 @@ def import_files(project: Project, paths: Sequence[Path], *, format_name: str = 
 
     Labels the scheme lacks are refused, all listed with where each was first
     seen; with ``add_labels`` they are added to the project's scheme in the
-    same transaction as the spans.
+    same transaction as the spans, and so are attributes (and choice values)
+    the labels lack.
     """
     options = replace(options or ReadOptions(), project=project)
     docs = read_files(paths, format_name, options)
@@ -181,6 +193,11 @@ def import_files(project: Project, paths: Sequence[Path], *, format_name: str = 
     if unknown:
         scheme = scheme.with_labels(list(unknown))
         options.notes.append(f"added {len(unknown)} labels to the scheme: {', '.join(unknown)}")
+    if add_labels:  # and the attributes the labels lack (else the import names the first)
+        scheme, added = scheme.with_attributes((s.label, k, v) for doc in docs
+                                               for s in doc.spans for k, v in s.attributes.items())
+        if added:
+            options.notes.append(f"added to the scheme: {'; '.join(added)}")
     report = project.import_documents(docs, annotator=annotator, progress=options.progress,
                                       scheme=scheme)
     report.notes[:0] = options.notes

@@ -3,9 +3,13 @@
 Offsets in ``.ann`` files are ``[start, end)`` in Unicode code points over the
 ``.txt`` file exactly as stored (a CRLF line break counts as two characters,
 as Python counts a file read without newline translation); we write them that
-way. On import, an ``.ann`` whose covered texts only match when a CRLF counts
-as one character (a tool that read the ``.txt`` in text mode) is converted
-with :meth:`OffsetMap.lf` and reported; one that matches neither is refused.
+way. A leading byte-order mark is a character too (brat reads files with
+Python's ``utf-8`` codec, which keeps it): it stays in the stored text and
+is written back (see :mod:`.bom`). On import, an ``.ann`` whose covered texts
+only match when a CRLF counts as one character (a tool that read the ``.txt``
+in text mode) is converted with :meth:`OffsetMap.lf`, one that only matches
+counting from after the mark is shifted, both reported; one that matches
+neither is refused.
 
 In: ``.ann`` files or folders of them, each with its ``.txt``. Text-bound
 lines ``T1<TAB>Label START END<TAB>text`` become spans; the covered text must
@@ -13,8 +17,10 @@ match the ``.txt`` (white space compared loosely), else the file is refused.
 A discontinuous span ``START END;START END`` becomes one span per fragment
 (reported). ``#1<TAB>AnnotatorNotes T1<TAB>note`` is the span's note;
 ``A1<TAB>Name T1 [Value]`` (and the older ``M``) an attribute (true when no
-value). Relations ``R``, events ``E``, normalizations ``N`` and equivalences
-``*`` are reported and skipped.
+value; attribute names are kept as written, ``Mention`` or ``SUBCAT``, and
+``--add-labels`` adds those the scheme lacks). Relations ``R``, events ``E``,
+normalizations ``N`` and equivalences ``*`` are skipped and counted in the
+report, as are the notes and attributes attached to them.
 
 Out (a folder): ``.txt`` and ``.ann`` per document, and ``annotation.conf``
 declaring the scheme's labels as entities and its choice and yes/no
@@ -34,6 +40,7 @@ from ..domain import IncomingDocument, IncomingSpan
 from ..errors import FormatError
 from ..offsets import OffsetMap
 from . import ExportReport, Format, ReadOptions, WriteOptions, read_source, register
+from .bom import BOM, CountedBom
 from .folder import file_stem, open_folder, write_text
 from .layers import MergedLayers
 from .txt import title_of
@@ -64,16 +71,24 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     skipped: dict[str, int] = {}
     split: list[str] = []
     converted: list[str] = []
+    after_bom: list[str] = []
+    bom = CountedBom(".txt files")
     for n, ann in enumerate(files):
         txt = ann.with_suffix(".txt")
         if not txt.is_file():
             raise FormatError(f"no {txt.name} beside it", file=str(ann))
-        text = read_source(txt, options)
+        text = bom.read(txt, options)
         doc = IncomingDocument(text=text, source=str(ann), external_id=txt.stem,
-                               title=title_of(text) or txt.stem)
-        doc.spans = _read_ann(ann, text, skipped, split, converted, options)
+                               title=title_of(text.removeprefix(BOM)) or txt.stem)
+        doc.spans = _read_ann(ann, text, skipped, split, converted, after_bom, options)
         docs.append(doc)
         options.progress(n + 1, len(files))
+    bom.note(options)
+    if after_bom:
+        options.notes.append(
+            f"{len(after_bom)} .ann files count offsets from after the .txt's byte-order mark; "
+            f"they were shifted by one to the file as stored: {', '.join(after_bom[:5])}"
+            + (" ..." if len(after_bom) > 5 else ""))
     if converted:
         options.notes.append(
             f"{len(converted)} .ann files count a CRLF line break as one character (brat "
@@ -89,7 +104,8 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
 
 
 def _read_ann(path: Path, text: str, skipped: dict[str, int], split: list[str],
-              converted: list[str], options: ReadOptions) -> list[IncomingSpan]:
+              converted: list[str], after_bom: list[str],
+              options: ReadOptions) -> list[IncomingSpan]:
     content = read_source(path, options)
     bound: dict[str, _TextBound] = {}
     notes: dict[str, list[str]] = {}
@@ -128,20 +144,17 @@ def _read_ann(path: Path, text: str, skipped: dict[str, int], split: list[str],
             skipped[_SKIPPED[kind]] = skipped.get(_SKIPPED[kind], 0) + 1
         else:
             raise FormatError(f"not a brat annotation line: {line[:40]!r}", **where)
-    for target in list(notes) + list(attributes):
-        if target not in bound and not target.startswith(("R", "E", "N")):
+    for target in dict.fromkeys([*notes, *attributes]):
+        if target in bound:
+            continue
+        if not target.startswith(("R", "E", "N")):
             raise FormatError(f"a note or attribute refers to {target}, which is not defined",
                               file=str(path))
-    try:
-        placed = _place(list(bound.values()), text, str(path))
-    except FormatError as as_stored:
-        if "\r\n" not in text:
-            raise
-        try:  # counted with CRLF as one character?
-            placed = _place(list(bound.values()), text, str(path), OffsetMap.lf(text))
-        except FormatError:
-            raise as_stored from None
-        converted.append(path.name)
+        for kind, found in (("notes", notes), ("attributes", attributes)):
+            if found.get(target):
+                what = f"{kind} of {_SKIPPED[target[0]]}"
+                skipped[what] = skipped.get(what, 0) + len(found[target])
+    placed = _placed(path, list(bound.values()), text, converted, after_bom)
     spans: list[IncomingSpan] = []
     for found, fragments in zip(bound.values(), placed):
         note = "\n".join(notes.get(found.ident, []))
@@ -149,6 +162,30 @@ def _read_ann(path: Path, text: str, skipped: dict[str, int], split: list[str],
         spans.extend(IncomingSpan(start, end, found.label, note=note, attributes=attrs,
                                   line=found.line) for start, end in fragments)
     return spans
+
+
+def _placed(path: Path, bound: list[_TextBound], text: str, converted: list[str],
+            after_bom: list[str]) -> list[list[tuple[int, int]]]:
+    """Fragments placed as stored, else counted the ways other tools count
+    (CRLF as one character, offsets after the BOM), noting which was used."""
+    ways = [(None, 0)]
+    if "\r\n" in text:
+        ways.append((OffsetMap.lf(text), 0))
+    if text.startswith(BOM):
+        ways += [(view, 1) for view, _ in ways]
+    problems: list[FormatError] = []
+    for view, shift in ways:
+        try:
+            placed = _place(bound, text, str(path), view, shift)
+        except FormatError as problem:
+            problems.append(problem)
+            continue
+        if view:
+            converted.append(path.name)
+        if shift:
+            after_bom.append(path.name)
+        return placed
+    raise problems[0]  # as stored
 
 
 @dataclass(frozen=True)
@@ -176,10 +213,11 @@ def _text_bound(line: str, number: int, where: dict[str, Any]) -> _TextBound:
 
 
 def _place(bound: list[_TextBound], text: str, source: str,
-           view: OffsetMap | None = None) -> list[list[tuple[int, int]]]:
+           view: OffsetMap | None = None, shift: int = 0) -> list[list[tuple[int, int]]]:
     """Code-point fragments of every text-bound annotation (offsets counted in
-    ``view`` when given), checked against their covered text."""
-    length = len(view.view_text) if view else len(text)
+    ``view`` when given, ``shift`` characters after its start), checked
+    against their covered text."""
+    length = (len(view.view_text) if view else len(text)) - shift
     placed = []
     for found in bound:
         where = {"file": source, "line": found.line}
@@ -188,6 +226,7 @@ def _place(bound: list[_TextBound], text: str, source: str,
             if not 0 <= start < end <= length:
                 raise FormatError(f"span [{start}, {end}) is empty or outside the .txt "
                                   f"({length} characters)", **where)
+            start, end = start + shift, end + shift
             fragments.append(view.span_to_codepoints(start, end) if view else (start, end))
         if found.quoted is not None:
             covered = " ".join(text[s:e] for s, e in fragments)
@@ -201,7 +240,7 @@ def _place(bound: list[_TextBound], text: str, source: str,
 
 def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
     report = ExportReport()
-    layers = MergedLayers("brat")
+    layers = MergedLayers("brat", details=True)
     total = project.document_count()
     taken: set[str] = {"annotation", "visual", "tools", "kb_shortcuts"}
     free_text = flattened = 0
@@ -263,4 +302,5 @@ def annotation_conf(scheme: Any) -> str:
 
 
 FORMAT = register(Format("brat", "brat standoff (.txt + .ann)", ("*.ann",), __doc__ or "",
-                         read=read, write=write, writes_folder=True))
+                         read=read, write=write, writes_folder=True,
+                         read_options=("add_labels",)))

@@ -114,4 +114,5 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
     return report
 
 
-FORMAT = register(Format("csv", "CSV", ("*.csv",), __doc__ or "", read=read, write=write))
+FORMAT = register(Format("csv", "CSV", ("*.csv",), __doc__ or "", read=read, write=write,
+                         write_options=("keep_formulas", "gold")))

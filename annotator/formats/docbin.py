@@ -198,4 +198,5 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
 
 
 FORMAT = register(Format("docbin", "spaCy DocBin (.spacy)", ("*.spacy",), __doc__ or "",
-                         read=read, write=write))
+                         read=read, write=write, read_options=("spans_key", "add_labels"),
+                         write_options=("spans_key", "gold")))

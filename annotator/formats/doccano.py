@@ -12,10 +12,19 @@ codepoint`` reads and writes Python code points instead (for files made by
 scripts). Text that is all in the Basic Multilingual Plane counts the same
 either way. doccano stores no span text, so offsets cannot be checked against
 it: a ``sha256`` (top level or in ``meta``) is checked when present, and we
-write one.
+write one. A record whose text has characters outside the BMP, with spans,
+no ``sha256`` and no ``--offset-unit`` is refused: the two units would put
+its spans on different characters, and nothing says which was used. A
+byte-order mark before the first line is a mark (dropped); the text is a
+JSON string, in which a U+FEFF is a character like any other.
+
+Relations (``"relations"`` of relation-extraction projects) have no place
+in the project: they are skipped and counted in the report.
 
 Out: ``{"id", "text", "label", "sha256"}`` per document. doccano has no
 annotators: the chosen annotators' spans are merged, identical ones once.
+Notes and attributes have no doccano form: spans carrying them are counted
+in the report.
 """
 
 from __future__ import annotations
@@ -46,13 +55,20 @@ def _unit(chosen: str | None) -> str:
 def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     utf16 = _unit(options.offset_unit) == "utf16"
     docs: list[IncomingDocument] = []
+    relations = 0
     for path in paths:
-        docs.extend(_record(obj, str(path), number, utf16)
-                    for number, obj in json_lines(path, options))
+        for number, obj in json_lines(path, options):
+            docs.append(_record(obj, str(path), number, utf16, options.offset_unit is not None))
+            if isinstance(obj.get("relations"), list):
+                relations += len(obj["relations"])
+    if relations:
+        options.notes.append(f"skipped {relations} doccano relations: the project has no "
+                             "relations between spans")
     return docs
 
 
-def _record(obj: dict[str, Any], source: str, number: int, utf16: bool) -> IncomingDocument:
+def _record(obj: dict[str, Any], source: str, number: int, utf16: bool,
+            unit_chosen: bool) -> IncomingDocument:
     where = {"file": source, "line": number}
     text = obj.get("text")
     if not isinstance(text, str) or not text:
@@ -82,6 +98,11 @@ def _record(obj: dict[str, Any], source: str, number: int, utf16: bool) -> Incom
         if units:
             start, end = units.span_to_codepoints(start, end)
         spans.append(IncomingSpan(start, end, label, line=number))
+    if spans and sha is None and not unit_chosen and units and not units.is_identity:
+        raise FormatError("the text has characters outside the Basic Multilingual Plane "
+                          "(emoji...), which UTF-16 and code points count differently, and "
+                          "nothing says which the offsets count: choose --offset-unit utf16 "
+                          "(doccano's own) or --offset-unit codepoint", **where)
     doc_id = obj.get("id")
     return IncomingDocument(text=text, source=source, line=number,
                             external_id=None if doc_id is None else str(doc_id),
@@ -111,4 +132,5 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
 
 
 FORMAT = register(Format("doccano", "doccano JSONL", ("*.doccano.jsonl",), __doc__ or "",
-                         read=read, write=write))
+                         read=read, write=write, read_options=("offset_unit", "add_labels"),
+                         write_options=("offset_unit", "gold")))

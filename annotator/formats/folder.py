@@ -48,13 +48,10 @@ def open_folder(target: Path | None) -> Iterator[Path]:
 
 
 def write_text(path: Path, text: str) -> None:
-    """UTF-8, line breaks exactly as in ``text`` (CRLF kept).
-
-    Readers drop a leading byte-order mark, so a text that itself starts with
-    U+FEFF gets one more in front: reading the file gives the text back.
-    """
+    """UTF-8, line breaks exactly as in ``text`` (CRLF kept), a leading U+FEFF
+    too: the formats writing folders count it as a character (see :mod:`.bom`)."""
     with open(path, "w", encoding="utf-8", newline="") as out:
-        out.write("\ufeff" + text if text.startswith("\ufeff") else text)
+        out.write(text)
 
 
 def file_stem(key: str, row_id: int, taken: set[str]) -> str:

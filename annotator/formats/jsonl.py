@@ -143,4 +143,5 @@ def _span_record(span: Any) -> dict[str, Any]:
 
 
 FORMAT = register(Format("jsonl", "JSON Lines (spaCy/Prodigy style)", ("*.jsonl", "*.ndjson"),
-                         __doc__ or "", read=read, write=write))
+                         __doc__ or "", read=read, write=write,
+                         read_options=("add_labels",)))

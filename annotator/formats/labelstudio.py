@@ -11,11 +11,18 @@ attributes are that attribute (choices ``true`` and ``false`` are yes/no
 attributes), other text areas (``note``, comments) join the span's note.
 Each region's ``value.text`` must equal the task text at its offsets: a
 mismatch (an annotation made on another version of the text) is refused,
-naming the task. ``data.sha256``, when present, must match ``data.text``.
+naming the task; with ``--reanchor`` the region moves to the occurrence of
+its text nearest the offsets (Label Studio's own ``examples/named_entity``
+has an end one short of its text), each move reported, and is refused only
+when the text is nowhere. ``data.sha256``, when present, must match
+``data.text``. A submitted (not cancelled) annotation is its annotator's
+complete work on the task: the document is marked done for them, with
+spans or without.
 The annotator is ``created_username`` (without Label Studio's ``, <id>``
 suffix), else ``completed_by``'s e-mail, else ``label-studio-user-<id>``.
 Other results (task-level choices, relations...) and predictions are
-reported and skipped.
+reported and skipped. The file is JSON: a byte-order mark before it is a
+mark; a U+FEFF inside ``data.text`` is a character, counted like any other.
 
 Out: one task per document (``data``: ``text``, ``title``, ``external_id``,
 ``sha256``), one annotation per annotator. A labeling config that shows it::
@@ -43,6 +50,7 @@ from ..schemes import Scheme
 from ..text import text_sha256
 from . import ExportReport, Format, ReadOptions, WriteOptions, read_source, register
 from .output import open_output
+from .w3c import anchor
 
 _USER_ID_SUFFIX = re.compile(r",\s*\d+$")
 NOTE = "note"  # from_name of the per-region TextArea holding a span's note
@@ -52,6 +60,7 @@ BOOLEANS = {"true": True, "false": False}
 def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     docs: list[IncomingDocument] = []
     skipped: dict[str, int] = {}
+    moved: list[str] | None = [] if options.reanchor else None
     scheme = options.project.scheme if options.project else None
     for path in paths:
         text = read_source(path, options)
@@ -63,9 +72,12 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
         if not isinstance(tasks, list):
             raise FormatError("expected a list of Label Studio tasks", file=str(path))
         for n, task in enumerate(tasks, start=1):
-            docs.append(_task(task, n, str(path), skipped, scheme))
+            docs.append(_task(task, n, str(path), skipped, scheme, moved))
             if n % 500 == 0:
                 options.progress(n, len(tasks))
+    if moved:
+        options.notes.append(f"{len(moved)} Label Studio regions were re-anchored on their "
+                             f"text: {'; '.join(moved[:5])}" + (" ..." if len(moved) > 5 else ""))
     if skipped:
         options.notes.append("skipped Label Studio results that are not text spans: "
                              + ", ".join(f"{count} {kind}" for kind, count in sorted(skipped.items())))
@@ -73,7 +85,9 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
 
 
 def _task(task: Any, n: int, source: str, skipped: dict[str, int],
-          scheme: Scheme | None) -> IncomingDocument:
+          scheme: Scheme | None, moved: list[str] | None) -> IncomingDocument:
+    """One task's document and spans; ``moved`` (with --reanchor) hears of
+    each region moved to its text."""
     if not isinstance(task, dict):
         raise FormatError(f"task {n}: expected a JSON object", file=source)
     name = f"task {task.get('id', n)}"
@@ -110,6 +124,7 @@ def _task(task: Any, n: int, source: str, skipped: dict[str, int],
         if annotation.get("was_cancelled") is True:
             continue
         annotator = _annotator(annotation)
+        doc.statuses[annotator or ""] = "done"  # "": the importing annotator
         results = annotation.get("result", [])
         if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
             raise fail('"result" must be a list of objects')
@@ -138,9 +153,17 @@ def _task(task: Any, n: int, source: str, skipped: dict[str, int],
             first, last = units.span_to_codepoints(start, end)
             quoted = value.get("text")
             if quoted is not None and quoted != text[first:last]:
-                raise fail(f"region {region} says {str(quoted)[:60]!r} but the task text "
-                           f"has {text[first:last][:60]!r} there: the annotation was made on "
-                           "another text (stale); refused")
+                found = anchor(text, first, last, str(quoted)) \
+                    if moved is not None and quoted else None
+                if not isinstance(found, tuple):
+                    raise fail(f"region {region} says {str(quoted)[:60]!r} but the task text "
+                               f"has {text[first:last][:60]!r} there: the annotation was made "
+                               "on another text (stale); refused"
+                               + (f": {found}" if found else " (--reanchor looks for it nearby)"))
+                assert moved is not None
+                moved.append(f"{name} region {region}: [{start}, {end}) -> "
+                             f"[{units.to_view(found[0])}, {units.to_view(found[1])})")
+                first, last = found
             for label in labels:
                 note, attributes = _complete(label, extras.get(region) if region else None,
                                              scheme, skipped)
@@ -249,4 +272,4 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
 
 
 FORMAT = register(Format("labelstudio", "Label Studio JSON", ("*.json",), __doc__ or "",
-                         read=read, write=write))
+                         read=read, write=write, read_options=("reanchor", "add_labels")))

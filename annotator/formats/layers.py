@@ -2,28 +2,42 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 
 from ..domain import SpanData
 
 
 class MergedLayers:
-    """Yields each (label, start, end) once per document and says what it merged."""
+    """Yields each span once per document and says what it merged.
 
-    def __init__(self, format_title: str):
+    Spans are the same when what the format writes of them is: label and
+    extent, and with ``details`` (a format that carries notes and attributes)
+    the note and attributes too. Without ``details``, the notes and attributes
+    left unwritten are counted and reported.
+    """
+
+    def __init__(self, format_title: str, *, details: bool = False):
         self.format_title = format_title
+        self.details = details
         self.annotators: set[str] = set()
         self.repeated = 0
+        self.noted = self.attributed = 0  # written without their note / attributes
 
     def unique(self, spans: Iterable[SpanData]) -> Iterator[SpanData]:
-        seen: set[tuple[str, int, int]] = set()
+        seen: set[tuple[object, ...]] = set()
         for span in spans:
-            identity = (span.label, span.start, span.end)
+            identity: tuple[object, ...] = (span.label, span.start, span.end)
+            if self.details:
+                identity += (span.note, json.dumps(span.attributes, sort_keys=True, default=str))
             if identity in seen:
                 self.repeated += 1
                 continue
             seen.add(identity)
             self.annotators.add(span.annotator)
+            if not self.details:
+                self.noted += bool(span.note)
+                self.attributed += bool(span.attributes)
             yield span
 
     def notes(self) -> list[str]:
@@ -35,4 +49,7 @@ class MergedLayers:
         if self.repeated:
             notes.append(f"{self.repeated} spans repeated another annotator's identical span "
                          "and were written once")
+        if self.noted or self.attributed:
+            notes.append(f"{self.format_title} files have no notes or attributes: {self.noted} "
+                         f"notes and the attributes of {self.attributed} spans were not written")
         return notes

@@ -1,6 +1,7 @@
 """W3C Web Annotation Data Model, JSON-LD (``*.jsonld``).
 
-Out: one ``AnnotationCollection`` whose first page holds one ``Annotation``
+Out: one ``AnnotationCollection`` (with an ``id``, as the model's MUSTs 5.1
+and 5.2 want of it and of its page) whose first page holds one ``Annotation``
 per span: ``creator`` (the annotator), ``created``/``modified``, a
 ``TextualBody`` with purpose ``tagging`` holding the label key, a second one
 with purpose ``commenting`` holding the note (on import, a ``TextualBody``
@@ -18,11 +19,19 @@ by our document IRI or by the document's URL. A SHA-256 that differs from the
 project's text refuses the import, naming the document. When the position and
 the quote disagree, the quote wins: the span is re-anchored on the occurrence
 of ``exact`` (matching prefix and suffix when possible) nearest the position,
-and reported; a quote found nowhere, or two equally near, is refused.
+and reported; a quote found nowhere, or two equally near, is refused. A
+selector's ``refinedBy`` is resolved inside what it selects: a
+``TextPositionSelector`` counts from the start of the outer selection (a
+position within a quote), a ``TextQuoteSelector`` is looked for inside it.
+An outer selector plain text cannot resolve (a ``FragmentSelector``) stands
+for the whole text when refined by a quote, and is refused otherwise. An
+annotation with no tagging body (a comment, a body by IRI) takes the label
+given with ``--label``. The file's text is JSON: a BOM before it is a mark.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Sequence
@@ -85,21 +94,27 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
     total = project.document_count()
     head = {"@context": CONTEXT, "type": "AnnotationCollection",
             "label": f"Spans exported from {Path(project.location).name}"}
+    # The collection's and page's ids name what they hold (the same spans, the
+    # same ids): derived from the annotations' ids, written after the items.
+    digest = hashlib.sha256()
     with open_output(target, newline="\n") as out:
         out.write(json.dumps(head, ensure_ascii=False)[:-1]
                   + ', "first": {"type": "AnnotationPage", "startIndex": 0, "items": [')
         first = True
         for n, (doc, spans) in enumerate(project.iter_spans(options.where)):
             for span in spans:
-                out.write(("\n" if first else ",\n") + json.dumps(annotation(doc, span),
-                                                                  ensure_ascii=False))
+                record = annotation(doc, span)
+                digest.update(record["id"].encode("ascii") + b"\n")
+                out.write(("\n" if first else ",\n") + json.dumps(record, ensure_ascii=False))
                 first = False
             if spans:
                 report.documents += 1
                 report.spans += len(spans)
             if n % 500 == 0:
                 options.progress(n, total)
-        out.write("\n]}}\n")
+        collection = f"urn:uuid:{uuid.uuid5(_NAMESPACE, 'collection:' + digest.hexdigest())}"
+        page = f"urn:uuid:{uuid.uuid5(_NAMESPACE, 'page:' + digest.hexdigest())}"
+        out.write(f'\n], "id": "{page}", "partOf": "{collection}"}}, "id": "{collection}"}}\n')
     return report
 
 
@@ -113,7 +128,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     docs: dict[int, IncomingDocument] = {}
     moved: list[str] = []
     for source, n, item in found:
-        _read_annotation(item, n, source, resolver, docs, moved)
+        _read_annotation(item, n, source, resolver, docs, moved, options.label)
     if moved:
         options.notes.append(f"{len(moved)} annotations were re-anchored by their quote "
                              f"(position and quote disagreed): {'; '.join(moved[:5])}"
@@ -172,7 +187,8 @@ class _Documents:
 
 
 def _read_annotation(item: dict[str, Any], n: int, source: str, resolver: _Documents,
-                     docs: dict[int, IncomingDocument], moved: list[str]) -> None:
+                     docs: dict[int, IncomingDocument], moved: list[str],
+                     label: str | None) -> None:
     name = f"annotation {n}" + (f" ({item['id']})" if isinstance(item.get("id"), str) else "")
 
     def fail(message: str) -> FormatError:
@@ -202,26 +218,38 @@ def _read_annotation(item: dict[str, Any], n: int, source: str, resolver: _Docum
         start, end = position.get("start"), position.get("end")
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
             raise fail("TextPositionSelector start and end must be integers")
+    refined = next((s for s in selectors if isinstance(s, dict) and "refinedBy" in s), None)
     if position is None and quote_selector is None:
-        raise fail("no TextPositionSelector or TextQuoteSelector")
-    exact = quote_selector.get("exact") if quote_selector else None
-    if quote_selector is not None and (not isinstance(exact, str) or not exact):
-        raise fail("TextQuoteSelector needs a non-empty exact")
-    prefix = quote_selector.get("prefix") or "" if quote_selector else ""
-    suffix = quote_selector.get("suffix") or "" if quote_selector else ""
-    anchored = anchor(doc.text, start, end, exact, str(prefix), str(suffix))
-    if isinstance(anchored, str):
-        raise fail(f"{anchored} in document {doc.key!r}")
-    if start is not None and anchored != (start, end):
-        moved.append(f"{name}: [{start}, {end}) -> [{anchored[0]}, {anchored[1]})")
+        if refined is None or not isinstance(refined.get("refinedBy"), dict) \
+                or refined["refinedBy"].get("type") != "TextQuoteSelector":
+            raise fail("no TextPositionSelector or TextQuoteSelector (a selector plain text "
+                       "cannot resolve is only read when refined by a TextQuoteSelector)")
+        anchored: tuple[int, int] | str = (0, len(doc.text))  # refined below
+    else:
+        exact = quote_selector.get("exact") if quote_selector else None
+        if quote_selector is not None and (not isinstance(exact, str) or not exact):
+            raise fail("TextQuoteSelector needs a non-empty exact")
+        prefix = quote_selector.get("prefix") or "" if quote_selector else ""
+        suffix = quote_selector.get("suffix") or "" if quote_selector else ""
+        anchored = anchor(doc.text, start, end, exact, str(prefix), str(suffix))
+        if isinstance(anchored, str):
+            raise fail(f"{anchored} in document {doc.key!r}")
+        if start is not None and anchored != (start, end):
+            moved.append(f"{name}: [{start}, {end}) -> [{anchored[0]}, {anchored[1]})")
+    if refined is not None:
+        anchored = refine(doc.text, anchored, refined.get("refinedBy"))
+        if isinstance(anchored, str):
+            raise fail(f"refinedBy: {anchored} in document {doc.key!r}")
     bodies = item.get("body", [])
     bodies = bodies if isinstance(bodies, list) else [bodies]
     labels = [b.get("value") for b in bodies if isinstance(b, dict) and b.get("purpose") == "tagging"]
     notes = [b.get("value") for b in bodies if isinstance(b, dict)
              and (b.get("purpose") == "commenting"
                   or ("purpose" not in b and b.get("type") == "TextualBody"))]
+    if not labels and label:
+        labels = [label]
     if not labels or not all(isinstance(v, str) and v for v in labels):
-        raise fail("no tagging TextualBody with the label")
+        raise fail("no tagging TextualBody with the label (give one with --label)")
     attributes = item.get("mba:attributes", {})
     if not isinstance(attributes, dict):
         raise fail("mba:attributes must be an object")
@@ -242,6 +270,34 @@ def _creator(creator: Any) -> str | None:
     if isinstance(creator, dict):
         creator = creator.get("name") or creator.get("nickname") or creator.get("id")
     return creator.strip() or None if isinstance(creator, str) else None
+
+
+def refine(text: str, outer: tuple[int, int], selector: Any) -> tuple[int, int] | str:
+    """The range ``selector`` (a ``refinedBy``, possibly refined again) picks
+    inside ``outer``, or the problem."""
+    lo, hi = outer
+    if not isinstance(selector, dict):
+        return "expected a selector object"
+    kind = selector.get("type")
+    if kind == "TextPositionSelector":
+        start, end = selector.get("start"), selector.get("end")
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)) \
+                or not 0 <= start < end <= hi - lo:
+            return (f"position [{start}, {end}) does not fit the {hi - lo} characters it "
+                    "refines")
+        found: tuple[int, int] | str = (lo + start, lo + end)
+    elif kind == "TextQuoteSelector":
+        exact = selector.get("exact")
+        if not isinstance(exact, str) or not exact:
+            return "TextQuoteSelector needs a non-empty exact"
+        inner = anchor(text[lo:hi], None, None, exact, str(selector.get("prefix") or ""),
+                       str(selector.get("suffix") or ""))
+        found = inner if isinstance(inner, str) else (lo + inner[0], lo + inner[1])
+    else:
+        return f"a {kind} cannot be resolved in plain text"
+    if isinstance(found, str) or "refinedBy" not in selector:
+        return found
+    return refine(text, found, selector["refinedBy"])
 
 
 def anchor(text: str, start: int | None, end: int | None, exact: str | None,
@@ -277,4 +333,4 @@ def anchor(text: str, start: int | None, end: int | None, exact: str | None,
 
 
 FORMAT = register(Format("w3c", "W3C Web Annotation (JSON-LD)", ("*.jsonld",), __doc__ or "",
-                         read=read, write=write))
+                         read=read, write=write, read_options=("label", "add_labels")))
