@@ -33,12 +33,15 @@ def _bar_height(bars: int) -> float:
     return max(2.4, 0.9 + 0.32 * bars)
 
 
-def density_chart(fig: Figure, table: Table, label_name: str, color: str) -> None:
-    """Spans per 1,000 words per group, with 95% intervals (horizontal bars)."""
+def density_chart(fig: Figure, table: Table, label_name: str, color: str, *,
+                  sized: bool = True) -> None:
+    """Spans per 1,000 words per group, with 95% intervals (horizontal bars).
+    ``sized``: fit the figure's height to the bars (False on a canvas that has its own size)."""
     rows = [r for r in table.rows if r.density is not None]
     shown = sorted(rows, key=lambda r: -r.documents)[:MAX_BARS]
     shown = [r for r in table.rows if r in shown]  # keep the table's order (months in time)
-    fig.set_size_inches(7.5, _bar_height(len(shown)) + 0.6)
+    if sized:
+        fig.set_size_inches(7.5, _bar_height(len(shown)) + 0.6)
     ax = fig.add_subplot()
     if not shown:
         ax.axis("off")
@@ -73,10 +76,12 @@ def density_chart(fig: Figure, table: Table, label_name: str, color: str) -> Non
     fig.tight_layout(rect=(0, 0.07, 1, 1))
 
 
-def distribution_chart(fig: Figure, dist: Distribution, title: str) -> None:
+def distribution_chart(fig: Figure, dist: Distribution, title: str, *,
+                       sized: bool = True) -> None:
     """Share of each document-label value per group (stacked horizontal bars)."""
     groups = [g for g, n in dist.labelled.items() if n][:MAX_BARS]
-    fig.set_size_inches(7.5, _bar_height(len(groups)) + 1.0)
+    if sized:
+        fig.set_size_inches(7.5, _bar_height(len(groups)) + 1.0)
     ax = fig.add_subplot()
     if not groups:
         ax.axis("off")
@@ -105,9 +110,11 @@ def distribution_chart(fig: Figure, dist: Distribution, title: str) -> None:
     fig.tight_layout(rect=(0, 0.05, 1, 1))
 
 
-def agreement_chart(fig: Figure, periods: Sequence[Period], message: str) -> None:
+def agreement_chart(fig: Figure, periods: Sequence[Period], message: str, *,
+                    sized: bool = True) -> None:
     """Unitizing alpha per month of finished documents."""
-    fig.set_size_inches(7.5, 2.8)
+    if sized:
+        fig.set_size_inches(7.5, 2.8)
     ax = fig.add_subplot()
     points = [p for p in periods if p.value is not None]
     if not points:
