@@ -95,7 +95,8 @@ def test_the_report_is_one_self_contained_file_with_charts_tables_and_method(sam
     for expected in ("Layer: <strong>ana</strong>", "19 of the project's 19 documents",
                      "95% percentile bootstrap", "fewer than 5 documents", "Monroe",
                      "Top terms", "slammed", "Primary frame", "Agreement", "unitizing_alpha",
-                     "Krippendorff's unitizing alpha", "Annotation process",
+                     "agreement on where spans begin and end", "Agreement over time",
+                     "Annotation process",
                      "The scheme and its guidelines", "Loaded term", "Exported "):
         assert expected in html, expected
     assert "#E69F00" in html.upper()  # the scheme's colour of loaded terms

@@ -90,7 +90,7 @@ def test_bootstrap_with_a_fixed_seed_matches_the_documented_draws(tmp_path):
     rng = np.random.default_rng(42)
     words_ = np.array([n for n, _ in texts], float)
     spans = np.array([k for _, k in texts], float)
-    draws = rng.integers(0, 4, size=(300, 4))
+    draws = rng.integers(0, 4, size=(300, 4), dtype=np.int32)
     replicate = [1000 * spans[d].sum() / words_[d].sum() for d in draws]
     low, high = np.percentile(replicate, [2.5, 97.5])
     (row,) = table.rows

@@ -314,7 +314,7 @@ class InsightsView(QDialog):
             for j, value in enumerate(values):
                 self.process.setItem(i, j, QTableWidgetItem(value))
         self.process.resizeColumnsToContents()
-        rows = [["month", "documents", "unitizing_alpha", "reason"]]
+        rows = [["month", "documents", "span_f1_overlap", "reason"]]
         rows += [[p.month, p.documents, "" if p.value is None else p.value, p.reason]
                  for p in self.periods]
         self.agreement.redraw(lambda fig: charts.agreement_chart(fig, self.periods,

@@ -11,16 +11,16 @@ anywhere.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
-from ..models import AnnotationSession, Annotator, Document, DocumentStatus, Span, utcnow
+from ..models import AnnotationSession, Annotator, DocumentStatus, Span, utcnow
 
 if TYPE_CHECKING:
+    from ..agreement import Agreement
     from ..project import Project
 
 IDLE_MINUTES = 5
@@ -115,42 +115,59 @@ class Period:
 
     month: str
     documents: int
-    value: float | None  # unitizing alpha over all labels
+    value: float | None  # span F1, overlap, all labels, every annotator against the reference
     reason: str = ""
 
 
-def agreement_over_time(project: Project, annotators: Sequence[str] = ()
+def agreement_over_time(project: Project, result: Agreement | None = None
                         ) -> tuple[list[Period], str]:
-    """Unitizing alpha of the documents finished each month (when the last of
-    the compared annotators marked it done); or why there is none."""
-    from ..agreement import CHARACTERS, UNITIZING, measure
+    """Span F1 (overlap, all labels) of the documents finished each month: the
+    month the last of the compared annotators marked the document done.
 
-    with project.reading() as s:
-        humans = list(s.scalars(select(Annotator.name).where(Annotator.kind == "human")
-                                .order_by(Annotator.name)))
-        chosen = list(annotators) or humans
-        rows = s.execute(select(Document.id, Document.external_id, Annotator.name,
-                                DocumentStatus.updated_at)
-                         .join(DocumentStatus, DocumentStatus.document_id == Document.id)
-                         .join(Annotator, Annotator.id == DocumentStatus.annotator_id)
-                         .where(DocumentStatus.status == "done", Annotator.name.in_(chosen))).all()
+    Built from the per-document figures of one agreement measure (``result``,
+    measured over every human annotator if not given): the overlap credits and
+    span counts add up over documents and annotator pairs, so a month's F1 is
+    the pooled F1 of its documents. Returns the months, or why there are none.
+    """
+    from ..agreement import F1, OVERLAP, measure
+
+    result = result or measure(project, per_document=True)
+    chosen = result.annotators
     if len(chosen) < 2:
         return [], "not enough data: agreement over time needs at least two annotators"
-    finished: dict[int, tuple[str, set[str], datetime]] = {}
-    for doc, external, name, when in rows:
-        key, names, latest = finished.get(doc, (external or str(doc), set(), when))
+    with project.reading() as s:
+        rows = s.execute(select(DocumentStatus.document_id, Annotator.name,
+                                DocumentStatus.updated_at).join(Annotator)
+                         .where(DocumentStatus.status == "done",
+                                Annotator.name.in_(chosen))).all()
+    finished: dict[int, tuple[set[str], datetime]] = {}
+    for doc, name, when in rows:
+        names, latest = finished.get(doc, (set(), when))
         names.add(name)
-        finished[doc] = (key, names, max(latest, when))
-    by_month: dict[str, list[str]] = {}
-    for key, names, when in finished.values():
-        if len(names) == len(chosen):
-            by_month.setdefault(when.strftime("%Y-%m"), []).append(key)
-    if not by_month:
+        finished[doc] = (names, max(latest, when))
+    sums: dict[str, list[float]] = {}  # month -> documents, p credit, r credit, ref, other spans
+    for document in result.per_document:
+        names, when = finished.get(document.document_id, (set(), None))
+        if when is None or len(names) < len(chosen):
+            continue
+        total = sums.setdefault(when.strftime("%Y-%m"), [0, 0.0, 0.0, 0, 0])
+        total[0] += 1
+        for f in document.figures:
+            if f.measure == F1 and f.method == OVERLAP:
+                total[1] += f.counts["precision_credit"]
+                total[2] += f.counts["recall_credit"]
+                total[3] += f.counts["reference_spans"]
+                total[4] += f.counts["other_spans"]
+    if not sums:
         return [], ("not enough data: no document was marked done by every annotator "
                     f"compared ({', '.join(chosen)})")
     periods = []
-    for month in sorted(by_month):
-        result = measure(project, chosen, documents=by_month[month], per_document=False)
-        figure = result.find(UNITIZING, CHARACTERS)
-        periods.append(Period(month, len(by_month[month]), figure.value, figure.reason))
+    for month in sorted(sums):
+        documents, p_credit, r_credit, reference, other = sums[month]
+        if not reference or not other:
+            periods.append(Period(month, int(documents), None, "no spans to compare"))
+            continue
+        precision, recall = p_credit / other, r_credit / reference
+        f1 = 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
+        periods.append(Period(month, int(documents), f1))
     return periods, ""

@@ -259,7 +259,7 @@ def _agreement(page: _Page, project: Project) -> None:
 
     page.add("<h2>Agreement</h2>")
     try:
-        result = measure(project, per_document=False)
+        result = measure(project, per_document=True)
     except AnnotatorError as exc:
         page.add(f"<p>{escape(str(exc))}</p>")
         return
@@ -283,7 +283,7 @@ def _agreement(page: _Page, project: Project) -> None:
                  + "</dl>")
     for note in result.notes:
         page.add(f"<p class='note'>{escape(note)}</p>")
-    periods, message = agreement_over_time(project)
+    periods, message = agreement_over_time(project, result)
     fig = charts.new_figure()
     charts.agreement_chart(fig, periods, message)
     if periods:

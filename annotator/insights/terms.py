@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -44,7 +44,8 @@ class Words:
     offset: Array  # where each text starts on the continuum
     start: Array  # continuum offsets of the words, [start, end), sorted
     end: Array
-    norm: list[str]  # NORM of each word
+    norm: Array  # NORM of each word, as a hash of ``strings``
+    strings: Any  # spaCy's StringStore
 
 
 def words(texts: Sequence[str], nlp: Language | None = None,
@@ -67,15 +68,13 @@ def words(texts: Sequence[str], nlp: Language | None = None,
         if n % 500 == 0:
             progress(n, len(texts))
     counts = np.fromiter((len(t) for t in tables), dtype=np.int64, count=len(tables))
+    strings = tokenizer.vocab.strings
     if not counts.sum():
         empty = np.zeros(0, np.int64)
-        return Words(counts, offset, empty, empty, [])
+        return Words(counts, offset, empty, empty, np.zeros(0, np.uint64), strings)
     table = np.concatenate(tables)
     start = table[:, 0].astype(np.int64)
-    unique, inverse = np.unique(table[:, 4], return_inverse=True)
-    names = [tokenizer.vocab.strings[int(h)] for h in unique]
-    return Words(counts, offset, start, start + table[:, 1].astype(np.int64),
-                 [names[i] for i in inverse.tolist()])
+    return Words(counts, offset, start, start + table[:, 1].astype(np.int64), table[:, 4], strings)
 
 
 def span_terms(found: Words, doc: Array, start: Array, end: Array) -> tuple[Array, tuple[str, ...]]:
@@ -84,11 +83,18 @@ def span_terms(found: Words, doc: Array, start: Array, end: Array) -> tuple[Arra
     at = found.offset[doc] if len(doc) else np.zeros(0, np.int64)
     first = np.searchsorted(found.end, start + at, side="right")  # first word ending after start
     stop = np.searchsorted(found.start, end + at, side="left")  # past the last word starting before end
-    ids: dict[str, int] = {"": 0}
-    norms = found.norm
-    out = [ids.setdefault(" ".join(norms[a:b]), len(ids))
+    # only the words inside spans are looked up, by hash, then named once
+    inside = np.zeros(len(found.norm) + 1, dtype=np.int64)
+    np.add.at(inside, first, 1)
+    np.add.at(inside, stop, -1)
+    covered = np.flatnonzero(np.cumsum(inside[:-1]) > 0)
+    hashes = dict(zip(covered.tolist(), found.norm[covered].tolist()))
+    ids: dict[tuple[int, ...], int] = {(): 0}
+    out = [ids.setdefault(tuple(hashes[w] for w in range(a, b)), len(ids))
            for a, b in zip(first.tolist(), stop.tolist())]
-    return np.array(out, dtype=np.int64), tuple(ids)
+    strings = found.strings
+    terms = tuple(" ".join(strings[h] for h in key) for key in ids)
+    return np.array(out, dtype=np.int64), terms
 
 
 def log_odds(counts: Array, prior: Array | None = None) -> Array:

@@ -1,0 +1,166 @@
+"""Insights over 10,000 documents and 200,000 spans: every grouping, the report, the view.
+
+    python -m benchmarks.insights_bench [--documents N] [--keep PATH] [--reuse PATH]
+
+Builds a project in a temporary folder (not timed): articles of 300-500 words
+from 10 outlets, 40 authors, 24 months, half with a story; two annotators
+with 10 spans each per document, frames and slant set, all marked done.
+Then times reading the project (tokenizing included), density and share with
+1,000-resample bootstrap intervals for every label over every grouping, top
+terms and frame distributions (goal: all of it <= 2 s), the HTML report
+(goal <= 5 s) and the Insights view (goal: open <= 1 s after the data is read).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from .agreement_bench import article
+
+OUTLETS = [f"Outlet {i}" for i in range(10)]
+SLANTS = ("left", "centre", "right")
+
+
+def build(path: Path, documents: int, spans_per_annotator: int, seed: int = 11) -> int:
+    from annotator.domain import IncomingDocument, IncomingSpan
+    from annotator.project import Project
+    from annotator.schemes import resolve_scheme
+
+    rng = random.Random(seed)
+    scheme = resolve_scheme("media-bias")
+    labels = [lab.key for lab in scheme.labels]
+    frames = scheme.document_label("primary-frame").choices
+    docs, total = [], 0
+    for n in range(documents):
+        text = article(rng, rng.randint(300, 500))
+        spans = []
+        for name in ("ana", "bob"):
+            for _ in range(spans_per_annotator):
+                start = rng.randrange(0, len(text) - 60)
+                spans.append(IncomingSpan(start, start + rng.randint(5, 40), rng.choice(labels),
+                                          annotator=name))
+        total += len(spans)
+        docs.append(IncomingDocument(
+            text=text, source="bench", external_id=f"doc{n}", title=f"Article {n}",
+            outlet=OUTLETS[n % len(OUTLETS)], author=f"Author {n % 40}",
+            published=f"{2023 + (n % 24) // 12}-{1 + n % 12:02d}-{1 + n % 28:02d}",
+            meta={"story": f"story {n % 50}"} if n % 2 else {}, spans=spans,
+            document_labels={"ana": {"primary-frame": rng.choice(frames),
+                                     "overall-slant": rng.choice(SLANTS)}},
+            statuses={"ana": "done", "bob": "done"}))
+    with Project.create(path, scheme) as project:
+        project.import_documents(docs, annotator="ana")
+    return total
+
+
+def figures(project: object) -> dict[str, float]:
+    """Seconds of each step of "all groupings" (one run)."""
+    from annotator.insights import stats
+
+    parts: dict[str, float] = {}
+    t = time.perf_counter()
+    data = stats.load(project)  # type: ignore[arg-type]
+    parts["read and tokenize"] = time.perf_counter() - t
+    layer, _why = stats.default_layer(data)
+    t = time.perf_counter()
+    for by in stats.GROUPINGS:
+        stats.grouped(data, by, data.labels, layer or "")
+    parts["density + share, 10 labels x 5 groupings, 1,000 resamples"] = time.perf_counter() - t
+    t = time.perf_counter()
+    for label in data.labels:
+        stats.top_terms(data, label, layer or "")
+    parts["top terms + log-odds, 10 labels"] = time.perf_counter() - t
+    t = time.perf_counter()
+    for key in data.choices:
+        stats.distribution(data, key, layer or "")
+    parts["frame and slant distributions"] = time.perf_counter() - t
+    return parts
+
+
+def view_open(path: Path) -> tuple[float, float]:
+    """(seconds to build and draw the view once the data is read, to show the first chart
+    after a filter change)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.insights import process, stats
+    from annotator.project import Project
+    from ui.settings import open_settings
+    from ui.window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    project = Project.open(path)
+    window = MainWindow(open_settings(), "ana", project)
+    result = (stats.load(project), process.pace(project), process.agreement_over_time(project))
+    t = time.perf_counter()
+    from ui.insights_view import InsightsView
+
+    view = InsightsView(window)
+    view.show()
+    view._loaded(result)
+    view.density.canvas.draw()
+    app.processEvents()
+    opened = time.perf_counter() - t
+    t = time.perf_counter()
+    view.by.setCurrentText("author")
+    view.density.canvas.draw()
+    app.processEvents()
+    changed = time.perf_counter() - t
+    view.close()
+    window.close()
+    project.close()
+    return opened, changed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=10_000)
+    parser.add_argument("--spans-per-annotator", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="keep the project at this path")
+    parser.add_argument("--reuse", type=Path, help="measure this project (built with --keep)")
+    args, _rest = parser.parse_known_args()
+    from annotator.insights import report
+    from annotator.nlp import pipeline
+    from annotator.project import Project
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = args.reuse or args.keep or Path(folder) / "bench.annotator"
+        if not args.reuse:
+            t0 = time.perf_counter()
+            spans = build(path, args.documents, args.spans_per_annotator)
+            print(f"built {args.documents} documents, {spans} spans in "
+                  f"{time.perf_counter() - t0:.1f} s (not timed)")
+        pipeline()  # spaCy's import is a one-off start-up cost
+        import matplotlib.figure  # noqa: F401  (the same for matplotlib's)
+
+        totals, runs, reports = [], [], []
+        with Project.open(path) as project:
+            for _ in range(args.runs):
+                parts = figures(project)
+                runs.append(parts)
+                totals.append(sum(parts.values()))
+            for _ in range(args.runs):
+                t = time.perf_counter()
+                report.write(project, Path(folder) / "report.html")
+                reports.append(time.perf_counter() - t)
+        opened, changed = view_open(path)
+    print(f"all groupings (goal <= 2 s), best / median of {args.runs}: "
+          f"{min(totals):.2f} / {statistics.median(totals):.2f} s")
+    best = runs[totals.index(min(totals))]
+    for name, seconds in best.items():
+        print(f"  {name}: {seconds:.2f} s")
+    print(f"report (goal <= 5 s), best / median: {min(reports):.2f} / "
+          f"{statistics.median(reports):.2f} s")
+    print(f"Insights view open once the data is read (goal <= 1 s): {opened:.2f} s; "
+          f"regrouped by author: {changed:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
