@@ -87,8 +87,11 @@ def test_clicking_a_bar_lists_its_documents_and_opens_one(qtbot, make_window, tm
 def test_terms_frames_and_process_tabs_show_the_figures(qtbot, make_window, tmp_path):
     window = make_window(build(tmp_path / "p.annotator"), annotator="ana")
     view = open_view(qtbot, window)
+    assert view.terms.rowCount() == 0  # filled when its tab is shown
+    view.tabs.setCurrentIndex(1)
     terms = {view.terms.item(r, 0).text() for r in range(view.terms.rowCount())}
     assert {"slammed", "cronies", "criticised"} <= terms
+    view.tabs.setCurrentIndex(2)
     view.frame.setCurrentIndex(view.frame.findData("primary-frame"))
     assert view.frames.figure.axes and view.frames.figure.axes[0].patches
     assert view.process.item(0, 0).text() == "ana"

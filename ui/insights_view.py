@@ -215,6 +215,7 @@ class InsightsView(QDialog):
             edit.dateChanged.connect(lambda _d: self.refresh())
         self.use_dates.toggled.connect(lambda _on: self.refresh())
         self.outlets.itemChanged.connect(lambda _item: self.refresh())
+        self.tabs.currentChanged.connect(lambda _i: self.refresh())
         self._fill_process()
         self.refresh()
 
@@ -257,8 +258,12 @@ class InsightsView(QDialog):
         self.density.redraw(lambda fig: charts.density_chart(fig, table, name, color, sized=False),
                             rows)
         self.behind.clear()
-        self._fill_terms(label, layer, by if by != "annotator" else "outlet", mask)
-        self._fill_frames(layer, by if by != "annotator" else "outlet", mask)
+        # the other tabs are filled when shown (opening the view draws one chart)
+        shown = self.tabs.currentIndex()
+        if shown == 1:
+            self._fill_terms(label, layer, by if by != "annotator" else "outlet", mask)
+        elif shown == 2:
+            self._fill_frames(layer, by if by != "annotator" else "outlet", mask)
         notes = " ".join(table.notes)
         why = "" if by == "annotator" else f" ({self.layer_reason})" \
             if layer == default_layer(data)[0] else ""

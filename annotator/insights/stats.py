@@ -227,12 +227,14 @@ def load(project: Project, progress: Progress = no_progress) -> Dataset:
                      dtype=np.int64).reshape(-1, 5)
     table = table[table[:, 2] >= 0]
     doc_index = np.searchsorted(ids, table[:, 0]) if len(ids) else table[:, 0]
-    found = words([d[3] for d in docs], progress=progress)
-    term, terms = span_terms(found, doc_index, table[:, 3], table[:, 4])
+    texts = [d[3] for d in docs]
+    counts = words(texts, progress=progress)
+    term, terms = span_terms(texts, doc_index, table[:, 3], table[:, 4])
     worked = np.zeros((len(docs), len(people)), dtype=bool)
     worked[doc_index, table[:, 1]] = True
-    for d, a in statuses:
-        worked[np.searchsorted(ids, d), rater_of[a]] = True
+    if statuses:
+        pairs = np.array([(d, rater_of[a]) for d, a in statuses], dtype=np.int64)
+        worked[np.searchsorted(ids, pairs[:, 0]), pairs[:, 1]] = True
     choices = {lab.key: (tuple(lab.choices) if lab.type == "choice" else (True, False))
                for lab in scheme.document_labels if lab.type in ("choice", "bool")}
     position = {int(d): i for i, d in enumerate(ids.tolist())}
@@ -246,7 +248,7 @@ def load(project: Project, progress: Progress = no_progress) -> Dataset:
                 "month": tuple(_month(d[6]) for d in docs),
                 "story": tuple(_clean(d[7]) for d in docs)},
         dates=tuple(_date(d[6]) for d in docs),
-        words=found.counts, annotators=tuple(p.name for p in people),
+        words=counts, annotators=tuple(p.name for p in people),
         kinds=tuple(p.kind for p in people), worked=worked, labels=label_keys,
         span_doc=doc_index, span_rater=table[:, 1], span_label=table[:, 2], span_term=term,
         terms=terms,
