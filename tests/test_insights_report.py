@@ -94,7 +94,7 @@ def test_the_report_is_one_self_contained_file_with_charts_tables_and_method(sam
     assert not re.search(r"(src|href)\s*=\s*['\"]?(https?:|//|file:)", html)  # nothing fetched
     for expected in ("Layer: <strong>ana</strong>", "19 of the project's 19 documents",
                      "95% percentile bootstrap", "fewer than 5 documents", "Monroe",
-                     "Top terms", "slammed", "Primary frame", "Agreement", "unitizing_alpha",
+                     "Top terms", "slammed", "Primary frame", "Agreement", "unitizing alpha",
                      "agreement on where spans begin and end", "Agreement over time",
                      "Annotation process",
                      "The scheme and its guidelines", "Loaded term", "Exported "):

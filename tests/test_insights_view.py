@@ -75,7 +75,13 @@ def test_the_view_draws_density_per_outlet_and_filters_redraw_it(qtbot, make_win
 def test_clicking_a_bar_lists_its_documents_and_opens_one(qtbot, make_window, tmp_path):
     window = make_window(build(tmp_path / "p.annotator"), annotator="ana")
     view = open_view(qtbot, window)
-    view.show_behind("The Ledger")
+    from matplotlib.backend_bases import MouseEvent
+
+    view.density.canvas.draw()
+    ax = view.density.figure.axes[0]
+    bar = next(p for p in ax.patches if p.get_gid() == "The Ledger")
+    x, y = ax.transData.transform((bar.get_width() / 2, bar.get_y() + bar.get_height() / 2))
+    MouseEvent("button_press_event", view.density.canvas, x, y, button=1)._process()
     assert view.behind.count() == 3
     assert "The Ledger" in view.behind_title.text()
     item = view.behind.item(0)

@@ -40,6 +40,9 @@ DEFINITIONS = {
     "unitizing_alpha": "Krippendorff's unitizing alpha: agreement on where spans begin and end, "
                        "over characters, per label and overall.",
 }
+NAMES = {"f1": "F1", "precision": "precision", "recall": "recall",
+         "cohen_kappa": "Cohen's kappa", "fleiss_kappa": "Fleiss' kappa",
+         "krippendorff_alpha": "Krippendorff's alpha", "unitizing_alpha": "unitizing alpha"}
 SHOWN_METHODS = ("exact", "overlap", "token", "character")
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:2rem auto;
@@ -272,14 +275,15 @@ def _agreement(page: _Page, project: Project) -> None:
                  f"(reference: {escape(result.reference or '')}); {result.documents:,} documents "
                  "every one of them worked on; all labels together.</p>")
         rows = "".join(
-            f"<tr><td>{escape(f.measure)}</td><td>{escape(f.method)}</td>"
+            f"<tr><td>{escape(NAMES.get(f.measure, f.measure))}</td><td>{escape(f.method)}</td>"
             f"<td>{escape(' vs '.join(f.annotators))}</td><td class='n'>{_num(f.value)}</td>"
             f"<td class='note'>{escape(f.reason)}</td></tr>" for f in overall)
         page.add("<table><tr><th>measure</th><th>method</th><th>annotators</th><th>value</th>"
                  f"<th></th></tr>{rows}</table>")
         used = dict.fromkeys(f.measure for f in overall)
-        page.add("<dl class='note'>" + "".join(f"<dt>{escape(m)}</dt><dd>{escape(DEFINITIONS[m])}"
-                                               "</dd>" for m in used if m in DEFINITIONS)
+        page.add("<dl class='note'>" + "".join(f"<dt>{escape(NAMES[m])}</dt>"
+                                               f"<dd>{escape(DEFINITIONS[m])}</dd>"
+                                               for m in used if m in DEFINITIONS)
                  + "</dl>")
     for note in result.notes:
         page.add(f"<p class='note'>{escape(note)}</p>")
