@@ -36,7 +36,13 @@ def open_view(qtbot, window):
     action.trigger()
     view = window.insights_view
     qtbot.waitUntil(lambda: view.data is not None, timeout=20_000)
+    settle(qtbot, view)
     return view
+
+
+def settle(qtbot, view):
+    """Wait for the figures of the latest filters (computed off the UI thread)."""
+    qtbot.waitUntil(lambda: not view.busy, timeout=20_000)
 
 
 def bar_widths(view) -> dict[str, float]:
@@ -48,6 +54,7 @@ def test_the_view_draws_density_per_outlet_and_filters_redraw_it(qtbot, make_win
     window = make_window(build(tmp_path / "p.annotator"), annotator="ana")
     view = open_view(qtbot, window)
     view.label.setCurrentIndex(view.label.findData("loaded-term"))
+    settle(qtbot, view)
     widths = bar_widths(view)
     assert set(widths) == {"Daily Post", "Evening Star", "The Ledger"}
     assert widths["Daily Post"] > widths["Evening Star"] > widths["The Ledger"] > 0
@@ -59,15 +66,18 @@ def test_the_view_draws_density_per_outlet_and_filters_redraw_it(qtbot, make_win
     # untick an outlet: its bar goes
     item = view.outlets.findItems("The Ledger", Qt.MatchFlag.MatchExactly)[0]
     item.setCheckState(Qt.CheckState.Unchecked)
+    settle(qtbot, view)
     assert set(bar_widths(view)) == {"Daily Post", "Evening Star"}
     # by month: one bar a month
     view.by.setCurrentText("month")
+    settle(qtbot, view)
     assert set(bar_widths(view)) == {"2024-01", "2024-02", "2024-03"}
     # a date range that holds nothing says so instead of drawing
     view.by.setCurrentText("outlet")
     view.use_dates.setChecked(True)
     view.since.setDate(view.since.date().addYears(5))
     view.until.setDate(view.since.date())
+    settle(qtbot, view)
     assert bar_widths(view) == {}
     assert "not enough data" in view.status.text()
 
@@ -95,10 +105,12 @@ def test_terms_frames_and_process_tabs_show_the_figures(qtbot, make_window, tmp_
     view = open_view(qtbot, window)
     assert view.terms.rowCount() == 0  # filled when its tab is shown
     view.tabs.setCurrentIndex(1)
+    settle(qtbot, view)
     terms = {view.terms.item(r, 0).text() for r in range(view.terms.rowCount())}
     assert {"slammed", "cronies", "criticised"} <= terms
     view.tabs.setCurrentIndex(2)
     view.frame.setCurrentIndex(view.frame.findData("primary-frame"))
+    settle(qtbot, view)
     assert view.frames.figure.axes and view.frames.figure.axes[0].patches
     assert view.process.item(0, 0).text() == "ana"
     assert view.process.item(0, 1).text() == "19"  # documents done

@@ -30,7 +30,7 @@ from annotator.insights.stats import (GROUPINGS, SMALL_N, Dataset, default_layer
                                       documents_behind, grouped, load, top_terms)
 
 from .dialogs import show_error
-from .tasks import run_with_progress
+from .tasks import run_query, run_with_progress
 
 if TYPE_CHECKING:
     from .window import MainWindow
@@ -97,6 +97,9 @@ class InsightsView(QDialog):
         self.paces: list[Pace] = []
         self.periods: list[Period] = []
         self.periods_message = ""
+        self.default_layer: str | None = None
+        self.layer_reason = ""
+        self.generation = self.shown_generation = 0  # of the filters asked for / drawn
         self.setWindowTitle("Insights")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(1100, 760)
@@ -190,7 +193,7 @@ class InsightsView(QDialog):
         self.data, self.paces, (self.periods, self.periods_message) = result
         data = self.data
         chosen, why = default_layer(data)
-        self.layer_reason = why
+        self.default_layer, self.layer_reason = chosen, why
         self.layer.addItems(list(data.annotators))
         if chosen is not None:
             self.layer.setCurrentText(chosen)
@@ -234,22 +237,48 @@ class InsightsView(QDialog):
             mask &= self.data.mask(outlets=outlets) if outlets else False
         return mask
 
+    @property
+    def busy(self) -> bool:
+        """Figures are being recomputed for the latest filters."""
+        return self.shown_generation != self.generation
+
     def refresh(self) -> None:
+        """Recompute the figures for the filters off the UI thread, then draw them."""
         data = self.data
         if data is None:
             return
         layer = self.layer.currentText()
+        self.generation += 1
         if not layer:
             message = "Not enough data: nobody has annotated a document yet."
             self.status.setText(message)
             self.density.redraw(lambda fig: fig.text(0.5, 0.5, message, ha="center"), [])
+            self.shown_generation = self.generation
             return
-        label = self.label.currentData()
+        label, by, mask, tab = self.label.currentData(), self.by.currentText(), self._mask(), \
+            self.tabs.currentIndex()
+        key = self.frame.currentData()
+        other = by if by != "annotator" else "outlet"  # terms and frames compare groups of documents
+
+        def work() -> Any:
+            (table,) = grouped(data, by, [label], layer, mask=mask, resamples=VIEW_RESAMPLES)
+            # the other tabs' figures only when shown (opening the view draws one chart)
+            terms = top_terms(data, label, layer, by=other, mask=mask) if tab == 1 else None
+            dist = distribution(data, key, layer, by=other, mask=mask) \
+                if tab == 2 and key is not None else None
+            return table, terms, dist
+
+        generation = self.generation
+        self.status.setText("Computing…")
+        run_query(self, work, lambda result: self._show(generation, layer, result), self._failed)
+
+    def _show(self, generation: int, layer: str, result: Any) -> None:
+        if generation != self.generation:
+            return  # the filters changed again: a newer result is on its way
+        self.shown_generation = generation
+        table, terms, dist = result
         name = self.label.currentText()
-        by = self.by.currentText()
-        mask = self._mask()
-        (table,) = grouped(data, by, [label], layer, mask=mask, resamples=VIEW_RESAMPLES)
-        color = self.main.project.scheme.label(label).color
+        color = self.main.project.scheme.label(table.label).color
         rows = [["group", "documents", "words", "spans", "per_1000_words", "low", "high",
                  "documents_with_span", "small_n"]]
         rows += [[r.group, r.documents, r.words, r.spans,
@@ -258,22 +287,18 @@ class InsightsView(QDialog):
         self.density.redraw(lambda fig: charts.density_chart(fig, table, name, color, sized=False),
                             rows)
         self.behind.clear()
-        # the other tabs are filled when shown (opening the view draws one chart)
-        shown = self.tabs.currentIndex()
-        if shown == 1:
-            self._fill_terms(label, layer, by if by != "annotator" else "outlet", mask)
-        elif shown == 2:
-            self._fill_frames(layer, by if by != "annotator" else "outlet", mask)
+        if terms is not None:
+            self._fill_terms(terms)
+        if self.tabs.currentIndex() == 2:
+            self._fill_frames(dist)
         notes = " ".join(table.notes)
-        why = "" if by == "annotator" else f" ({self.layer_reason})" \
-            if layer == default_layer(data)[0] else ""
+        why = "" if table.by == "annotator" or layer != self.default_layer \
+            else f" ({self.layer_reason})"
         self.status.setText(f"Layer {escape(layer)}{escape(why)}; {table.documents:,} documents, "
                             f"{table.words:,} words; groups under {SMALL_N} documents are hatched."
                             f" {escape(table.message or notes)}")
 
-    def _fill_terms(self, label: str, layer: str, by: str, mask: Any) -> None:
-        assert self.data is not None
-        terms = top_terms(self.data, label, layer, by=by, mask=mask)
+    def _fill_terms(self, terms: Any) -> None:
         groups = list(terms.groups)
         headers = ["term", "spans", "documents", *[f"z {g}" for g in groups]]
         self.terms.clear()
@@ -290,14 +315,11 @@ class InsightsView(QDialog):
                 self.terms.setItem(i, j, QTableWidgetItem(value))
         self.terms.resizeColumnsToContents()
 
-    def _fill_frames(self, layer: str, by: str, mask: Any) -> None:
-        assert self.data is not None
-        key = self.frame.currentData()
-        if key is None:
+    def _fill_frames(self, dist: Any) -> None:
+        if dist is None:
             self.frames.redraw(lambda fig: fig.text(0.5, 0.5, "The scheme has no choice "
                                                     "document labels.", ha="center"), [])
             return
-        dist = distribution(self.data, key, layer, by=by, mask=mask)
         title = self.frame.currentText()
         rows = [["group", "documents", "labelled", *map(str, dist.values)]]
         rows += [[g, dist.documents[g], dist.labelled[g], *(c.get(v, 0) for v in dist.values)]
