@@ -157,3 +157,10 @@ def test_a_headless_browser_renders_the_reports_charts(sample, tmp_path):
     orange = ((abs(pixels[:, :, 0] - 0xE6 / 255) < 0.04) & (abs(pixels[:, :, 1] - 0x9F / 255) < 0.04)
               & (pixels[:, :, 2] < 0.06))
     assert orange.sum() > 2000
+
+
+def test_the_cli_offers_the_groupings_the_core_computes():
+    from annotator.commands import insights as command
+    from annotator.insights import stats
+
+    assert command.GROUPINGS == stats.GROUPINGS  # kept apart so parsing loads no numpy
