@@ -198,10 +198,11 @@ class Distribution:
 
 # -- loading ---------------------------------------------------------------------------
 def load(project: Project, progress: Progress = no_progress) -> Dataset:
-    """Read every document, span, status and document label once; tokenize the texts.
+    """Read every document, span, status and document label once; count the
+    words and find each span's term.
 
-    About 2 s for 10,000 articles (tokenizing is most of it): run it off the
-    GUI thread. ``progress`` may raise ``Cancelled``.
+    About 2 s for 10,000 articles: run it off the GUI thread. ``progress``
+    may raise ``Cancelled``.
     """
     from ..models import Annotator, DocumentLabel, DocumentStatus
 
