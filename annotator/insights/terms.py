@@ -86,11 +86,15 @@ def words(texts: Sequence[str], nlp: Language | None = None,
     """Words per text. Each distinct white-space-free chunk is tokenized once
     (news articles repeat most of theirs), then the texts' chunks are summed."""
     progress(0, len(texts))
-    chunks = sorted({chunk for text in texts for chunk in text.split()})
+    split = [text.split() for text in texts]
+    distinct: set[str] = set()
+    for parts in split:
+        distinct.update(parts)
+    chunks = list(distinct)
     per_chunk = np.bincount(_tokens(chunks, nlp).owner(), minlength=len(chunks))
     found = dict(zip(chunks, per_chunk.tolist())).__getitem__
     progress(len(texts) // 2, len(texts))
-    return np.fromiter((sum(map(found, text.split())) for text in texts), dtype=np.int64,
+    return np.fromiter((sum(map(found, parts)) for parts in split), dtype=np.int64,
                        count=len(texts))
 
 
