@@ -246,3 +246,16 @@ def test_counting_distinct_chunks_equals_tokenizing_whole_texts(texts):
     whole = [int(((t.to_array([IS_SPACE, IS_PUNCT]).reshape(-1, 2)) == 0).all(axis=1).sum())
              for t in tokenizer.pipe(texts)]
     assert words(texts).tolist() == whole
+
+
+def test_documents_the_layer_has_not_worked_on_are_left_out_and_counted(tmp_path):
+    clean = IncomingDocument(text=text_of(10), source="t", outlet="B")  # no span, no status
+    project = make(tmp_path / "p.annotator", [doc(text_of(10), "A", [(0, 4)]), clean])
+    data = stats.load(project)
+    (table,) = stats.grouped(data, "outlet", ["loaded-term"], "ana")
+    assert [r.group for r in table.rows] == ["A"]
+    assert table.notes[0].startswith("1 of 2 documents are left out: the layer ana has not "
+                                     "worked on them")
+    project.set_status(2, "ana", "done")  # read and found clean
+    (table,) = stats.grouped(stats.load(project), "outlet", ["loaded-term"], "ana")
+    assert [(r.group, r.spans) for r in table.rows] == [("A", 1), ("B", 0)]

@@ -123,6 +123,7 @@ def _share(x: float | None) -> str:
 
 
 def report(args: argparse.Namespace) -> int:
+    from ..domain import count
     from ..insights.report import write
 
     with open_from_args(args) as project:
@@ -130,5 +131,5 @@ def report(args: argparse.Namespace) -> int:
                         seed=args.seed, progress=stderr_progress("report"))
     what = f"layer {written.layer}, {written.documents} documents" if written.layer \
         else "not enough data yet"
-    print(f"wrote {args.output} ({written.charts} charts; {what})")
+    print(f"wrote {args.output} ({count(written.charts, 'chart')}; {what})")
     return 0

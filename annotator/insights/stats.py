@@ -320,6 +320,11 @@ def _groups(data: Dataset, by: str, layer: str, mask: Array | None
         return [], [], (f"no document of the layer {layer} has {what}; grouping by {by} "
                         "is skipped")
     notes = [f"{missing} of {len(docs)} documents have no {by} and are left out"] if missing else []
+    unworked = int(keep.sum()) - len(docs)
+    if unworked:
+        notes.insert(0, f"{unworked} of {int(keep.sum())} documents are left out: the layer "
+                        f"{layer} has not worked on them (no span, status to do); mark them done "
+                        "to count them as read and found clean")
     return [(k, np.array(by_key[k], dtype=np.int64), rater) for k in sorted(by_key)], notes, ""
 
 
