@@ -142,3 +142,24 @@ class RejectedSuggestion(Base):
     end: Mapped[int] = mapped_column(Integer)
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AnnotationSession(Base):
+    """A stretch of one annotator's work on one document (for the process figures).
+
+    Recorded as the analyst works (:func:`annotator.insights.process.record`):
+    ``ended_at`` moves on with each action; a pause longer than the idle limit
+    starts a new session, so idle time is never counted. Nothing leaves the file.
+    """
+
+    __tablename__ = "annotation_session"
+    __table_args__ = (
+        CheckConstraint("started_at <= ended_at", name="times"),
+        Index("ix_annotation_session_annotator_ended", "annotator_id", "ended_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"),
+                                             index=True)
+    started_at: Mapped[datetime] = mapped_column()
+    ended_at: Mapped[datetime] = mapped_column()

@@ -25,7 +25,7 @@ from .models import Base
 
 APP_ID = "media-bias-annotator"
 # The Alembic head revision this code writes; tests check it matches migrations/.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"

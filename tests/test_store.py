@@ -148,16 +148,16 @@ def test_default_project_is_made_once_with_the_samples(data_dir: Path) -> None:
 
 def test_an_older_project_is_backed_up_then_upgraded(project_path: Path, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    # Pretend this app is one release ahead: a copy of our migrations plus a 0002.
+    # Pretend this app is one release ahead: a copy of our migrations plus a 9000.
     import shutil
 
     migrations = tmp_path / "migrations"
     shutil.copytree(store.MIGRATIONS_DIR, migrations)
-    (migrations / "versions" / "0002_add_colour.py").write_text(textwrap.dedent('''
+    (migrations / "versions" / "9000_add_colour.py").write_text(textwrap.dedent(f'''
         import sqlalchemy as sa
         from alembic import op
-        revision = "0002"
-        down_revision = "0001"
+        revision = "9000"
+        down_revision = "{store.SCHEMA_REVISION}"
         branch_labels = depends_on = None
         def upgrade():
             with op.batch_alter_table("annotator") as batch:
@@ -167,17 +167,18 @@ def test_an_older_project_is_backed_up_then_upgraded(project_path: Path, tmp_pat
     '''), encoding="utf-8")
     with Project.create(project_path, resolve_scheme(None)) as p:
         p.ensure_annotator("ana")
+    current = store.SCHEMA_REVISION
     monkeypatch.setattr(store, "MIGRATIONS_DIR", migrations)
-    monkeypatch.setattr(store, "SCHEMA_REVISION", "0002")
+    monkeypatch.setattr(store, "SCHEMA_REVISION", "9000")
     with Project.open(project_path) as p:
         assert p.annotators() == ["ana"]
         with p.engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "9000"
             columns = [row[1] for row in conn.execute(text("PRAGMA table_info(annotator)"))]
             assert "colour" in columns
-    backup = project_path.with_name(project_path.name + ".rev0001.bak")
+    backup = project_path.with_name(f"{project_path.name}.rev{current}.bak")
     with sqlite3.connect(backup) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (current,)
         assert conn.execute("SELECT name FROM annotator").fetchall() == [("ana",)]
     conn.close()
 

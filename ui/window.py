@@ -166,6 +166,9 @@ class MainWindow(QMainWindow):
         self._action(view, "Zoom &in", lambda: self.zoom(1), ["Ctrl+=", "Ctrl++"])
         self._action(view, "Zoom &out", lambda: self.zoom(-1), ["Ctrl+-"])
         self._action(view, "&Actual size", lambda: self.zoom(0), ["Ctrl+0"])
+        view.addSeparator()
+        self._action(view, "&Insights…", self.show_insights, ["Ctrl+Shift+I"],
+                     "Figures and charts of what the labels show, and how the annotation went")
 
         document = bar.addMenu("&Document")
         self._action(document, "&Next document", lambda: self.step_document(1),
@@ -374,6 +377,7 @@ class MainWindow(QMainWindow):
         self._update_position()
         self.article.setFocus()  # the keyboard belongs to the article
         self.suggestions.document_opened()
+        self._note_activity()
 
     def _show_title(self) -> None:
         from html import escape
@@ -489,7 +493,26 @@ class MainWindow(QMainWindow):
             show_error(self, what, exc)
             return None
         self._update_history_actions()
+        self._note_activity()
         return result
+
+    def _note_activity(self) -> None:
+        """Annotation time for the Insights process figures (idle gaps are left out)."""
+        from annotator.insights.process import record
+
+        if self.document is None:
+            return
+        try:
+            record(self.project, self.annotator, self.document.id)
+        except AnnotatorError:
+            pass  # e.g. a read-only project: the time goes unrecorded, the work goes on
+
+    def show_insights(self) -> None:
+        from .insights_view import InsightsView  # matplotlib loads only here
+
+        self.insights_view = InsightsView(self)
+        self.insights_view.show()
+        self.insights_view.compute()
 
     def apply_label(self, key: str) -> None:
         """Tag the selected text with a label, or relabel the selected span."""

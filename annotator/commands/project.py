@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from . import add_project_options, open_from_args
+from .insights import add_stats_options, grouped_stats
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -20,6 +21,7 @@ def add(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("stats", help="documents, spans per label and annotator, progress")
     add_project_options(p)
     p.add_argument("--json", action="store_true", help="print JSON")
+    add_stats_options(p)
     p.set_defaults(func=stats)
 
     p = sub.add_parser("schemes", help="list the bundled label schemes and their labels")
@@ -39,6 +41,8 @@ def init(args: argparse.Namespace) -> int:
 
 
 def stats(args: argparse.Namespace) -> int:
+    if args.by:
+        return grouped_stats(args)
     with open_from_args(args) as project:
         figures = project.stats()
     if args.json:
