@@ -83,3 +83,113 @@ def test_span_csv_neutralizes_every_text_cell_and_keep_formulas_keeps_them(
     export(project, "csv", out, WriteOptions(neutralize_formulas=False))
     (row,) = rows_of(out.read_text(encoding="utf-8"))
     assert (row["doc_id"], row["annotator"], row["note"]) == (" =d1", EVIL, " @note")
+
+
+# -- import errors name file and line ------------------------------------------------
+
+DEEP = "[" * 1000 + "]" * 1000
+LONG = "1" * 4400
+
+
+def cli_import(project_path: Path, *args: str) -> tuple[int, str]:
+    import contextlib
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(["import", "--project", str(project_path), *args])
+    return code, err.getvalue()
+
+
+def one_error(code: int, err: str, where: str, what: str) -> None:
+    assert code == 1
+    (line,) = err.strip().splitlines()
+    assert f"{where}:" in line and what in line and "internal error" not in line, line
+
+
+@pytest.mark.parametrize("fmt, name, content, line, what", [
+    ("jsonl", "a.jsonl", '{"text": "ok"}\n{"text": "x", "meta": {"a": %s}}\n' % DEEP, 2,
+     "nested too deeply"),
+    ("jsonl", "a.jsonl", '{"text": "abc", "spans": [{"start": %s, "end": 2}]}\n' % LONG, 1,
+     "more than 4300 digits"),
+    ("doccano", "a.doccano.jsonl", '\n{"text": "abc", "label": [[0, %s, "x"]]}\n' % LONG, 2,
+     "more than 4300 digits"),
+    ("labelstudio", "a.json", '[\n{"data": {"text": "abc"}},\n%s]' % DEEP, 3, "nested too deeply"),
+    ("labelstudio", "a.json", '[\n\n{"id": %s}]' % LONG, 3, "more than 4300 digits"),
+    ("w3c", "a.jsonld", '{"items":\n%s}' % DEEP, 2, "nested too deeply"),
+])
+def test_hostile_json_is_an_error_naming_file_and_line(project: Project, project_path: Path,
+                                                       tmp_path: Path, fmt: str, name: str,
+                                                       content: str, line: int, what: str) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    project.close()
+    one_error(*cli_import(project_path, "--format", fmt, str(path)), f"{path}:{line}", what)
+
+
+def test_brat_offsets_of_thousands_of_digits_are_an_error(project: Project, project_path: Path,
+                                                          tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("The regime lied.", encoding="utf-8")
+    (tmp_path / "a.ann").write_text(f"T1\tloaded-term 4 {LONG}\tregime\n", encoding="utf-8")
+    project.close()
+    one_error(*cli_import(project_path, "--format", "brat", str(tmp_path)),
+              f"{tmp_path / 'a.ann'}:1", "offsets")
+
+
+def docbin_message() -> dict:
+    import zlib
+
+    import spacy
+    import srsly
+    from spacy.tokens import DocBin
+
+    nlp = spacy.blank("en")
+    bin_ = DocBin(store_user_data=True)
+    for text, end in (("The regime lied.", 10), ("The thugs came.", 9)):
+        doc = nlp(text)
+        doc.spans["sc"] = [doc.char_span(4, end, label="loaded-term")]
+        doc.user_data["external_id"] = text[4:8]
+        bin_.add(doc)
+    return srsly.msgpack_loads(zlib.decompress(bin_.to_bytes()))
+
+
+def damage_strings(msg: dict) -> None:
+    msg["strings"] = [s for s in msg["strings"] if s != "loaded-term"]
+
+
+def damage_user_data(msg: dict) -> None:
+    msg["user_data"][1] = b"\xc1\xc1\xc1"
+
+
+def damage_spans(msg: dict) -> None:
+    msg["span_groups"][1] = msg["span_groups"][1][:-3]
+
+
+@pytest.mark.parametrize("damage", [damage_strings, damage_user_data,
+                                    damage_spans])
+def test_damaged_docbin_contents_are_an_error_naming_the_file(project: Project,
+                                                              project_path: Path,
+                                                              tmp_path: Path, damage) -> None:
+    import zlib
+
+    import srsly
+
+    msg = docbin_message()
+    damage(msg)
+    path = tmp_path / "damaged.spacy"
+    path.write_bytes(zlib.compress(srsly.msgpack_dumps(msg)))
+    project.close()
+    code, err = cli_import(project_path, str(path))
+    one_error(code, err, str(path), "DocBin")
+    with Project.open(project_path) as p:
+        assert p.document_count() == 0
+
+
+def test_an_invalid_label_key_with_add_labels_names_file_and_line(project: Project,
+                                                                  project_path: Path,
+                                                                  tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"text": "abc def"}\n{"text": "abc def", "spans": [{"start": 0, "end": 3, '
+                    '"label": "loaded-term "}]}\n', encoding="utf-8")
+    project.close()
+    one_error(*cli_import(project_path, "--add-labels", str(path)), f"{path}:2",
+              "'loaded-term ': not a valid label key")
