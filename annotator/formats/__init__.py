@@ -36,6 +36,8 @@ class ReadOptions:
     offset_unit: str | None = None  # "codepoint" or "utf16" where a tool's setting decides (doccano)
     # Formats whose files hold spans but no text (W3C) anchor on the project's documents.
     project: Project | None = None
+    encoding: str | None = None  # of every file read (default: UTF-8, else detected)
+    decoded: dict[str, list[str]] = field(default_factory=dict)  # encoding -> files not UTF-8
 
 
 @dataclass(frozen=True)
@@ -114,11 +116,24 @@ def detect(path: Path) -> Format:
 
 
 def read_source(path: Path, options: ReadOptions) -> str:
-    """A file's text, decoded; a non-UTF-8 encoding is noted for the user."""
-    text, encoding = read_text(path)
+    """A file's text, decoded; a non-UTF-8 encoding is recorded for the user."""
+    text, encoding = read_text(path, options.encoding)
     if encoding:
-        options.notes.append(f"{path}: not UTF-8, decoded as {encoding}")
+        options.decoded.setdefault(encoding, []).append(str(path))
     return text
+
+
+def _encoding_notes(options: ReadOptions) -> None:
+    """What :func:`read_source` recorded, one note per encoding."""
+    how = "as chosen" if options.encoding else "not UTF-8"
+    for encoding, files in options.decoded.items():
+        shown = ", ".join(files[:EXAMPLES]) + (f" and {len(files) - EXAMPLES} more"
+                                               if len(files) > EXAMPLES else "")
+        options.notes.append(f"decoded as {encoding} ({how}): {shown}")
+    options.decoded.clear()
+
+
+EXAMPLES = 5
 
 
 _LONG_NUMBER = re.compile(r"\d{%d,}" % (sys.get_int_max_str_digits() + 1))
@@ -186,13 +201,15 @@ def read_files(paths: Sequence[Path], format_name: str = "auto",
         fmt = get(format_name)
         if fmt.read is None:
             raise FormatError(f"the {fmt.name} format cannot be imported")
-        return fmt.read(list(paths), options)
-    for path in paths:
-        if not path.exists():
-            raise FormatError("no such file or folder", file=str(path))
-        fmt = detect(path)
-        assert fmt.read is not None
-        docs.extend(fmt.read([path], options))
+        docs = fmt.read(list(paths), options)
+    else:
+        for path in paths:
+            if not path.exists():
+                raise FormatError("no such file or folder", file=str(path))
+            fmt = detect(path)
+            assert fmt.read is not None
+            docs.extend(fmt.read([path], options))
+    _encoding_notes(options)
     return docs
 
 
