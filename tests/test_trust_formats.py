@@ -193,3 +193,67 @@ def test_an_invalid_label_key_with_add_labels_names_file_and_line(project: Proje
     project.close()
     one_error(*cli_import(project_path, "--add-labels", str(path)), f"{path}:2",
               "'loaded-term ': not a valid label key")
+
+
+# -- folder exports: file names safe everywhere --------------------------------------
+
+HOSTILE_IDS = ["x" * 300, "Case", "case", "CON", "nul.txt", "com1", "a/b", "a\\b", "c:d", "e*f",
+               "g?h", 'i"j', "k<l>m", "n|o", "Überblick-2020", "日本語", "ok-1"]
+
+
+def folder_formats() -> list[str]:
+    from annotator.formats import writers
+
+    return sorted(f.name for f in writers() if f.writes_folder)
+
+
+def names_of(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+@pytest.mark.parametrize("fmt", folder_formats())
+def test_folder_exports_give_every_document_a_safe_distinct_file(project: Project, tmp_path: Path,
+                                                                 fmt: str) -> None:
+    from annotator.formats import export, import_files
+
+    project.import_documents([IncomingDocument(text=f"Text {n}: the regime lied.", source="x",
+                                               external_id=key)
+                              for n, key in enumerate(HOSTILE_IDS)], annotator="ana")
+    for doc_id in range(1, len(HOSTILE_IDS) + 1):
+        project.add_span(doc_id, "ana", "loaded-term", doc_id // 10 + 12, doc_id // 10 + 18)
+    report = export(project, fmt, tmp_path / "out")
+    names = names_of(tmp_path / "out")
+    assert all(len(name.encode("utf-8")) <= 100 and name.isascii() for name in names)
+    assert len({name.lower() for name in names}) == len(names)
+    devices = {"CON", "PRN", "AUX", "NUL", *(f"{p}{n}" for p in ("COM", "LPT") for n in range(10))}
+    assert not [n for n in names if n.split(".")[0].upper() in devices]
+    assert not [n for n in names if set(n) & set('/\\:*?"<>|')]
+    texts = [n for n in names if n.endswith(".txt")]
+    assert len(texts) == len(HOSTILE_IDS)
+    mapping = rows_of((tmp_path / "out" / "file-names.csv").read_text(encoding="utf-8"))
+    renamed = {row["document_id"]: row["file_stem"] for row in mapping}
+    plain = {"Case", "ok-1"} | ({"CON", "nul.txt", "com1"} if fmt == "semeval" else set())
+    assert set(renamed) == set(HOSTILE_IDS) - plain  # semeval's are articleCON.txt...
+    assert all(f"{stem}.txt" in texts for stem in renamed.values())
+    assert any(note.startswith(f"{len(renamed)} documents got file names")
+               and "file-names.csv lists them" in note for note in report.notes)
+    export(project, fmt, tmp_path / "again")  # the same project: the same names
+    assert names_of(tmp_path / "again") == names
+    with Project.create(tmp_path / "back.annotator", project.scheme) as back:
+        import_files(back, [tmp_path / "out"], format_name=fmt, annotator="ana")
+        assert back.document_count() == len(HOSTILE_IDS)
+        assert sum(len(spans) for _d, spans in back.iter_spans()) == len(HOSTILE_IDS)
+
+
+@pytest.mark.parametrize("fmt", folder_formats())
+def test_plain_ids_give_plain_names_and_no_mapping(project: Project, tmp_path: Path,
+                                                   fmt: str) -> None:
+    from annotator.formats import export
+
+    project.import_documents([IncomingDocument(text="The regime lied.", source="x",
+                                               external_id="article111")], annotator="ana")
+    project.add_span(1, "ana", "loaded-term", 4, 10)
+    report = export(project, fmt, tmp_path / "out")
+    assert "file-names.csv" not in names_of(tmp_path / "out")
+    assert "article111.txt" in names_of(tmp_path / "out")
+    assert not [n for n in report.notes if "file names" in n]

@@ -34,7 +34,7 @@ from ..domain import IncomingDocument, IncomingSpan
 from ..errors import FormatError
 from ..offsets import OffsetMap
 from . import ExportReport, Format, ReadOptions, WriteOptions, read_source, register
-from .folder import file_stem, open_folder, write_text
+from .folder import FileNames, open_folder, write_text
 from .layers import MergedLayers
 from .txt import title_of
 
@@ -203,12 +203,12 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
     report = ExportReport()
     layers = MergedLayers("brat")
     total = project.document_count()
-    taken: set[str] = {"annotation", "visual", "tools", "kb_shortcuts"}
+    names = FileNames(reserved=("annotation", "visual", "tools", "kb_shortcuts"))
     free_text = flattened = 0
     with open_folder(target) as folder:
         (folder / "annotation.conf").write_text(annotation_conf(project.scheme), encoding="utf-8")
         for n, (doc, spans) in enumerate(project.iter_spans(options.where)):
-            stem = file_stem(doc.key, doc.id, taken)
+            stem = names.stem(doc.key, doc.id, doc.key, f"doc{doc.id}")
             write_text(folder / f"{stem}.txt", doc.text)
             lines: list[str] = []
             t = a = h = 0
@@ -235,6 +235,7 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
             report.spans += t
             if n % 200 == 0:
                 options.progress(n, total)
+        names.report(folder, report, ".txt and .ann")
     report.notes.extend(layers.notes())
     if free_text:
         report.notes.append(f"{free_text} attribute values with spaces (free text) have no brat "
