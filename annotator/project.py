@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy import Connection, Dialect, Engine, Table, Text, func, or_, select, text, type_coerce, update
+from sqlalchemy import (Connection, Dialect, Engine, Table, Text, func, or_, select, text,
+                        type_coerce, update)
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from pathlib import Path
 
 import pytest
@@ -144,16 +145,17 @@ def docbin_message() -> dict:
 
     nlp = spacy.blank("en")
     bin_ = DocBin(store_user_data=True)
-    for text, end in (("The regime lied.", 10), ("The thugs came.", 9)):
+    unseen = uuid.uuid4().hex  # a word no vocabulary holds yet (spaCy's is shared)
+    for text, end in ((f"The regime lied. {unseen}", 10), ("The thugs came.", 9)):
         doc = nlp(text)
         doc.spans["sc"] = [doc.char_span(4, end, label="loaded-term")]
         doc.user_data["external_id"] = text[4:8]
         bin_.add(doc)
-    return srsly.msgpack_loads(zlib.decompress(bin_.to_bytes()))
+    return srsly.msgpack_loads(zlib.decompress(bin_.to_bytes())) | {"unseen": unseen}
 
 
 def damage_strings(msg: dict) -> None:
-    msg["strings"] = [s for s in msg["strings"] if s != "loaded-term"]
+    msg["strings"] = [s for s in msg["strings"] if s != msg["unseen"]]
 
 
 def damage_user_data(msg: dict) -> None:
@@ -175,6 +177,7 @@ def test_damaged_docbin_contents_are_an_error_naming_the_file(project: Project,
 
     msg = docbin_message()
     damage(msg)
+    del msg["unseen"]
     path = tmp_path / "damaged.spacy"
     path.write_bytes(zlib.compress(srsly.msgpack_dumps(msg)))
     project.close()

@@ -123,6 +123,9 @@ def read_source(path: Path, options: ReadOptions) -> str:
     return text
 
 
+EXAMPLES = 5  # files named in a note
+
+
 def _encoding_notes(options: ReadOptions) -> None:
     """What :func:`read_source` recorded, one note per encoding."""
     how = "as chosen" if options.encoding else "not UTF-8"
@@ -131,9 +134,6 @@ def _encoding_notes(options: ReadOptions) -> None:
                                                if len(files) > EXAMPLES else "")
         options.notes.append(f"decoded as {encoding} ({how}): {shown}")
     options.decoded.clear()
-
-
-EXAMPLES = 5
 
 
 _LONG_NUMBER = re.compile(r"\d{%d,}" % (sys.get_int_max_str_digits() + 1))
