@@ -45,3 +45,35 @@ def test_an_edit_from_another_process_during_a_large_import_succeeds(project: Pr
         assert [(s.annotator, s.start, s.end) for s in p.spans(1)] == [("bob", 15, 21)]
         assert sum(len(spans) for _doc, spans in p.iter_spans()) == 2000
         assert p.status(1, "bob") == "in_progress" and p.status(2000, "bob") == "in_progress"
+
+
+def test_an_edit_during_the_inserts_waits_and_then_succeeds(project: Project, project_path: Path,
+                                                            monkeypatch) -> None:
+    import time
+
+    from annotator import project as project_module
+
+    project.import_documents([IncomingDocument(text=TEXT.format(0), source="first")],
+                             annotator="ana")
+    edit: list[subprocess.Popen[str]] = []
+    execute = project_module._Insert.execute
+
+    def slow_insert(self, conn, annotator_ids) -> None:  # the import holds the write lock here
+        if not edit:
+            edit.append(subprocess.Popen([sys.executable, "-c", EDIT.replace('"bob"', '"cat"'),
+                                          str(project_path)], stderr=subprocess.PIPE, text=True))
+            time.sleep(1.5)  # the colleague's edit now waits for the lock
+            assert edit[0].poll() is None
+        execute(self, conn, annotator_ids)
+
+    monkeypatch.setattr(project_module._Insert, "execute", slow_insert)
+    docs = [IncomingDocument(text=TEXT.format(n), source="big.jsonl", line=n,
+                             spans=[IncomingSpan(15, 21, "loaded-term", annotator="bob")])
+            for n in range(1, 500)]
+    report = project.import_documents(docs, annotator="ana")
+    (process,) = edit
+    assert process.wait(timeout=60) == 0, process.stderr.read()
+    assert report.documents_added == 499
+    with Project.open(project_path) as p:
+        assert [(s.annotator, s.start) for s in p.spans(1)] == [("cat", 15)]
+        assert p.document_count() == 500
