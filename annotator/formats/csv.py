@@ -16,8 +16,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -33,19 +34,17 @@ COLUMNS = ("doc_id", "doc_title", "annotator", "label", "start", "end", "text", 
            "attributes", "origin", "created_at", "updated_at", "sentence", "provenance")
 DOCUMENT_COLUMNS = {"id": "external_id", "title": "title", "outlet": "outlet",
                     "author": "author", "date": "published", "url": "url"}
-# ASCII and full-width (U+FF0B, U+FF0D, U+FF1D, U+FF20) formula starts.
-FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# A cell a spreadsheet would run as a formula: tab or CR first, or a formula
+# sign (ASCII or full-width U+FF1D, U+FF0B, U+FF0D, U+FF20) after any white space.
+_FORMULA = re.compile(r"[\t\r]|\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]")
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
 def neutralize(cell: str) -> str:
-    """A cell made safe to open in a spreadsheet (OWASP CSV injection): one
-    starting with tab or CR, or with a formula sign after any white space, gets
-    a leading ``'``."""
-    if cell.startswith(("\t", "\r")) or cell.lstrip().startswith(FORMULA_START):
-        return "'" + cell
-    return cell
+    """A cell made safe to open in a spreadsheet (OWASP CSV injection): a
+    formula cell gets a leading ``'``."""
+    return "'" + cell if _FORMULA.match(cell) else cell
 
 
 class Writer:
@@ -54,11 +53,12 @@ class Writer:
 
     def __init__(self, out: TextIO, *, keep_formulas: bool = False):
         self._writer = csv.writer(out)
-        self._safe: Callable[[Any], Any] = (
-            (lambda c: c) if keep_formulas else (lambda c: neutralize(c) if isinstance(c, str) else c))
+        self._keep = keep_formulas
 
     def writerow(self, row: Iterable[Any]) -> None:
-        self._writer.writerow([self._safe(cell) for cell in row])
+        formula = _FORMULA.match  # neutralize(), inlined: this runs for every cell
+        self._writer.writerow(row if self._keep else
+                              ["'" + c if c.__class__ is str and formula(c) else c for c in row])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:
