@@ -594,8 +594,10 @@ class Project:
             _validate_incoming(doc, scheme)
         shas = [text_sha256(d.text) for d in docs]
         with self._guard(), self.engine.connect() as conn:
-            for attempt in range(PLAN_ATTEMPTS):
-                locked = attempt == PLAN_ATTEMPTS - 1
+            # Elsewhere than SQLite no data_version tells of other writers: plan under the lock.
+            attempts = PLAN_ATTEMPTS if conn.dialect.name == "sqlite" else 1
+            for attempt in range(attempts):
+                locked = attempt == attempts - 1
                 conn.execution_options(immediate=False)
                 if not locked:
                     with Session(bind=conn) as s, s.begin():
@@ -712,8 +714,8 @@ class _Insert:
     ``annotator_id`` column holds annotator names until the ids are known."""
 
     sql: str
+    columns: list[str]
     rows: list[tuple[Any, ...]]
-    annotator: int | None  # index of the annotator_id column
 
     @classmethod
     def of(cls, table: Table, rows: list[dict[str, Any]], dialect: Dialect) -> _Insert:
@@ -721,12 +723,15 @@ class _Insert:
         bind = [table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
         bound = [tuple([f(row[c]) if f else row[c] for c, f in zip(columns, bind)]) for row in rows]
         sql = str(table.insert().compile(dialect=dialect, column_keys=columns))
-        return cls(sql, bound, columns.index("annotator_id") if "annotator_id" in columns else None)
+        return cls(sql, columns, bound)
 
     def execute(self, conn: Connection, annotator_ids: dict[str, int]) -> None:
-        rows = self.rows
-        if (i := self.annotator) is not None:
+        rows: list[Any] = self.rows
+        if "annotator_id" in self.columns:
+            i = self.columns.index("annotator_id")
             rows = [(*row[:i], annotator_ids[row[i]], *row[i + 1:]) for row in rows]
+        if not conn.dialect.positional:  # named parameters (PostgreSQL...)
+            rows = [dict(zip(self.columns, row)) for row in rows]
         conn.exec_driver_sql(self.sql, rows)
 
 
