@@ -121,9 +121,11 @@ def test_export_then_import_then_export_is_the_same(project: Project, tmp_path: 
         {"id": "../evil name", "text": "Second\r\ndocument"})
     import_files(project, [tmp_path / "seed.jsonl"], annotator="x")
     out = tmp_path / "out"
-    export(project, "brat", out)
+    report = export(project, "brat", out)
     assert sorted(p.name for p in out.iterdir()) == ["annotation.conf", "doc2.ann", "doc2.txt",
-                                                    "t1.ann", "t1.txt"]
+                                                    "file-names.csv", "t1.ann", "t1.txt"]
+    assert (out / "file-names.csv").read_bytes() == b"document_id,file_stem\r\n../evil name,doc2\r\n"
+    assert any("'../evil name' -> doc2" in note for note in report.notes)
     assert (out / "t1.txt").read_bytes() == TRICKY.encode("utf-8")
     assert "T2\tloaded-term 6 13\t🙂    Th\n" in (out / "t1.ann").read_text(encoding="utf-8")
     conf = (out / "annotation.conf").read_text()

@@ -38,6 +38,9 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reanchor", action="store_true",
                    help="labelstudio: a region whose text is not at its offsets moves to "
                         "that text nearby (each move reported) instead of being refused")
+    p.add_argument("--encoding", default=None, metavar="NAME", type=_encoding,
+                   help="text encoding of every file, e.g. cp1252 (default: UTF-8 if the "
+                        "file is that, else detected; the import says which it used)")
     p.set_defaults(func=import_)
 
     p = sub.add_parser("export", help="export spans",
@@ -66,12 +69,22 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=export)
 
 
+def _encoding(name: str) -> str:
+    from ..errors import FormatError
+    from ..text import known_encoding
+
+    try:
+        return known_encoding(name)
+    except FormatError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def import_(args: argparse.Namespace) -> int:
     from ..formats import ReadOptions, import_files
 
     options = ReadOptions(progress=stderr_progress("importing"), label=args.label,
                           spans_key=args.spans_key, offset_unit=args.offset_unit,
-                          reanchor=args.reanchor)
+                          reanchor=args.reanchor, encoding=args.encoding)
     with open_from_args(args) as project:
         report = import_files(project, [Path(p) for p in args.paths], format_name=args.format,
                               annotator=args.annotator or default_annotator(), options=options,

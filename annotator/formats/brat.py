@@ -41,11 +41,11 @@ from ..errors import FormatError
 from ..offsets import OffsetMap
 from . import ExportReport, Format, ReadOptions, WriteOptions, read_source, register
 from .bom import BOM, CountedBom
-from .folder import file_stem, open_folder, write_text
+from .folder import FileNames, open_folder, write_text
 from .layers import MergedLayers
 from .txt import title_of
 
-_FRAGMENT = re.compile(r"^(\d+) (\d+)$")
+_FRAGMENT = re.compile(r"^(\d{1,18}) (\d{1,18})$")  # longer numbers are no offsets
 _ONE_LINE = str.maketrans("\r\n\t", "   ")
 _SKIPPED = {"R": "relations", "E": "events", "N": "normalizations", "*": "equivalences"}
 
@@ -242,12 +242,12 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
     report = ExportReport()
     layers = MergedLayers("brat", details=True)
     total = project.document_count()
-    taken: set[str] = {"annotation", "visual", "tools", "kb_shortcuts"}
+    names = FileNames(reserved=("annotation", "visual", "tools", "kb_shortcuts"))
     free_text = flattened = 0
     with open_folder(target) as folder:
         (folder / "annotation.conf").write_text(annotation_conf(project.scheme), encoding="utf-8")
         for n, (doc, spans) in enumerate(project.iter_spans(options.where)):
-            stem = file_stem(doc.key, doc.id, taken)
+            stem = names.stem(doc.key, doc.id, doc.key, f"doc{doc.id}")
             write_text(folder / f"{stem}.txt", doc.text)
             lines: list[str] = []
             t = a = h = 0
@@ -274,6 +274,7 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
             report.spans += t
             if n % 200 == 0:
                 options.progress(n, total)
+        names.report(folder, report, ".txt and .ann")
     report.notes.extend(layers.notes())
     if free_text:
         report.notes.append(f"{free_text} attribute values with spaces (free text) have no brat "

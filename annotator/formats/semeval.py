@@ -41,7 +41,7 @@ from ..domain import IncomingDocument, IncomingSpan, SpanData
 from ..errors import FormatError
 from . import ExportReport, Format, ReadOptions, WriteOptions, read_source, register
 from .bom import BOM, CountedBom
-from .folder import open_folder, write_text
+from .folder import FileNames, open_folder, write_text
 from .layers import MergedLayers
 from .txt import title_of
 
@@ -157,16 +157,12 @@ def file_order(span: SpanData) -> tuple[Any, ...]:
 def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
     report = ExportReport()
     total = project.document_count()
-    owners: dict[str, str] = {}
+    names = FileNames(prefix="article")
     layers = MergedLayers("SemEval")
     lines: list[str] = []
     with open_folder(target) as folder:
         for n, (doc, spans) in enumerate(project.iter_spans(options.where)):
-            ident = article_id(doc.key) or str(doc.id)
-            if ident in owners:
-                raise FormatError(f"documents {owners[ident]!r} and {doc.key!r} would both be "
-                                  f"article{ident}.txt")
-            owners[ident] = doc.key
+            ident = names.stem(doc.key, doc.id, article_id(doc.key), str(doc.id))
             write_text(folder / f"article{ident}.txt", doc.text)
             for span in layers.unique(sorted(spans, key=file_order)):
                 if span.label == GENERIC_LABEL:
@@ -178,6 +174,7 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
             if n % 200 == 0:
                 options.progress(n, total)
         write_text(folder / LABELS_FILE, "".join(line + "\n" for line in lines))
+        names.report(folder, report, "article<ID>.txt, and the ID in the labels")
     report.notes.extend(layers.notes())
     return report
 
