@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from annotator.domain import IncomingDocument
 from annotator.project import Project
@@ -75,3 +75,23 @@ def dialogs(monkeypatch):
     monkeypatch.setattr(QMessageBox, "information",
                         lambda _parent, title, text, *a: shown.append((title, text, "")))
     return shown
+
+
+@pytest.fixture
+def file_choice(monkeypatch):
+    """File dialogs accept the paths put in this list at once (Cancel if it is empty).
+
+    Each dialog shown is recorded in ``file_choice.shown`` (its title, its options).
+    """
+    class Choice(list):
+        shown: list[QFileDialog] = []
+
+    choice = Choice()
+
+    def run(dialog):
+        choice.shown.append(dialog)
+        return int(bool(choice))
+
+    monkeypatch.setattr(QFileDialog, "exec", run)
+    monkeypatch.setattr(QFileDialog, "selectedFiles", lambda _dialog: [str(p) for p in choice])
+    return choice

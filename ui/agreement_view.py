@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QFrame,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFrame,
                                QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea,
                                QTabWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -26,6 +26,7 @@ from annotator.errors import Cancelled
 from annotator.formats.output import open_output
 
 from .colors import is_dark, mix
+from . import file_dialogs
 from .dialogs import show_error
 from .tasks import run_with_progress
 
@@ -351,10 +352,10 @@ class AgreementDialog(QDialog):
     # -- export ------------------------------------------------------------------------------
     def export_dialog(self) -> None:
         folder = self.main.settings.value("export_folder", str(Path.home()))
-        path, _ = QFileDialog.getSaveFileName(self, "Export agreement", str(Path(folder) / "agreement.csv"),
-                                              "CSV (*.csv)")
+        path = file_dialogs.save_file(self, "Export agreement", Path(folder) / "agreement.csv",
+                                      "CSV (*.csv)")
         if path:
-            self.export_to(Path(path))
+            self.export_to(path)
 
     def export_to(self, target: Path) -> None:
         """Every figure (overall and per document) as the CLI's ``--csv`` writes it."""

@@ -6,13 +6,15 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout,
                                QHBoxLayout, QInputDialog, QKeySequenceEdit, QLineEdit,
                                QListWidget, QListWidgetItem, QMessageBox, QPushButton, QWidget)
 
 from annotator.errors import (AnnotatorError, Cancelled, EditError, FormatError, ProjectError,
                               SchemeError)
 from annotator.schemes import Scheme, bundled_schemes
+
+from . import file_dialogs
 
 ADVICE = {
     FormatError: "Nothing was imported. Fix the file at the place named above "
@@ -80,17 +82,17 @@ class NewProjectDialog(QDialog):
         self.resize(560, self.sizeHint().height())
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New project", self.path.text(),
-                                              "Annotator projects (*.annotator)")
+        path = file_dialogs.save_file(self, "New project", self.path.text(),
+                                      "Annotator projects (*.annotator)")
         if path:
-            self.path.setText(path if path.endswith(".annotator") else path + ".annotator")
+            self.path.setText(str(path if path.suffix == ".annotator" else path.with_name(path.name + ".annotator")))
 
     def _scheme_file(self, _index: int) -> None:
         if self.scheme.currentData() != "":
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Label scheme", "", "Schemes (*.toml)")
+        path = file_dialogs.open_file(self, "Label scheme", "", "Schemes (*.toml)")
         if path:
-            self.scheme.insertItem(self.scheme.count() - 1, Path(path).name, path)
+            self.scheme.insertItem(self.scheme.count() - 1, path.name, str(path))
             self.scheme.setCurrentIndex(self.scheme.count() - 2)
         else:
             self.scheme.setCurrentIndex(0)
@@ -182,9 +184,9 @@ class ExportDialog(QDialog):
         self.path.setText(str(path.with_suffix("." + self.format.currentData())))
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export spans", self.path.text())
+        path = file_dialogs.save_file(self, "Export spans", self.path.text())
         if path:
-            self.path.setText(path)
+            self.path.setText(str(path))
 
     @staticmethod
     def _checked(widget: QListWidget) -> tuple[str, ...]:

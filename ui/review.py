@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFileDialog,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QMenu, QMenuBar, QMessageBox, QSpinBox, QVBoxLayout,
                                QWidget)
 
 from annotator.errors import Cancelled
 
+from . import file_dialogs
 from .dialogs import show_error
 from .tasks import run_with_progress
 
@@ -166,10 +167,9 @@ class MergeOptions(QDialog):
 
 def merge_dialog(window: MainWindow) -> None:
     folder = window.settings.value("merge_folder", str(Path.home()))
-    chosen, _ = QFileDialog.getOpenFileNames(window, "Merge colleague's work", folder, MERGE_FILTER)
-    if not chosen:
+    paths = file_dialogs.open_files(window, "Merge colleague's work", folder, MERGE_FILTER)
+    if not paths:
         return
-    paths = [Path(p) for p in chosen]
     window.settings.setValue("merge_folder", str(paths[0].parent))
     options = MergeOptions(window, paths, window.project.annotators())
     if options.exec():

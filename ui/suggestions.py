@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMenu
+from PySide6.QtWidgets import QInputDialog, QLabel, QMenu
 
 from annotator.errors import AnnotatorError, Cancelled
 
+from . import file_dialogs
 from .dialogs import show_error
 from .suggestion_layer import SuggestionLayer
 from .tasks import run_with_progress
@@ -453,10 +454,9 @@ class SuggestionController(QObject):
         self.schedule(0)
 
     def add_lexicon_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Add lexicon", str(Path.home()),
-                                              LEXICON_FILTER)
+        path = file_dialogs.open_file(self.window, "Add lexicon", Path.home(), LEXICON_FILTER)
         if path:
-            self.add_lexicon(Path(path))
+            self.add_lexicon(path)
 
     def add_lexicon(self, path: Path) -> bool:
         """Add a user lexicon; a bad file is refused with file and line, nothing changed."""

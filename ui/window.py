@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMainWindow,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QMainWindow,
                                QMessageBox, QSplitter, QToolButton, QVBoxLayout, QWidget)
 
 from annotator import formats
@@ -21,7 +21,7 @@ from annotator.errors import AnnotatorError, Cancelled
 from annotator.nlp import snap
 from annotator.schemes import resolve_scheme
 
-from . import review
+from . import file_dialogs, review
 from .article import ArticleView
 from .dialogs import ExportDialog, NewProjectDialog, ShortcutDialog, ask_annotator, show_error
 from .doclist import DocumentList, DocumentListModel
@@ -325,10 +325,10 @@ class MainWindow(QMainWindow):
         self.start()
 
     def open_project_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", str(Path(self.project.location).parent),
-                                              "Annotator projects (*.annotator);;All files (*)")
+        path = file_dialogs.open_file(self, "Open project", Path(self.project.location).parent,
+                                      file_dialogs.PROJECT_FILTER)
         if path:
-            self.open_project(path)
+            self.open_project(str(path))
 
     def open_project(self, path: str) -> None:
         if path == self.project.location:
@@ -678,10 +678,10 @@ class MainWindow(QMainWindow):
     # -- import and export ---------------------------------------------------------------
     def import_dialog(self) -> None:
         folder = self.settings.value("import_folder", str(Path.home()))
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", folder, IMPORT_FILTER)
+        paths = file_dialogs.open_files(self, "Import articles", folder, IMPORT_FILTER)
         if paths:
-            self.settings.setValue("import_folder", str(Path(paths[0]).parent))
-            self.import_paths([Path(p) for p in paths])
+            self.settings.setValue("import_folder", str(paths[0].parent))
+            self.import_paths(paths)
 
     def import_paths(self, paths: list[Path]) -> None:
         project, annotator = self.project, self.annotator
