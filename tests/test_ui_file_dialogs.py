@@ -4,9 +4,6 @@ this process would drop SQLite's locks on it (issue 9)."""
 from __future__ import annotations
 
 import ast
-import ctypes
-import os
-import struct
 import sys
 from pathlib import Path
 
@@ -16,46 +13,15 @@ from PySide6.QtWidgets import QFileSystemModel
 
 from ui import file_dialogs
 from ui.file_dialogs import Mode, file_dialog
+from ui_support import Opens, companions
 
 ROOT = Path(__file__).resolve().parent.parent
-IN_OPEN = 0x20
-EVENT = struct.Struct("iIII")  # struct inotify_event: wd, mask, cookie, len (then the name)
-
-
-class Opens:
-    """Linux inotify: which of ``paths`` anyone (this process included) opened since."""
-
-    def __init__(self, paths: list[Path]):
-        libc = ctypes.CDLL(None, use_errno=True)
-        self.fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
-        if self.fd < 0:
-            pytest.skip("inotify is not available")
-        self.watched = {libc.inotify_add_watch(self.fd, os.fsencode(p), IN_OPEN): p for p in paths}
-        assert all(w >= 0 for w in self.watched), "a watched file is missing"
-
-    def opened(self) -> list[Path]:
-        found = []
-        try:
-            data = os.read(self.fd, 65536)
-        except BlockingIOError:
-            return []
-        while data:
-            wd, mask, _cookie, size = EVENT.unpack_from(data)
-            if mask & IN_OPEN:
-                found.append(self.watched[wd])
-            data = data[EVENT.size + size:]
-        return found
-
-    def close(self) -> None:
-        os.close(self.fd)
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
 def test_browsing_the_project_folder_never_opens_the_project(qtbot, project, project_path):
     project.documents()  # the connection is open, the -wal and -shm exist
-    companions = [project_path, *(project_path.with_name(project_path.name + s) for s in ("-wal", "-shm"))]
+    files = companions(project_path)
     (project_path.parent / "notes.txt").write_text("a text file beside it\n")
-    opens = Opens(companions)
+    opens = Opens(files)
     try:
         dialog = file_dialog(None, "Open project", project_path.parent, "All files (*)", Mode.OPEN)
         qtbot.addWidget(dialog)
@@ -70,7 +36,7 @@ def test_browsing_the_project_folder_never_opens_the_project(qtbot, project, pro
         assert index.siblingAtColumn(2).data() == "Annotator project"
         assert index.data(Qt.ItemDataRole.DecorationRole) is not None
         assert model.index(str(project_path.parent / "notes.txt")).siblingAtColumn(2).data() == "TXT file"
-        assert all(model.index(str(p)).isValid() for p in companions)  # all were listed
+        assert all(model.index(str(p)).isValid() for p in files)  # all were listed
         dialog.reject()
         qtbot.wait(100)
         assert opens.opened() == []

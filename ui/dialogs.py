@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QListWidget, QListWidgetItem, QMessageBox, QPushButton, QWidget)
 
 from annotator.errors import (AnnotatorError, Cancelled, EditError, FormatError, ProjectError,
-                              SchemeError)
+                              ProjectReadOnlyError, SchemeError)
 from annotator.schemes import Scheme, bundled_schemes
 
 from . import file_dialogs
@@ -44,6 +44,19 @@ def show_error(parent: QWidget | None, what: str, exc: BaseException | str) -> N
     box = QMessageBox(QMessageBox.Icon.Warning, what, what, QMessageBox.StandardButton.Ok, parent)
     box.setInformativeText(f"{message}\n\n{advice_for(exc) if not isinstance(exc, str) else ''}".strip())
     box.exec()
+
+
+def offer_read_only(parent: QWidget | None, exc: ProjectReadOnlyError) -> bool:
+    """Say that a project cannot be written here; True if the user opens it read-only."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "The project is read-only",
+                      "The project cannot be opened for editing", QMessageBox.StandardButton.Cancel,
+                      parent)
+    box.setInformativeText(f"{exc}\n\nOpened read-only, it can be read, searched and exported, "
+                           "but not changed.")
+    read_only = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(read_only)
+    box.exec()
+    return box.clickedButton() is read_only
 
 
 def ask_annotator(parent: QWidget | None, current: str, first: bool) -> str | None:

@@ -41,9 +41,9 @@ def add_menu(window: MainWindow, bar: QMenuBar) -> QMenu:
     """The Review menu: compare and adjudicate, pre-merge, agreement."""
     menu = bar.addMenu("&Review")
     window._action(menu, "&Compare and adjudicate…", lambda: open_compare(window), ["Ctrl+Shift+R"],
-                   "Compare annotators' spans and settle them into the gold layer")
+                   "Compare annotators' spans and settle them into the gold layer", edits=True)
     window._action(menu, "&Pre-merge agreed spans…", lambda: premerge_dialog(window), None,
-                   "Take every span the annotators agree on exactly into the gold layer")
+                   "Take every span the annotators agree on exactly into the gold layer", edits=True)
     menu.addSeparator()
     window._action(menu, "&Agreement…", lambda: agreement_dialog(window), ["Ctrl+Shift+G"],
                    "Inter-annotator agreement: F1, kappa, alpha, per label and per document")

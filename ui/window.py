@@ -10,20 +10,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QMainWindow,
                                QMessageBox, QSplitter, QToolButton, QVBoxLayout, QWidget)
 
-from annotator import formats
+from annotator import files, formats
 from annotator.domain import DocumentData, SpanData, SpanFilter
-from annotator.errors import AnnotatorError, Cancelled
+from annotator.errors import AnnotatorError, Cancelled, ProjectReadOnlyError
 from annotator.nlp import snap
 from annotator.schemes import resolve_scheme
 
 from . import file_dialogs, review
 from .article import ArticleView
-from .dialogs import ExportDialog, NewProjectDialog, ShortcutDialog, ask_annotator, show_error
+from .dialogs import (ExportDialog, NewProjectDialog, ShortcutDialog, ask_annotator, offer_read_only,
+                      show_error)
 from .doclist import DocumentList, DocumentListModel
 from .panel import LabelPanel, swatch
 from .settings import project_key, recent_projects, remember_project
@@ -35,14 +36,20 @@ if TYPE_CHECKING:  # SQLAlchemy loads after the window shows (see ui.app)
 
 T = TypeVar("T")
 IMPORT_FILTER = "Articles (*.txt *.jsonl *.csv);;All files (*)"
+READ_ONLY_NOTE = "The project is open read-only: nothing can be changed (File > Open project… to edit a writable copy)"
 
 
 class MainWindow(QMainWindow):
     """Built before the project opens (a shell shows at once); ``set_project`` fills it."""
 
+    # Seconds an edit has waited for another job's write lock (emitted from any thread).
+    lockWaited = Signal(float)
+
     def __init__(self, settings: QSettings, annotator: str, project: Project | None = None):
         super().__init__()
         self.project: Project = None  # type: ignore[assignment]  (set by set_project)
+        self.read_only = False
+        self.edit_actions: list[QAction] = []  # off in a read-only project
         self.annotator = annotator
         self.settings = settings
         self.document: DocumentData | None = None
@@ -83,10 +90,15 @@ class MainWindow(QMainWindow):
         self.who.setAutoRaise(True)
         self.who.setToolTip("Switch annotator (Edit > Switch annotator)")
         self.position = QLabel()
+        self.read_only_badge = QLabel("<b>Read-only</b>")
+        self.read_only_badge.setToolTip(READ_ONLY_NOTE)
+        self.read_only_badge.hide()
+        self.statusBar().addPermanentWidget(self.read_only_badge)
         self.statusBar().addPermanentWidget(self.position)
         self.statusBar().addPermanentWidget(self.who)
 
         self._make_actions()
+        self.lockWaited.connect(self._show_lock_wait)
         self.doc_list.documentChosen.connect(self.open_document)
         self.doc_list.busy.connect(lambda on: self.statusBar().showMessage("Searching…") if on
                                    else self.statusBar().clearMessage())
@@ -110,8 +122,11 @@ class MainWindow(QMainWindow):
     # -- building -------------------------------------------------------------
     def _action(self, menu: Any, text: str, slot: Callable[[], Any],
                 shortcuts: list[QKeySequence | str] | QKeySequence.StandardKey | None = None,
-                tip: str = "") -> QAction:
+                tip: str = "", edits: bool = False) -> QAction:
+        """A menu command; ``edits``: it changes the project (off when read-only)."""
         action = QAction(text, self)
+        if edits:
+            self.edit_actions.append(action)
         if isinstance(shortcuts, QKeySequence.StandardKey):
             action.setShortcuts(shortcuts)
         elif shortcuts:
@@ -127,14 +142,16 @@ class MainWindow(QMainWindow):
         file = bar.addMenu("&File")
         self._action(file, "&New project…", self.new_project, QKeySequence.StandardKey.New)
         self._action(file, "&Open project…", self.open_project_dialog, QKeySequence.StandardKey.Open)
+        self._action(file, "Open read-&only…", lambda: self.open_project_dialog(read_only=True), None,
+                     "Open a project without changing it (for a file on read-only media)")
         self.recent_menu = file.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addSeparator()
         self._action(file, "&Import articles…", self.import_dialog, ["Ctrl+I"],
-                     "Import .txt, .jsonl or .csv files (or drop them on the window)")
+                     "Import .txt, .jsonl or .csv files (or drop them on the window)", edits=True)
         self._action(file, "&Export spans…", self.export_dialog, ["Ctrl+E"])
         self._action(file, "&Merge colleague's work…", lambda: review.merge_dialog(self), None,
-                     "Bring in spans from a colleague's project file or export")
+                     "Bring in spans from a colleague's project file or export", edits=True)
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -180,6 +197,7 @@ class MainWindow(QMainWindow):
         self.label_actions = QActionGroup(self)
         self.label_actions.setExclusive(False)
         self.shortcuts_action = QAction("Change &shortcuts…", self)
+        self.edit_actions.append(self.shortcuts_action)
         self.shortcuts_action.triggered.connect(lambda _c=False: self.change_shortcuts())
         self.addAction(self.shortcuts_action)
 
@@ -238,6 +256,8 @@ class MainWindow(QMainWindow):
         defaults = {label.key: label.shortcut or "" for label in self.project.scheme.labels}
         changed = {k: v for k, v in shortcuts.items() if defaults.get(k) != v}
         changed.update({k: "" for k, v in defaults.items() if v and k not in shortcuts})
+        if self.refuse_if_read_only():
+            return
         try:
             self.project.set_setting("shortcuts", changed)
         except AnnotatorError as exc:
@@ -254,22 +274,31 @@ class MainWindow(QMainWindow):
     # -- project -------------------------------------------------------------------
     def _project_changed(self) -> None:
         for action in self.actions():
-            action.setEnabled(True)
-        self.project.ensure_annotator(self.annotator)
+            action.setEnabled(not (self.read_only and action in self.edit_actions))
+        self.suggestions.menu.menuAction().setEnabled(not self.read_only)
+        self.panel.span_editor.setEnabled(not self.read_only)
+        self.panel.document_editor.setEnabled(not self.read_only)
+        self.read_only_badge.setVisible(self.read_only)
+        self.project.on_lock_wait = self.lockWaited.emit
+        if not self.read_only:
+            self.project.ensure_annotator(self.annotator)
         remember_project(self.settings, self.project.location)
         self._rebuild_label_actions()
         self.doc_model.project = self.project
         self.doc_model.reload(annotator=self.annotator)
         self.who.setText(f"Annotator: {self.annotator}")
         self._update_history_actions()
-        self.setWindowTitle(f"{Path(self.project.location).stem} — Media Bias Annotator")
+        mode = " (read-only)" if self.read_only else ""
+        self.setWindowTitle(f"{Path(self.project.location).stem}{mode} — Media Bias Annotator")
 
-    def set_project(self, project: Project) -> None:
-        """Show another project (the caller then picks the document with ``start``)."""
+    def set_project(self, project: Project, read_only: bool = False) -> None:
+        """Show another project (the caller then picks the document with ``start``);
+        ``read_only``: it was opened so (edits are refused with a word why)."""
         old = self.project
         if old is not None:
             self._remember_document()
         self.project = project
+        self.read_only = read_only
         self.document = None
         self.current = None
         self.article.clear_document()
@@ -324,24 +353,29 @@ class MainWindow(QMainWindow):
         self.set_project(project)
         self.start()
 
-    def open_project_dialog(self) -> None:
-        path = file_dialogs.open_file(self, "Open project", Path(self.project.location).parent,
-                                      file_dialogs.PROJECT_FILTER)
+    def open_project_dialog(self, read_only: bool = False) -> None:
+        path = file_dialogs.open_file(self, "Open project read-only" if read_only else "Open project",
+                                      Path(self.project.location).parent, file_dialogs.PROJECT_FILTER)
         if path:
-            self.open_project(str(path))
+            self.open_project(str(path), read_only)
 
-    def open_project(self, path: str) -> None:
-        if path == self.project.location:
+    def open_project(self, path: str, read_only: bool = False) -> None:
+        """Open and show a project; one that cannot be written may be opened read-only."""
+        if path == self.project.location and read_only == self.read_only:
             return
         from annotator.project import Project
 
         try:
-            project = Project.open(path)
+            project = Project.open(path, readonly=read_only)
             project.scheme  # noqa: B018 (reads and checks the stored scheme)
+        except ProjectReadOnlyError as exc:
+            if not read_only and offer_read_only(self, exc):
+                self.open_project(path, read_only=True)
+            return
         except (AnnotatorError, OSError) as exc:
             show_error(self, "Could not open the project", exc)
             return
-        self.set_project(project)
+        self.set_project(project, read_only)
         self.start()
 
     def _fill_recent(self) -> None:
@@ -481,7 +515,20 @@ class MainWindow(QMainWindow):
             self.select_span(None)
 
     # -- edits (each one committed by the core before it is drawn) ----------------------
+    def refuse_if_read_only(self) -> bool:
+        """True (and the status bar says why) if the project must not be changed."""
+        if self.read_only:
+            self.statusBar().showMessage(READ_ONLY_NOTE, 6000)
+        return self.read_only
+
+    def _show_lock_wait(self, seconds: float) -> None:
+        self.statusBar().showMessage(f"Waiting for another job to finish writing to the project… "
+                                     f"({seconds:.0f} s)", 3000)
+        self.statusBar().repaint()  # the edit waits in this thread: paint the word now
+
     def _edit(self, what: str, call: Callable[[], T]) -> T | None:
+        if self.refuse_if_read_only():
+            return None
         try:
             result = call()
         except AnnotatorError as exc:
@@ -633,7 +680,8 @@ class MainWindow(QMainWindow):
     def set_annotator(self, name: str) -> None:
         self.annotator = name
         self.settings.setValue("annotator", name)
-        self.project.ensure_annotator(name)
+        if not self.read_only:
+            self.project.ensure_annotator(name)
         self.who.setText(f"Annotator: {name}")
         self.doc_model.reload(annotator=name)
         if self.document is not None:
@@ -684,9 +732,13 @@ class MainWindow(QMainWindow):
             self.import_paths(paths)
 
     def import_paths(self, paths: list[Path]) -> None:
+        if self.refuse_if_read_only():
+            return
         project, annotator = self.project, self.annotator
 
         def work(progress: Callable[[int, int], None]) -> Any:
+            for path in paths:  # a dropped file may be the open project (or a link to it)
+                files.check_input(path)
             return formats.import_files(project, paths, annotator=annotator,
                                         options=formats.ReadOptions(progress=progress))
 

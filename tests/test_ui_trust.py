@@ -1,0 +1,145 @@
+"""Issue 9 in the window: read-only media, another job's write lock, the open
+project dropped on the window."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sqlite3
+import sys
+import threading
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QMessageBox
+
+from annotator import store
+from annotator.errors import Cancelled
+from annotator.project import Project
+from annotator.schemes import resolve_scheme
+from ui.app import open_chosen
+from ui.settings import open_settings
+from ui_support import (ANNOTATOR, Opens, add_documents, companions, dialogs,  # noqa: F401 (fixtures)
+                        double_click_word, make_window, settings_dir)
+
+pytestmark = pytest.mark.usefixtures("settings_dir")
+TEXT = "Officials slammed the reckless plan. Critics called it a farce."
+
+
+@pytest.fixture
+def read_only_media(monkeypatch):
+    """Every project file is on read-only media, as the store sees it."""
+    monkeypatch.setattr(store, "_writable", lambda _path: False)
+
+
+@pytest.fixture
+def answer_read_only(monkeypatch):
+    """Message boxes are answered "Open read-only" (if offered; else closed); their texts are kept."""
+    shown: list[str] = []
+
+    def answer(box):
+        shown.append(f"{box.windowTitle()}\n{box.text()}\n{box.informativeText()}")
+        offered = [b for b in box.buttons() if b.text() == "Open read-only"]
+        if offered:
+            offered[0].click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    return shown
+
+
+def other_project(tmp_path, text: str = TEXT):
+    path = tmp_path / "colleague.annotator"
+    with Project.create(path, resolve_scheme("media-bias")) as project:
+        add_documents(project, text)
+    return path
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_project_on_read_only_media_opens_read_only_when_the_user_says_so(
+        qtbot, project, make_window, tmp_path, read_only_media, answer_read_only):
+    path = other_project(tmp_path)
+    before = digest(path)
+    window = make_window(project)
+    window.open_project(str(path))
+    assert "read-only" in answer_read_only[0] and "damaged" not in answer_read_only[0]
+    assert window.read_only and window.project.location == str(path)
+    assert "(read-only)" in window.windowTitle()
+    assert window.read_only_badge.isVisibleTo(window)
+    import_action = next(a for a in window.actions() if a.text() == "&Import articles…")
+    assert not import_action.isEnabled()
+
+    double_click_word(qtbot, window.article, TEXT, "slammed")  # the user tries to tag a word
+    qtbot.keyClick(window.article, Qt.Key.Key_1)
+    assert "read-only" in window.statusBar().currentMessage()
+    assert window.project.spans(window.document.id) == []
+    window.close()
+    window.project.close()
+    assert digest(path) == before  # not one byte changed
+
+
+def test_cancel_leaves_the_project_that_was_open(qtbot, project, make_window, tmp_path,
+                                                 read_only_media, monkeypatch):
+    path = other_project(tmp_path)
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: 0)  # closed: Cancel
+    window = make_window(project)
+    window.open_project(str(path))
+    assert window.project is project and not window.read_only
+
+
+def test_start_up_offers_read_only(tmp_path, settings_dir, qapp, read_only_media, answer_read_only,
+                                   monkeypatch):
+    path = other_project(tmp_path)
+    args = argparse.Namespace(project=str(path), db=None, read_only=False)
+    project, read_only = open_chosen(args, open_settings(), ask=True)
+    project.close()
+    assert read_only and "read-only" in answer_read_only[0]
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: 0)
+    with pytest.raises(Cancelled):  # the user said Cancel: no second dialog, exit
+        open_chosen(args, open_settings(), ask=True)
+
+
+def test_an_edit_waits_for_another_jobs_write_lock_says_so_then_succeeds(
+        qtbot, project, project_path, make_window):
+    (doc_id,) = add_documents(project, TEXT)
+    window = make_window(project)
+    messages: list[str] = []
+    window.statusBar().messageChanged.connect(messages.append)
+    other = sqlite3.connect(project_path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # another job (an import, a CLI run) is writing
+    threading.Timer(1.2, other.rollback).start()
+    double_click_word(qtbot, window.article, TEXT, "slammed")
+    qtbot.keyClick(window.article, Qt.Key.Key_1)
+    other.close()
+    assert any("Waiting for another job to finish writing" in m for m in messages)
+    start = TEXT.index("slammed")
+    assert [(s.label, s.start, s.end) for s in project.spans(doc_id)] == [
+        ("loaded-term", start, start + len("slammed"))]
+    assert window.statusBar().currentMessage().startswith("Tagged as")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
+def test_dropping_the_open_project_on_the_window_reads_nothing(qtbot, project, project_path,
+                                                               make_window, dialogs):
+    add_documents(project, TEXT)
+    window = make_window(project)
+    link = project_path.with_name("articles.txt")  # a hard link to it: the same file
+    os.link(project_path, link)
+    opens = Opens(companions(project_path))
+    try:
+        data = QMimeData()
+        data.setUrls([QUrl.fromLocalFile(str(link))])
+        window.dropEvent(QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, data,
+                                    Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+        qtbot.waitUntil(lambda: bool(dialogs), timeout=5000)
+        assert opens.opened() == []
+    finally:
+        opens.close()
+    title, text, details = dialogs[0]
+    assert "could not be imported" in text and "open project" in details
+    assert project.document_count() == 1
