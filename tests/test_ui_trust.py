@@ -9,17 +9,21 @@ import os
 import sqlite3
 import sys
 import threading
+from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QToolTip
+from sqlalchemy import update
 
 from annotator import store
-from annotator.errors import Cancelled
+from annotator.errors import Cancelled, FormatError
+from annotator.models import Document
 from annotator.project import Project
 from annotator.schemes import resolve_scheme
 from ui.app import open_chosen
+from ui.dialogs import show_error
 from ui.settings import open_settings
 from ui_support import (ANNOTATOR, Opens, add_documents, companions, dialogs,  # noqa: F401 (fixtures)
                         double_click_word, make_window, settings_dir)
@@ -143,3 +147,46 @@ def test_dropping_the_open_project_on_the_window_reads_nothing(qtbot, project, p
     title, text, details = dialogs[0]
     assert "could not be imported" in text and "open project" in details
     assert project.document_count() == 1
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
+def test_user_text_that_looks_like_html_never_makes_qt_read_a_file(qtbot, project, project_path,
+                                                                    make_window, monkeypatch):
+    """A title, text, note or scheme text ``<img src=…>`` (a colleague's file is untrusted)
+    shown in the window, its tool tips and its dialogs reads no file."""
+    image = f'<img src="{project_path}">'
+    labels = project.scheme.labels
+    project.set_scheme(replace(project.scheme, labels=(
+        replace(labels[0], name=f"{image} term", description=image), *labels[1:])))
+    text = f"{image} slammed the plan."
+    (doc_id,) = add_documents(project, text)
+    span = project.add_span(doc_id, ANNOTATOR, labels[0].key, 0, len(image))
+    project.update_span(span.id, ANNOTATOR, note=image)
+    with project.writing() as session:  # a title as a colleague's project may carry it
+        session.execute(update(Document).values(title=image))
+    rendered: list[str] = []
+
+    def render(box):  # message boxes are drawn, not waited on
+        box.show()
+        box.grab()
+        rendered.append(box.informativeText())
+        box.close()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", render)
+    opens = Opens(companions(project_path))
+    try:
+        window = make_window(project)
+        window.select_span(window.own[0], reveal=True)
+        window.grab()
+        for tool_tip in (window.doc_model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole),
+                         window.panel.span_model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole),
+                         window.panel.buttons.buttons[labels[0].key].toolTip()):
+            QToolTip.showText(window.mapToGlobal(QPoint(40, 40)), tool_tip, window)
+            qtbot.wait(50)
+        show_error(window, "Could not import", FormatError(f"unknown label {image}", file="x.jsonl", line=3))
+        window.show_shortcuts()
+        assert opens.opened() == []
+    finally:
+        opens.close()
+    assert rendered and image in rendered[0]  # shown as the text it is

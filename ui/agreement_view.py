@@ -25,9 +25,10 @@ from annotator.commands.review import write_csv
 from annotator.errors import Cancelled
 from annotator.formats.output import open_output
 
-from .colors import is_dark, mix
 from . import file_dialogs
+from .colors import is_dark, mix
 from .dialogs import show_error
+from .plain import tip
 from .tasks import run_with_progress
 
 if TYPE_CHECKING:
@@ -327,7 +328,7 @@ class AgreementDialog(QDialog):
         for r, doc in enumerate(ordered):
             name = QTableWidgetItem(doc.title or doc.key)
             name.setData(Qt.ItemDataRole.UserRole, doc.document_id)
-            name.setToolTip(f"{doc.title} ({doc.key})")
+            name.setToolTip(tip(f"{doc.title} ({doc.key})"))
             table.setItem(r, 0, name)
             unitizing = next((f for f in doc.figures if f.measure == UNITIZING), None)
             fleiss = next((f for f in doc.figures if f.measure == FLEISS), None)

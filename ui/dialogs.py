@@ -42,6 +42,7 @@ def show_error(parent: QWidget | None, what: str, exc: BaseException | str) -> N
     message = str(exc) if isinstance(exc, (AnnotatorError, str)) \
         else f"{type(exc).__name__}: {exc}"
     box = QMessageBox(QMessageBox.Icon.Warning, what, what, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote files and names (ui/plain.py)
     box.setInformativeText(f"{message}\n\n{advice_for(exc) if not isinstance(exc, str) else ''}".strip())
     box.exec()
 
@@ -51,12 +52,20 @@ def offer_read_only(parent: QWidget | None, exc: ProjectReadOnlyError) -> bool:
     box = QMessageBox(QMessageBox.Icon.Warning, "The project is read-only",
                       "The project cannot be opened for editing", QMessageBox.StandardButton.Cancel,
                       parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.setInformativeText(f"{exc}\n\nOpened read-only, it can be read, searched and exported, "
                            "but not changed.")
     read_only = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
     box.setDefaultButton(read_only)
     box.exec()
     return box.clickedButton() is read_only
+
+
+def show_info(parent: QWidget | None, title: str, text: str) -> None:
+    """A message that may quote user text (file names, notes): shown as plain text."""
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
 
 
 def ask_annotator(parent: QWidget | None, current: str, first: bool) -> str | None:

@@ -7,6 +7,7 @@ agreement dialog (:mod:`ui.agreement_view`). The main window calls
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,6 +75,7 @@ class AnnotatorChooser(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         self.warning = QLabel()
+        self.warning.setTextFormat(Qt.TextFormat.PlainText)
         self.warning.setStyleSheet("color: #B3261E")
         layout = QVBoxLayout(self)
         note = QLabel(intro)
@@ -123,13 +125,14 @@ class MergeOptions(QDialog):
     def __init__(self, parent: QWidget | None, paths: list[Path], here: list[str]):
         super().__init__(parent)
         self.setWindowTitle("Merge colleague's work")
-        intro = QLabel(f"Merging <b>{', '.join(p.name for p in paths)}</b>. Documents are matched "
-                       "by their text, then by id; every span keeps its annotator's name. "
-                       f"Annotators here: {', '.join(here) or 'none yet'}.")
+        intro = QLabel(f"Merging <b>{escape(', '.join(p.name for p in paths))}</b>. Documents are "
+                       "matched by their text, then by id; every span keeps its annotator's name. "
+                       f"Annotators here: {escape(', '.join(here)) or 'none yet'}.")
         intro.setWordWrap(True)
         self.rename = QLineEdit(placeholderText="e.g. alice=alice-home, bob=robert")
         self.add_unmatched = QCheckBox("Also add the documents this project does not have")
         self.warning = QLabel()
+        self.warning.setTextFormat(Qt.TextFormat.PlainText)
         self.warning.setStyleSheet("color: #B3261E")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -196,6 +199,7 @@ def merge_paths(window: MainWindow, paths: list[Path], rename: dict[str, str] | 
         window.statusBar().showMessage("Merged: " + report.summary(), 8000)
         box = QMessageBox(QMessageBox.Icon.Information, "Merge finished",
                           f"Merged {names}", QMessageBox.StandardButton.Ok, window)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         box.setInformativeText(merge_summary(report))
         if report.unmatched_documents:
             box.setDetailedText("Documents not found in this project:\n"

@@ -25,6 +25,7 @@ from annotator.errors import AnnotatorError, Cancelled
 
 from . import file_dialogs
 from .dialogs import show_error
+from .plain import tip
 from .suggestion_layer import SuggestionLayer
 from .tasks import run_with_progress
 
@@ -152,7 +153,7 @@ class SuggestionController(QObject):
             act.setCheckable(True)
             act.setChecked(status.enabled and status.available)
             act.setEnabled(status.available)
-            act.setToolTip(status.reason)
+            act.setToolTip(tip(status.reason))
             act.setStatusTip(status.reason)
             act.toggled.connect(lambda on, name=status.name: self.set_enabled(name, on))
         self.suggesters_menu.setToolTipsVisible(True)
@@ -189,7 +190,7 @@ class SuggestionController(QObject):
                 for name, n in sorted(Counter(s.suggester for s in self.items).items())]
         if self.no_lemmas():
             rows.append(NO_LEMMAS)
-        self.count_label.setToolTip("\n".join(rows))
+        self.count_label.setToolTip(tip("\n".join(rows)))
 
     def no_lemmas(self) -> bool:
         """A lexicon runs on a pipeline without a lemmatizer."""

@@ -7,6 +7,7 @@ what that edit touched.
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -24,7 +25,7 @@ from annotator.schemes import resolve_scheme
 from . import file_dialogs, review
 from .article import ArticleView
 from .dialogs import (ExportDialog, NewProjectDialog, ShortcutDialog, ask_annotator, offer_read_only,
-                      show_error)
+                      show_error, show_info)
 from .doclist import DocumentList, DocumentListModel
 from .panel import LabelPanel, swatch
 from .settings import project_key, recent_projects, remember_project
@@ -36,7 +37,7 @@ if TYPE_CHECKING:  # SQLAlchemy loads after the window shows (see ui.app)
 
 T = TypeVar("T")
 IMPORT_FILTER = "Articles (*.txt *.jsonl *.csv);;All files (*)"
-READ_ONLY_NOTE = "The project is open read-only: nothing can be changed (File > Open project… to edit a writable copy)"
+READ_ONLY_NOTE = "The project is open read-only: nothing can be changed (copy it to a writable folder to edit it)"
 
 
 class MainWindow(QMainWindow):
@@ -409,8 +410,6 @@ class MainWindow(QMainWindow):
         self.suggestions.document_opened()
 
     def _show_title(self) -> None:
-        from html import escape
-
         assert self.document is not None
         doc = self.document
         meta = " · ".join(escape(x) for x in (doc.outlet, doc.author, doc.published) if x)
@@ -753,7 +752,7 @@ class MainWindow(QMainWindow):
         else:
             self.doc_list.select(self.document.id)
             self._update_position()
-        QMessageBox.information(self, "Import finished", message)
+        show_info(self, "Import finished", message)
 
     def _import_failed(self, exc: BaseException) -> None:
         if isinstance(exc, Cancelled):
@@ -806,10 +805,13 @@ class MainWindow(QMainWindow):
                 keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
                                  for k in action.shortcuts())
                 if keys and action.text():
-                    rows.append(f"<tr><td>{action.text().replace('&', '')}</td>"
-                                f"<td><b>{keys}</b></td></tr>")
-        QMessageBox.information(self, "Keyboard shortcuts",
-                                "<table cellspacing=4>" + "".join(rows) + "</table>")
+                    rows.append(f"<tr><td>{escape(action.text().replace('&', ''))}</td>"
+                                f"<td><b>{escape(keys)}</b></td></tr>")
+        box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts",
+                          "<table cellspacing=4>" + "".join(rows) + "</table>",
+                          QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.RichText)  # label names in it are escaped
+        box.exec()
 
     def about(self) -> None:
         QMessageBox.about(self, "About Media Bias Annotator",
