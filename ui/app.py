@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
+from PySide6.QtCore import QBuffer, QByteArray, QEventLoop, QIODevice, QSettings, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -148,8 +148,17 @@ def take_screenshot(app: QApplication, window: MainWindow, doc: str | None, targ
     window.suggestions.wait(SUGGESTIONS_WAIT_MS)  # the picture shows them when they come in time
     for _ in range(3):
         app.processEvents()
-    if not window.grab().save(str(target), "PNG"):
-        print(f"annotator: error: cannot write {target}", file=sys.stderr)
-        return 1
+    from annotator.formats.output import open_output
+
+    png = QByteArray()
+    buffer = QBuffer(png)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    window.grab().save(buffer, "PNG")  # Qt writes no file itself: the guarded output does
     window.close()
+    try:
+        with open_output(target, binary=True) as out:
+            out.write(png.data())
+    except AnnotatorError as exc:
+        print(f"annotator: error: {exc}", file=sys.stderr)
+        return 1
     return 0
