@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy import Engine, Text, func, or_, select, type_coerce, update
+from sqlalchemy import Connection, Dialect, Engine, Table, Text, func, or_, select, text, type_coerce, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -601,121 +601,90 @@ class Project:
         there. Spans are never moved: bad offsets or labels are errors.
         ``scheme`` (the project's with labels added) is checked against and
         stored in the same transaction.
+
+        Validating, deduplicating and building the rows happen in a read
+        transaction, so other processes' edits go on meanwhile; the write lock
+        is held only for the inserts. If another connection committed in
+        between, the plan is made again (at last under the write lock).
         """
         docs = list(incoming)
         new_scheme = scheme is not None and scheme != self.scheme
         scheme = scheme or self.scheme
         for doc in docs:
             _validate_incoming(doc, scheme)
-        report = ImportReport()
-        total = len(docs)
-        with self.writing() as s:
-            by_sha: dict[str, int] = {}
-            shas = [text_sha256(d.text) for d in docs]
-            for chunk in _chunks(sorted(set(shas)), 500):
-                by_sha.update(s.execute(select(Document.sha256, Document.id)
-                                        .where(Document.sha256.in_(chunk))).all())
-            next_id = first_new_id = (s.scalar(select(func.max(Document.id))) or 0) + 1
-            # Live spans of documents already here, so re-imports add no duplicates.
-            existing_spans: dict[int, set[tuple[int, str, int, int]]] = {}
-            for chunk in _chunks(sorted(set(by_sha.values())), 500):
-                for doc_id, *identity in s.execute(
-                        select(Span.document_id, Span.annotator_id, Span.label, Span.start, Span.end)
-                        .where(Span.document_id.in_(chunk), Span.deleted_at.is_(None))):
-                    existing_spans.setdefault(doc_id, set()).add(tuple(identity))
-            new_docs: list[dict[str, Any]] = []
-            spans: list[dict[str, Any]] = []
-            statuses: set[tuple[int, int]] = set()
-            carried: dict[tuple[int, int], str] = {}  # statuses a merged project brings
-            labels: list[dict[str, Any]] = []
-            rejections: dict[str, dict[str, list[dict[str, Any]]]] = {}  # gold -> sha -> records
-            now = utcnow()
-            for n, (doc, sha) in enumerate(zip(docs, shas)):
-                if sha in by_sha:
-                    doc_id = by_sha[sha]
-                    report.documents_existing += 1
-                else:
-                    doc_id = by_sha[sha] = next_id
-                    next_id += 1
-                    report.documents_added += 1
-                    new_docs.append({
-                        "id": doc_id, "external_id": doc.external_id, "title": doc.title,
-                        "outlet": doc.outlet, "author": doc.author, "published": doc.published,
-                        "url": doc.url, "text": doc.text, "sha256": sha, "meta": doc.meta,
-                        "imported_at": now,
-                    })
-                seen = existing_spans.setdefault(doc_id, set())
-                for span in doc.spans:
-                    annotator_id = self.annotator_id(
-                        s, span.annotator or annotator,
-                        "gold" if span.origin == "adjudicated" else "human")  # a gold layer
-                    identity = (annotator_id, span.label, span.start, span.end)
-                    if identity in seen:
-                        report.spans_duplicate += 1
-                        continue
-                    seen.add(identity)
-                    spans.append({
-                        "document_id": doc_id, "annotator_id": annotator_id, "label": span.label,
-                        "start": span.start, "end": span.end, "note": span.note,
-                        "attributes": span.attributes, "origin": span.origin,
-                        "provenance": span.provenance, "created_at": now, "updated_at": now,
-                    })
-                    statuses.add((doc_id, annotator_id))
-                for name, status in doc.statuses.items():
-                    pair = (doc_id, self.annotator_id(s, name))
-                    carried[pair] = max(carried.get(pair, "todo"), status, key=STATUSES.index)
-                for name, values in doc.document_labels.items():
-                    annotator_id = self.annotator_id(s, name)
-                    for key, value in values.items():
-                        labels.append({"document_id": doc_id, "annotator_id": annotator_id,
-                                       "key": key, "value": value, "updated_at": now})
-                for gold, records in doc.rejected.items():
-                    rejections.setdefault(gold, {}).setdefault(sha, []).extend(records)
-                if n % 500 == 0:
-                    progress(n, total)
-            if new_docs:
-                s.execute(Document.__table__.insert(), new_docs)
-            if spans:
-                s.execute(Span.__table__.insert(), spans)
-            report.spans_added = len(spans)
-            pairs = statuses | set(carried)
-            known: dict[tuple[int, int], DocumentStatus] = {}
-            for chunk in _chunks(sorted({d for d, _ in pairs if d < first_new_id}), 500):
-                for row in s.scalars(select(DocumentStatus)
-                                     .where(DocumentStatus.document_id.in_(chunk))):
-                    known[(row.document_id, row.annotator_id)] = row
-            new_statuses = []
-            for pair in pairs:
-                wanted = max(carried.get(pair, "todo"), "in_progress" if pair in statuses else "todo",
-                             key=STATUSES.index)
-                row = known.get(pair)
-                if row is None:
-                    new_statuses.append({"document_id": pair[0], "annotator_id": pair[1],
-                                         "status": wanted, "updated_at": now})
-                elif STATUSES.index(wanted) > STATUSES.index(row.status):
-                    row.status = wanted
-            if new_statuses:
-                s.execute(DocumentStatus.__table__.insert(), new_statuses)
-            for row in labels:  # a label already set for that annotator is updated
-                found = s.scalar(select(DocumentLabel).where(
-                    DocumentLabel.document_id == row["document_id"],
-                    DocumentLabel.annotator_id == row["annotator_id"],
-                    DocumentLabel.key == row["key"]))
-                if found is None:
-                    s.add(DocumentLabel(**row))
-                else:
-                    found.value, found.updated_at = row["value"], row["updated_at"]
-            for gold, by_sha in rejections.items():
-                report.rejections_added += rejected.add(s, gold, by_sha)
-            if new_scheme:
-                s.get(ProjectInfo, "scheme").value = scheme.to_dict()
-            progress(total, total)
+        shas = [text_sha256(d.text) for d in docs]
+        with self._guard(), self.engine.connect() as conn:
+            for attempt in range(PLAN_ATTEMPTS):
+                locked = attempt == PLAN_ATTEMPTS - 1
+                conn.execution_options(immediate=False)
+                if not locked:
+                    with Session(bind=conn) as s, s.begin():
+                        plan = _ImportPlan.make(s, docs, shas, annotator, progress)
+                        version = _data_version(s)
+                conn.execution_options(immediate=True)
+                try:
+                    with Session(bind=conn, expire_on_commit=False) as s, s.begin():
+                        if locked:
+                            plan = _ImportPlan.make(s, docs, shas, annotator, progress)
+                        elif _data_version(s) != version:
+                            continue  # another connection wrote meanwhile: plan again
+                        report = self._insert(s, plan)
+                        if new_scheme:
+                            s.get(ProjectInfo, "scheme").value = scheme.to_dict()
+                except BaseException:
+                    self._annotator_ids.clear()  # ids made in a rolled-back transaction are gone
+                    raise
+                break
+        progress(len(docs), len(docs))
         if new_scheme:
             self._scheme = scheme
         if report.documents_existing:
             report.notes.append(
                 f"{report.documents_existing} documents were already in the project; "
                 "their spans were attached to them")
+        return report
+
+    def _insert(self, s: Session, plan: _ImportPlan) -> ImportReport:
+        """Write a plan's rows (the part of an import that holds the write lock)."""
+        by_name = {name: self.annotator_id(s, name, kind) for name, kind in plan.annotators.items()}
+        conn = s.connection()
+        for insert in plan.inserts:
+            insert.execute(conn, by_name)
+        statuses = {(d, by_name[n]) for d, n in plan.statuses}
+        carried: dict[tuple[int, int], str] = {}
+        for (d, n), status in plan.carried.items():
+            pair = (d, by_name[n])
+            carried[pair] = max(carried.get(pair, "todo"), status, key=STATUSES.index)
+        pairs = statuses | set(carried)
+        known: dict[tuple[int, int], DocumentStatus] = {}
+        for chunk in _chunks(sorted({d for d, _ in pairs}), 500):
+            for row in s.scalars(select(DocumentStatus)
+                                 .where(DocumentStatus.document_id.in_(chunk))):
+                known[(row.document_id, row.annotator_id)] = row
+        new_statuses = []
+        for pair in pairs:
+            wanted = _status(pair in statuses, carried.get(pair, "todo"))
+            found = known.get(pair)
+            if found is None:
+                new_statuses.append({"document_id": pair[0], "annotator_id": pair[1],
+                                     "status": wanted, "updated_at": plan.now})
+            elif STATUSES.index(wanted) > STATUSES.index(found.status):
+                found.status = wanted
+        if new_statuses:
+            s.execute(DocumentStatus.__table__.insert(), new_statuses)
+        for doc_id, name, key, value in plan.labels:  # a label already set is updated
+            annotator_id = by_name[name]
+            label = s.scalar(select(DocumentLabel).where(
+                DocumentLabel.document_id == doc_id, DocumentLabel.annotator_id == annotator_id,
+                DocumentLabel.key == key))
+            if label is None:
+                s.add(DocumentLabel(document_id=doc_id, annotator_id=annotator_id, key=key,
+                                    value=value, updated_at=plan.now))
+            else:
+                label.value, label.updated_at = value, plan.now
+        report = plan.report
+        for gold, by_sha in plan.rejections.items():
+            report.rejections_added += rejected.add(s, gold, by_sha)
         return report
 
     # -- statistics --------------------------------------------------------
@@ -741,6 +710,145 @@ class Project:
             "spans_per_annotator": {k: by_annotator[k] for k in sorted(by_annotator)},
             "progress": {k: progress[k] for k in sorted(progress)},
         }
+
+
+PLAN_ATTEMPTS = 3  # imports planned outside the write lock before one is planned inside it
+
+
+def _data_version(s: Session) -> int:
+    """SQLite's count of other connections' commits, as this session's connection sees it."""
+    return s.execute(text("PRAGMA data_version")).scalar_one()
+
+
+def _status(has_spans: bool, carried: str) -> str:
+    """The status an import gives an annotator's document."""
+    return max(carried, "in_progress" if has_spans else "todo", key=STATUSES.index)
+
+
+@dataclass
+class _Insert:
+    """An INSERT whose values are bound already (JSON dumped, times
+    formatted): running it under the write lock is SQLite's work only. The
+    ``annotator_id`` column holds annotator names until the ids are known."""
+
+    sql: str
+    rows: list[tuple[Any, ...]]
+    annotator: int | None  # index of the annotator_id column
+
+    @classmethod
+    def of(cls, table: Table, rows: list[dict[str, Any]], dialect: Dialect) -> _Insert:
+        columns = list(rows[0])
+        bind = [table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+        bound = [tuple([f(row[c]) if f else row[c] for c, f in zip(columns, bind)]) for row in rows]
+        sql = str(table.insert().compile(dialect=dialect, column_keys=columns))
+        return cls(sql, bound, columns.index("annotator_id") if "annotator_id" in columns else None)
+
+    def execute(self, conn: Connection, annotator_ids: dict[str, int]) -> None:
+        rows = self.rows
+        if (i := self.annotator) is not None:
+            rows = [(*row[:i], annotator_ids[row[i]], *row[i + 1:]) for row in rows]
+        conn.exec_driver_sql(self.sql, rows)
+
+
+@dataclass
+class _ImportPlan:
+    """The rows an import writes, worked out from one snapshot of the project.
+
+    New documents, their spans and statuses are ready-bound inserts; what
+    touches documents already there (statuses, document labels, rejections)
+    is settled when the plan is written.
+    """
+
+    report: ImportReport
+    now: datetime
+    annotators: dict[str, str] = field(default_factory=dict)  # name -> kind, in order of use
+    inserts: list[_Insert] = field(default_factory=list)
+    statuses: set[tuple[int, str]] = field(default_factory=set)  # documents given spans
+    carried: dict[tuple[int, str], str] = field(default_factory=dict)  # statuses a merge brings
+    labels: list[tuple[int, str, str, Any]] = field(default_factory=list)
+    rejections: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
+
+    @classmethod
+    def make(cls, s: Session, docs: list[IncomingDocument], shas: list[str], annotator: str,
+             progress: Progress) -> _ImportPlan:
+        by_sha: dict[str, int] = {}
+        for chunk in _chunks(sorted(set(shas)), 500):
+            by_sha.update(s.execute(select(Document.sha256, Document.id)
+                                    .where(Document.sha256.in_(chunk))).all())
+        next_id = first_new_id = (s.scalar(select(func.max(Document.id))) or 0) + 1
+        plan = cls(ImportReport(), utcnow())
+        # Live spans of documents already here, so re-imports add no duplicates.
+        existing: dict[int, set[tuple[str, str, int, int]]] = {}
+        for chunk in _chunks(sorted(set(by_sha.values())), 500):
+            for doc_id, *identity in s.execute(
+                    select(Span.document_id, Annotator.name, Span.label, Span.start, Span.end)
+                    .join(Annotator).where(Span.document_id.in_(chunk),
+                                           Span.deleted_at.is_(None))):
+                existing.setdefault(doc_id, set()).add(tuple(identity))
+        documents: list[dict[str, Any]] = []
+        spans: list[dict[str, Any]] = []
+        statuses: set[tuple[int, str]] = set()
+        carried: dict[tuple[int, str], str] = {}
+        report, now, total = plan.report, plan.now, len(docs)
+        for n, (doc, sha) in enumerate(zip(docs, shas)):
+            if sha in by_sha:
+                doc_id = by_sha[sha]
+                report.documents_existing += 1
+            else:
+                doc_id = by_sha[sha] = next_id
+                next_id += 1
+                report.documents_added += 1
+                documents.append({
+                    "id": doc_id, "external_id": doc.external_id, "title": doc.title,
+                    "outlet": doc.outlet, "author": doc.author, "published": doc.published,
+                    "url": doc.url, "text": doc.text, "sha256": sha, "meta": doc.meta,
+                    "imported_at": now,
+                })
+            seen = existing.setdefault(doc_id, set())
+            for span in doc.spans:
+                name = span.annotator or annotator
+                identity = (name, span.label, span.start, span.end)
+                if identity in seen:
+                    report.spans_duplicate += 1
+                    continue
+                seen.add(identity)
+                plan.annotators.setdefault(name, "gold" if span.origin == "adjudicated"
+                                           else "human")  # a gold layer
+                spans.append({
+                    "document_id": doc_id, "annotator_id": name, "label": span.label,
+                    "start": span.start, "end": span.end, "note": span.note,
+                    "attributes": span.attributes, "origin": span.origin,
+                    "provenance": span.provenance, "created_at": now, "updated_at": now,
+                })
+                statuses.add((doc_id, name))
+            for name, status in doc.statuses.items():
+                plan.annotators.setdefault(name, "human")
+                carried[(doc_id, name)] = max(carried.get((doc_id, name), "todo"), status,
+                                              key=STATUSES.index)
+            for name, values in doc.document_labels.items():
+                plan.annotators.setdefault(name, "human")
+                plan.labels.extend((doc_id, name, key, value) for key, value in values.items())
+            for gold, records in doc.rejected.items():
+                plan.rejections.setdefault(gold, {}).setdefault(sha, []).extend(records)
+            if n % 500 == 0:
+                progress(n, total)
+        report.spans_added = len(spans)
+        new_statuses = []
+        for pair in sorted(statuses | set(carried)):
+            if pair[0] < first_new_id:  # a document already here: settled when written
+                if pair in statuses:
+                    plan.statuses.add(pair)
+                if pair in carried:
+                    plan.carried[pair] = carried[pair]
+            else:
+                new_statuses.append({"document_id": pair[0], "annotator_id": pair[1],
+                                     "status": _status(pair in statuses, carried.get(pair, "todo")),
+                                     "updated_at": now})
+        dialect = s.get_bind().dialect
+        plan.inserts = [_Insert.of(table, rows, dialect) for table, rows in (
+            (Document.__table__, documents), (Span.__table__, spans),
+            (DocumentStatus.__table__, new_statuses)) if rows]
+        return plan
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:

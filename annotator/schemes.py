@@ -27,6 +27,14 @@ _ATTR_KEY = re.compile(r"^[a-z][a-z0-9_-]*$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
+def label_key_problem(key: str) -> str | None:
+    """Why ``key`` cannot be a label key, or None."""
+    if LABEL_KEY.fullmatch(key):
+        return None
+    return ("not a valid label key (a letter or digit, then letters, digits, "
+            "'_', ',', '.' or '-'; no spaces)")
+
+
 @dataclass(frozen=True)
 class Attribute:
     """A field an analyst fills in on a span (or a document-level label)."""
@@ -103,8 +111,8 @@ class Scheme:
         for key in keys:
             if key in self._by_key or any(label.key == key for label in labels):
                 continue
-            if not LABEL_KEY.match(key):
-                raise SchemeError(f"cannot add label {key!r}: not a valid label key")
+            if problem := label_key_problem(key):
+                raise SchemeError(f"cannot add label {key!r}: {problem}")
             color = PALETTE[len(labels) % len(PALETTE)]
             labels.append(Label(key=key, name=key, color=color, description="Added on import."))
         return replace(self, labels=tuple(labels))
@@ -216,7 +224,7 @@ class _Validator:
         if not isinstance(raw, dict):
             self.fail(where, "must be a table")
         key = self.string(raw, "key", f"{where}.key")
-        if not LABEL_KEY.match(key):
+        if label_key_problem(key):
             self.fail(f"{where}.key", f"{key!r} must match {LABEL_KEY.pattern}")
         color = self.string(raw, "color", f"{where}.color")
         if not _COLOR.match(color):

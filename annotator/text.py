@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from bisect import bisect_right
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import FormatError
 
@@ -23,34 +26,140 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def decode(data: bytes, source: str) -> tuple[str, str | None]:
-    """Text of a file's bytes and, when it was not UTF-8, the encoding guessed.
+@dataclass(frozen=True)
+class EncodingGuess:
+    """How the bytes of a file are best read: ``encoding`` (None when they do
+    not look like text) and the other plausible ``candidates``, best first."""
 
-    UTF-8 with or without BOM is taken as is; anything else is detected with
-    charset-normalizer and reported, or refused when it looks binary.
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    encoding: str | None
+    candidates: list[str] = field(default_factory=list)
+
+
+UTF8 = "utf-8"
+# Western European news is by far the most common legacy text: when
+# charset-normalizer finds these as good as its best guess (it often ranks
+# cp1250 first on French or Portuguese), they win if every word reads as
+# one Western language's spelling.
+WESTERN = ("cp1252", "latin_1")
+_CLOSE_CHAOS, _CLOSE_COHERENCE = 0.01, 0.025
+_SPELLINGS = tuple(set(letters) for letters in (
+    "àâæçéèêëîïôœùûüÿ",  # French
+    "áéíñóúü",  # Spanish
+    "áâãàçéêíóôõú",  # Portuguese
+    "àèéìíîòóùú",  # Italian
+    "äöüß",  # German
+    "áàéèëïóöü",  # Dutch
+    "æøåéóü",  # Danish, Norwegian
+    "åäöéü",  # Swedish
+    "äöåšž",  # Finnish
+    "àçèéíïòóúü",  # Catalan
+    "áðéíóúýþæö",  # Icelandic
+))
+_WORD = re.compile(r"\w+")
+
+
+def _western(text: str) -> bool:
+    """True if every word's non-ASCII letters are those of one Western language."""
+    for word in _WORD.findall(text):
+        letters = {c.lower() for c in word if ord(c) > 127 and c.isalnum()}
+        if len(word) <= 2:  # m², nº, 1ª
+            letters = {c for c in letters if c.isalpha() and c not in "ªº"}
+        if letters and not any(letters <= spelling for spelling in _SPELLINGS):
+            return False
+    return True
+
+
+def known_encoding(name: str) -> str:
+    """Python's name of the text encoding ``name`` (``Windows-1252`` ->
+    ``cp1252``); a FormatError naming it when there is no such encoding."""
     try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        raise FormatError(f"unknown text encoding {name!r} (for example utf-8, cp1252, latin-1)")
+    return info.name
+
+
+def _same(a: str, b: str) -> bool:
+    return codecs.lookup(a).name == codecs.lookup(b).name
+
+
+def detect_encoding(data: bytes) -> EncodingGuess:
+    """The encoding of a file's bytes: UTF-8 (with or without BOM) when they
+    are that, else charset-normalizer's guess, Windows-1252 or Latin-1 first
+    when they are about as likely (see ``WESTERN``)."""
+    try:
+        data.removeprefix(b"\xef\xbb\xbf").decode(UTF8)
+        return EncodingGuess(UTF8)
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None or "\x00" in str(best):
-        line = data[: utf8_error.start].count(b"\n") + 1
-        raise FormatError("not UTF-8 and not a text encoding that can be recognised "
-                          f"(invalid byte at offset {utf8_error.start})", file=source, line=line)
-    return str(best), best.encoding
+    results = [m for m in from_bytes(data) if "\x00" not in str(m)]
+    if not results:
+        return EncodingGuess(None)
+    chosen = _western_choice(data, results) or results[0].encoding
+    return EncodingGuess(chosen, [m.encoding for m in results if not _same(m.encoding, chosen)])
 
 
-def read_text(path: Path) -> tuple[str, str | None]:
+def _western_choice(data: bytes, results: list[Any]) -> str | None:
+    """A ``WESTERN`` encoding that reads the bytes as well as charset-normalizer's best."""
+    best = results[0]
+    text = str(best)
+    for name in WESTERN:  # the very same text: name the common encoding
+        if data.decode(name, errors="replace") == text:
+            return name
+    for name in WESTERN:
+        for match in results:
+            if _same(match.encoding, name) and match.chaos <= best.chaos + _CLOSE_CHAOS \
+                    and match.coherence >= best.coherence - _CLOSE_COHERENCE \
+                    and _western(str(match)):
+                return name
+    return None
+
+
+def decode(data: bytes, source: str, encoding: str | None = None) -> tuple[str, str | None]:
+    """Text of a file's bytes and, when it was not UTF-8, the encoding used.
+
+    UTF-8 with or without BOM is taken as is; anything else is detected (see
+    :func:`detect_encoding`) and reported, or refused when it looks binary.
+    ``encoding`` (a codec name the user chose) is used instead of detecting.
+    """
+    if encoding is None or _same(encoding, UTF8):
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            return data.decode(UTF8), None
+        except UnicodeDecodeError as exc:
+            if encoding is not None:
+                raise _undecodable(data, source, exc, UTF8) from None
+            utf8_error = exc
+        encoding = detect_encoding(data).encoding
+        if encoding is None:
+            line = data[: utf8_error.start].count(b"\n") + 1
+            raise FormatError("not UTF-8 and not a text encoding that can be recognised "
+                              f"(invalid byte at offset {utf8_error.start})", file=source, line=line)
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as exc:
+        raise _undecodable(data, source, exc, encoding) from None
+
+
+def _undecodable(data: bytes, source: str, exc: UnicodeDecodeError, encoding: str) -> FormatError:
+    line = data[: exc.start].count(b"\n") + 1
+    return FormatError(f"not valid {encoding} (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+                       file=source, line=line)
+
+
+def read_text(path: Path, encoding: str | None = None) -> tuple[str, str | None]:
+    """A file's text and, when it was not UTF-8, the encoding used (``encoding``
+    if given, else detected)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise FormatError(f"cannot read: {exc.strerror}", file=str(path)) from None
-    return decode(data, str(path))
+    return decode(data, str(path), encoding)
 
 
 class Sentences:

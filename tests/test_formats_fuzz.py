@@ -125,3 +125,74 @@ def test_semeval_reader_refuses_garbage_cleanly(lines: list[str]) -> None:
         (Path(tmp) / "article7.txt").write_text(TEXT, encoding="utf-8", newline="")
         (Path(tmp) / "x.labels").write_text("\n".join(lines), encoding="utf-8")
         read("semeval", [Path(tmp) / "article7.txt", Path(tmp) / "x.labels"])
+
+
+# -- every reader, on mutated files it wrote itself ---------------------------------
+
+HOSTILE = st.sampled_from([b"[" * 1000, b'{"a":' * 600, b"9" * 4400, b"\xff\xfe", b"\xef\xbb\xbf",
+                           b"\x00", b'"', b"{", b"}", b"]", b"\n", b"\r\n", b"\t", b"-1", b" ",
+                           b"\xe2\x80\xa8", b"\xc3", b"\x80", b"\xa9", b"\x93", b"null", b"[]",
+                           b"1e999", b"\\ud800", b"\x91\x92\x93"])
+
+
+@pytest.fixture(scope="module")
+def samples(project: Project, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A small file (or folder) in every readable format, as the app writes it."""
+    from annotator.formats import export, readers
+
+    project.add_span(1, "ana", "loaded-term", 6, 12, note="n")
+    folder = tmp_path_factory.mktemp("samples")
+    found: dict[str, Path] = {}
+    for fmt in readers():
+        target = folder / f"sample.{fmt.patterns[0].lstrip('*.')}"
+        if fmt.name in ("csv", "txt"):  # articles in, spans out: write an article file
+            target.write_text(f'id,title,text\nd9,T,"{TEXT}"\n' if fmt.name == "csv" else TEXT,
+                              encoding="utf-8", newline="")
+        else:
+            export(project, fmt.name, target if not fmt.writes_folder else folder / fmt.name)
+            target = target if not fmt.writes_folder else folder / fmt.name
+        found[fmt.name] = target
+    return found
+
+
+def all_readers() -> list[str]:
+    from annotator.formats import readers
+
+    return sorted(f.name for f in readers())
+
+
+@pytest.mark.parametrize("fmt", all_readers())
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_every_reader_names_the_file_of_any_problem(project: Project, samples: dict[str, Path],
+                                                   fmt: str, data: st.DataObject) -> None:
+    """Cut, flipped or hostile bytes (deep nesting, 4,400-digit numbers, bad
+    UTF-8...) anywhere in a file: a FormatError naming the file, or a clean read."""
+    import shutil
+
+    sample = samples[fmt]
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / sample.name
+        if sample.is_dir():
+            shutil.copytree(sample, copy)
+        else:
+            shutil.copy(sample, copy)
+        files = sorted(p for p in copy.rglob("*") if p.is_file()) if copy.is_dir() else [copy]
+        victim = data.draw(st.sampled_from(files))
+        raw = bytearray(victim.read_bytes())
+        for _ in range(data.draw(st.integers(1, 3))):
+            at = data.draw(st.integers(0, len(raw)))
+            kind = data.draw(st.sampled_from(["insert", "flip", "cut"]))
+            if kind == "insert":
+                raw[at:at] = data.draw(HOSTILE)
+            elif kind == "flip" and at < len(raw):
+                raw[at] = data.draw(st.integers(0, 255))
+            else:
+                del raw[at:]
+        victim.write_bytes(bytes(raw))
+        reader = get(fmt).read
+        assert reader is not None
+        try:
+            reader([copy], ReadOptions(project=project))
+        except FormatError as exc:
+            assert exc.file, str(exc)

@@ -16,8 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QProgressDialog, QPushButton
 
 from annotator import adjudication
-from annotator.agreement import F1, OVERLAP, UNITIZING, measure
-from annotator.commands.review import write_csv
+from annotator.agreement import F1, OVERLAP, UNITIZING, measure, write_csv
 from annotator.domain import IncomingDocument, SpanFilter
 from annotator.nlp import pipeline
 from annotator.project import Project
@@ -200,9 +199,9 @@ def test_agreement_dialog_shows_the_core_figures_and_exports_them(qtbot, project
 
     target = tmp_path / "agreement.csv"
     dialog.export_to(target)
-    expected = io.StringIO()
+    expected = tmp_path / "cli.csv"
     write_csv(core, expected)
-    assert target.read_bytes().decode("utf-8") == expected.getvalue()
+    assert target.read_bytes() == expected.read_bytes()
 
 
 def test_merge_a_colleagues_project_adds_their_spans_and_leaves_their_file(qtbot, project, make_window,

@@ -20,10 +20,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFrame,
 
 from annotator.agreement import (COHEN, EXACT, F1, FLEISS, KRIPPENDORFF, OVERLAP, POSITION_EXACT,
                                  POSITION_OVERLAP, PRECISION, RECALL, UNITIZING, Agreement, Figure,
-                                 measure)
-from annotator.commands.review import write_csv
-from annotator.errors import Cancelled
-from annotator.formats.output import open_output
+                                 measure, write_csv)
+from annotator.errors import AnnotatorError, Cancelled
 
 from . import file_dialogs
 from .colors import is_dark, mix
@@ -362,9 +360,8 @@ class AgreementDialog(QDialog):
         """Every figure (overall and per document) as the CLI's ``--csv`` writes it."""
         assert self.result is not None
         try:
-            with open_output(target) as out:
-                write_csv(self.result, out)
-        except OSError as exc:
+            write_csv(self.result, target)
+        except AnnotatorError as exc:
             show_error(self, "Could not export the agreement table", exc)
             return
         self.summary.setText(self.summary.text() + f"<br>Exported to {escape(str(target))}")

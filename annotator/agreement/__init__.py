@@ -4,7 +4,7 @@ characters; over a selection and per document.
 
 ``measure(project, ...)`` is the entry point of the CLI and the GUI;
 ``compute(corpus)`` does the work on plain arrays (tests build corpora with
-``Corpus.build``). Every figure states its measure, unit and counts; an
+``Corpus.build``); ``write_csv`` writes the table. Every figure states its measure, unit and counts; an
 undefined figure is None with the reason.
 """
 
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from ..domain import Progress, no_progress
 from .coding import coding_figures
 from .corpus import Corpus, from_project, tokens
+from .export import write_csv
 from .figures import (
     CHARACTERS,
     COHEN,
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from ..project import Project
 
 __all__ = [
-    "Agreement", "Corpus", "DocumentAgreement", "Figure", "compute", "measure",
+    "Agreement", "Corpus", "DocumentAgreement", "Figure", "compute", "measure", "write_csv",
     "PRECISION", "RECALL", "F1", "COHEN", "FLEISS", "KRIPPENDORFF", "UNITIZING",
     "EXACT", "OVERLAP", "POSITION_EXACT", "POSITION_OVERLAP", "TOKENS", "CHARACTERS",
 ]

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
-from typing import Any, TextIO
+from typing import Any
 
 from . import add_project_options, open_from_args
 
@@ -74,7 +73,7 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 
 def agreement(args: argparse.Namespace) -> int:
-    from ..agreement import measure
+    from ..agreement import measure, write_csv
 
     with open_from_args(args) as project:
         result = measure(project, args.annotators, args.labels, args.documents,
@@ -83,7 +82,7 @@ def agreement(args: argparse.Namespace) -> int:
         json.dump(result.as_dict(), sys.stdout, indent=1, ensure_ascii=False, allow_nan=False)
         print()
     elif args.csv:
-        write_csv(result)
+        write_csv(result, None)
     else:
         print_table(result, args.worst)
     return 0
@@ -147,25 +146,6 @@ def adjudicate(args: argparse.Namespace) -> int:
     print(f"{len(rows)} documents: {sum(r.open for r in rows)} findings open, "
           f"{sum(r.decided for r in rows)} decided; {done} marked done in {args.gold}")
     return 0
-
-
-CSV_COLUMNS = ("document", "measure", "method", "label", "annotators", "value", "reason", "unit",
-               "counts")
-
-
-def write_csv(result: Any, out: TextIO | None = None) -> None:
-    """Every figure, overall and per document, as CSV (standard output by default)."""
-    from ..formats.csv import neutralize
-
-    writer = csv.writer(out or sys.stdout)
-    writer.writerow(CSV_COLUMNS)
-    rows = [("", f) for f in result.figures] + \
-        [(d.key, f) for d in result.per_document for f in d.figures]
-    for document, f in rows:
-        writer.writerow([neutralize(document), f.measure, f.method, neutralize(f.label or ""),
-                         neutralize(" ".join(f.annotators)),
-                         "" if f.value is None else repr(f.value), f.reason, f.unit,
-                         json.dumps(dict(f.counts))])
 
 
 def print_table(result: Any, worst: int) -> None:

@@ -33,6 +33,9 @@ def add(sub: argparse._SubParsersAction) -> None:
                    help="spaCy DocBin: the doc.spans group to read (default sc; else doc.ents)")
     p.add_argument("--offset-unit", choices=["utf16", "codepoint"], default=None,
                    help="doccano: how the file counts offsets (default utf16, doccano's own)")
+    p.add_argument("--encoding", default=None, metavar="NAME", type=_encoding,
+                   help="text encoding of every file, e.g. cp1252 (default: UTF-8 if the "
+                        "file is that, else detected; the import says which it used)")
     p.set_defaults(func=import_)
 
     p = sub.add_parser("export", help="export spans",
@@ -61,11 +64,22 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=export)
 
 
+def _encoding(name: str) -> str:
+    from ..errors import FormatError
+    from ..text import known_encoding
+
+    try:
+        return known_encoding(name)
+    except FormatError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def import_(args: argparse.Namespace) -> int:
     from ..formats import ReadOptions, import_files
 
     options = ReadOptions(progress=stderr_progress("importing"), label=args.label,
-                          spans_key=args.spans_key, offset_unit=args.offset_unit)
+                          spans_key=args.spans_key, offset_unit=args.offset_unit,
+                          encoding=args.encoding)
     with open_from_args(args) as project:
         report = import_files(project, [Path(p) for p in args.paths], format_name=args.format,
                               annotator=args.annotator or default_annotator(), options=options,

@@ -11,7 +11,8 @@ and a reader and/or a writer:
 from __future__ import annotations
 
 import json
-
+import re
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..domain import IncomingDocument, Progress, SpanFilter, count, no_progress
 from ..errors import FormatError
+from ..schemes import label_key_problem
 from ..text import read_text
 
 if TYPE_CHECKING:
@@ -34,6 +36,8 @@ class ReadOptions:
     offset_unit: str | None = None  # "codepoint" or "utf16" where a tool's setting decides (doccano)
     # Formats whose files hold spans but no text (W3C) anchor on the project's documents.
     project: Project | None = None
+    encoding: str | None = None  # of every file read (default: UTF-8, else detected)
+    decoded: dict[str, list[str]] = field(default_factory=dict)  # encoding -> files not UTF-8
 
 
 @dataclass(frozen=True)
@@ -112,11 +116,61 @@ def detect(path: Path) -> Format:
 
 
 def read_source(path: Path, options: ReadOptions) -> str:
-    """A file's text, decoded; a non-UTF-8 encoding is noted for the user."""
-    text, encoding = read_text(path)
+    """A file's text, decoded; a non-UTF-8 encoding is recorded for the user."""
+    text, encoding = read_text(path, options.encoding)
     if encoding:
-        options.notes.append(f"{path}: not UTF-8, decoded as {encoding}")
+        options.decoded.setdefault(encoding, []).append(str(path))
     return text
+
+
+def _encoding_notes(options: ReadOptions) -> None:
+    """What :func:`read_source` recorded, one note per encoding."""
+    how = "as chosen" if options.encoding else "not UTF-8"
+    for encoding, files in options.decoded.items():
+        shown = ", ".join(files[:EXAMPLES]) + (f" and {len(files) - EXAMPLES} more"
+                                               if len(files) > EXAMPLES else "")
+        options.notes.append(f"decoded as {encoding} ({how}): {shown}")
+    options.decoded.clear()
+
+
+EXAMPLES = 5
+
+
+_LONG_NUMBER = re.compile(r"\d{%d,}" % (sys.get_int_max_str_digits() + 1))
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def parse_json(text: str, path: Path, line: int | None = None) -> Any:
+    """The JSON value of a file (or of its line ``line``); malformed JSON, too
+    deep nesting or too long numbers are a FormatError naming file and line."""
+    def error(message: str, offset: int) -> FormatError:
+        at = line if line is not None else text.count("\n", 0, offset) + 1
+        return FormatError(f"not valid JSON: {message}", file=str(path), line=at)
+
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise error(f"{exc.msg} (column {exc.colno})", exc.pos) from None
+    except RecursionError:
+        raise error("nested too deeply", _deepest(text)) from None
+    except ValueError:  # Python's limit on the digits of an integer
+        found = _LONG_NUMBER.search(text)
+        raise error(f"a number with more than {sys.get_int_max_str_digits()} digits",
+                    found.start() if found else 0) from None
+
+
+def _deepest(text: str) -> int:
+    """Where ``text``'s brackets (outside strings) first nest deepest."""
+    depth = deepest = at = 0
+    for m in _JSON_TOKEN.finditer(text):
+        token = m.group()
+        if token in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, at = depth, m.start()
+        elif token in "]}":
+            depth -= 1
+    return at
 
 
 def json_lines(path: Path, options: ReadOptions) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -124,11 +178,7 @@ def json_lines(path: Path, options: ReadOptions) -> Iterator[tuple[int, dict[str
     lines = read_source(path, options).split("\n")  # not splitlines(): JSON leaves U+2028 unescaped
     for number, line in enumerate(lines, start=1):
         if line.strip():
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise FormatError(f"not valid JSON: {exc.msg} (column {exc.colno})",
-                                  file=str(path), line=number) from None
+            obj = parse_json(line, path, number)
             if not isinstance(obj, dict):
                 raise FormatError("each line must be a JSON object", file=str(path), line=number)
             yield number, obj
@@ -151,13 +201,15 @@ def read_files(paths: Sequence[Path], format_name: str = "auto",
         fmt = get(format_name)
         if fmt.read is None:
             raise FormatError(f"the {fmt.name} format cannot be imported")
-        return fmt.read(list(paths), options)
-    for path in paths:
-        if not path.exists():
-            raise FormatError("no such file or folder", file=str(path))
-        fmt = detect(path)
-        assert fmt.read is not None
-        docs.extend(fmt.read([path], options))
+        docs = fmt.read(list(paths), options)
+    else:
+        for path in paths:
+            if not path.exists():
+                raise FormatError("no such file or folder", file=str(path))
+            fmt = detect(path)
+            assert fmt.read is not None
+            docs.extend(fmt.read([path], options))
+    _encoding_notes(options)
     return docs
 
 
@@ -175,9 +227,12 @@ def import_files(project: Project, paths: Sequence[Path], *, format_name: str = 
     scheme = project.scheme
     unknown = unknown_labels(docs, scheme)
     if unknown and not add_labels:
-        listed = ", ".join(f"{label!r} ({where})" for label, where in unknown.items())
+        listed = ", ".join(f"{label!r} ({_at(*where)})" for label, where in unknown.items())
         raise FormatError(f"{len(unknown)} labels are not in the scheme {scheme.name!r}: "
                           f"{listed}; add them with --add-labels")
+    for label, (source, line) in unknown.items():
+        if problem := label_key_problem(label):
+            raise FormatError(f"cannot add label {label!r}: {problem}", file=source, line=line)
     if unknown:
         scheme = scheme.with_labels(list(unknown))
         options.notes.append(f"added {len(unknown)} labels to the scheme: {', '.join(unknown)}")
@@ -187,16 +242,19 @@ def import_files(project: Project, paths: Sequence[Path], *, format_name: str = 
     return report
 
 
-def unknown_labels(docs: Sequence[IncomingDocument], scheme: Any) -> dict[str, str]:
-    """Labels the scheme lacks, in order of appearance, with file:line of the first."""
-    found: dict[str, str] = {}
+def unknown_labels(docs: Sequence[IncomingDocument],
+                   scheme: Any) -> dict[str, tuple[str, int | None]]:
+    """Labels the scheme lacks, in order of appearance, with file and line of the first."""
+    found: dict[str, tuple[str, int | None]] = {}
     for doc in docs:
         for span in doc.spans:
             if span.label not in found and not scheme.has_label(span.label):
-                line = span.line or doc.line
-                source = span.source or doc.source
-                found[span.label] = f"{source}:{line}" if line is not None else source
+                found[span.label] = (span.source or doc.source, span.line or doc.line)
     return found
+
+
+def _at(source: str, line: int | None) -> str:
+    return f"{source}:{line}" if line is not None else source
 
 
 def gold_annotators(project: Project) -> list[str]:

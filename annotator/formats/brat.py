@@ -38,7 +38,7 @@ from .folder import file_stem, open_folder, write_text
 from .layers import MergedLayers
 from .txt import title_of
 
-_FRAGMENT = re.compile(r"^(\d+) (\d+)$")
+_FRAGMENT = re.compile(r"^(\d{1,18}) (\d{1,18})$")  # longer numbers are no offsets
 _ONE_LINE = str.maketrans("\r\n\t", "   ")
 _SKIPPED = {"R": "relations", "E": "events", "N": "normalizations", "*": "equivalences"}
 

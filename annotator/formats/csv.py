@@ -7,8 +7,8 @@ the document's metadata. No spans.
 Out: one row per span: ``doc_id, doc_title, annotator, label, start, end,
 text, note, attributes`` (JSON), ``origin, created_at, updated_at, sentence, provenance`` (JSON).
 ``start``/``end`` are ``[start, end)`` in Unicode code points of the stored
-text. Cells a spreadsheet would run as a formula (starting with ``=``, ``+``,
-``-``, ``@``, tab or CR) are prefixed with ``'`` unless neutralizing is off.
+text. Cells a spreadsheet would run as a formula are prefixed with ``'``
+unless neutralizing is off (see :func:`neutralize`).
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from ..domain import IncomingDocument
 from ..errors import FormatError
@@ -33,14 +33,36 @@ COLUMNS = ("doc_id", "doc_title", "annotator", "label", "start", "end", "text", 
            "attributes", "origin", "created_at", "updated_at", "sentence", "provenance")
 DOCUMENT_COLUMNS = {"id": "external_id", "title": "title", "outlet": "outlet",
                     "author": "author", "date": "published", "url": "url"}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# ASCII and full-width (U+FF0B, U+FF0D, U+FF1D, U+FF20) formula starts.
+FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
 def neutralize(cell: str) -> str:
-    """A cell made safe to open in a spreadsheet (OWASP CSV injection)."""
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
+    """A cell made safe to open in a spreadsheet (OWASP CSV injection): one
+    starting with tab or CR, or with a formula sign after any white space, gets
+    a leading ``'``."""
+    if cell.startswith(("\t", "\r")) or cell.lstrip().startswith(FORMULA_START):
+        return "'" + cell
+    return cell
+
+
+class Writer:
+    """``csv.writer`` whose text cells are neutralized (numbers are left as
+    they are): every CSV the app writes goes through it."""
+
+    def __init__(self, out: TextIO, *, keep_formulas: bool = False):
+        self._writer = csv.writer(out)
+        self._safe: Callable[[Any], Any] = (
+            (lambda c: c) if keep_formulas else (lambda c: neutralize(c) if isinstance(c, str) else c))
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow([self._safe(cell) for cell in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
 
 
 def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
@@ -87,10 +109,9 @@ def _time(value: datetime | None) -> str:
 
 def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
     report = ExportReport()
-    safe = neutralize if options.neutralize_formulas else str
     total = project.document_count()
     with open_output(target, newline="") as out:
-        writer = csv.writer(out)
+        writer = Writer(out, keep_formulas=not options.neutralize_formulas)
         writer.writerow(COLUMNS)
         for n, (doc, spans) in enumerate(project.iter_spans(options.where)):
             if n % 200 == 0:
@@ -100,13 +121,12 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
             report.documents += 1
             text = doc.text
             sentences = Sentences(text)
-            doc_id, title = safe(doc.key), safe(doc.title)
             writer.writerows(
-                (doc_id, title, safe(s.annotator), safe(s.label), s.start, s.end,
-                 safe(text[s.start:s.end]), safe(s.note),
+                (doc.key, doc.title, s.annotator, s.label, s.start, s.end,
+                 text[s.start:s.end], s.note,
                  json.dumps(s.attributes, ensure_ascii=False) if s.attributes else "",
                  s.origin, _time(s.created_at), _time(s.updated_at),
-                 safe(sentences.around(s.start, s.end)),
+                 sentences.around(s.start, s.end),
                  json.dumps(s.provenance, ensure_ascii=False) if s.provenance else "")
                 for s in spans
             )

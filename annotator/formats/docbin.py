@@ -32,6 +32,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from srsly.msgpack.exceptions import UnpackException
+
 from ..domain import IncomingDocument, IncomingSpan
 from ..errors import FormatError
 from ..nlp import pipeline
@@ -41,6 +43,10 @@ from .output import open_output
 from .txt import title_of
 
 EXAMPLES = 5
+# What spaCy and msgpack raise on damaged DocBin contents (strings missing,
+# arrays cut short, bytes changed).
+DAMAGED = (KeyError, IndexError, ValueError, TypeError, AttributeError, OverflowError,
+           RecursionError, UnpackException)
 _registry_lock = threading.Lock()
 
 
@@ -153,41 +159,15 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
         except Exception as exc:  # msgpack and zlib raise their own types
             raise FormatError(f"not a spaCy DocBin file ({type(exc).__name__})",
                               file=str(path)) from None
-        with _msgpack_extensions_looked_up_once():
-            loaded = list(bin_.get_docs(vocab))
-        for n, sdoc in enumerate(loaded, start=1):
-            text = sdoc.text
-            if not text:
-                raise FormatError(f"Doc {n} has no text", file=str(path), line=n)
-            data = sdoc.user_data
-            sha = text_sha256(text)
-            declared = data.get("sha256")
-            if declared is not None and declared != sha:
-                raise FormatError(f"Doc {n} ({data.get('external_id', '?')}): the text differs "
-                                  "from the one its spans were made on (SHA-256 mismatch)",
-                                  file=str(path), line=n)
-            if key in sdoc.spans:
-                group = list(sdoc.spans[key])
-            else:
-                group = list(sdoc.ents)
-                without += not group
-            ignored.update(k for k in sdoc.spans if k != key)
-            incoming = docs.get(sha)
-            if incoming is None:
-                external = data.get("external_id")
-                incoming = docs[sha] = IncomingDocument(
-                    text=text, source=str(path), line=n,
-                    external_id=None if external is None else str(external),
-                    title=str(data["title"]) if "title" in data else title_of(text))
-            annotator = data.get("annotator")
-            for span in group:
-                if not span.label_:
-                    raise FormatError(f"Doc {n}: a span without a label at "
-                                      f"[{span.start_char}, {span.end_char})",
-                                      file=str(path), line=n)
-                incoming.spans.append(IncomingSpan(span.start_char, span.end_char, span.label_,
-                                                   annotator=str(annotator) if annotator else None,
-                                                   line=n))
+        n = 1  # the Doc being read
+        try:
+            with _msgpack_extensions_looked_up_once():
+                for sdoc in bin_.get_docs(vocab):
+                    without += _read_doc(sdoc, n, str(path), key, docs, ignored)
+                    n += 1
+        except DAMAGED as exc:
+            raise FormatError(f"damaged spaCy DocBin: Doc {n} cannot be read "
+                              f"({type(exc).__name__})", file=str(path), line=n) from None
         options.progress(len(docs), len(docs))
     if without:
         options.notes.append(f"{without} Docs have neither doc.spans[{key!r}] nor entities")
@@ -195,6 +175,45 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
         options.notes.append(f"span groups other than {key!r} were not read: "
                              f"{', '.join(sorted(ignored))} (choose one with --spans-key)")
     return list(docs.values())
+
+
+def _read_doc(sdoc: Any, n: int, source: str, key: str, docs: dict[str, IncomingDocument],
+              ignored: set[str]) -> bool:
+    """Add Doc ``n``'s text and spans to ``docs`` (by SHA-256); True if it has
+    neither the span group nor entities."""
+    text = sdoc.text
+    if not text:
+        raise FormatError(f"Doc {n} has no text", file=source, line=n)
+    data = sdoc.user_data
+    sha = text_sha256(text)
+    declared = data.get("sha256")
+    if declared is not None and declared != sha:
+        raise FormatError(f"Doc {n} ({data.get('external_id', '?')}): the text differs "
+                          "from the one its spans were made on (SHA-256 mismatch)",
+                          file=source, line=n)
+    without = False
+    if key in sdoc.spans:
+        group = list(sdoc.spans[key])
+    else:
+        group = list(sdoc.ents)
+        without = not group
+    ignored.update(k for k in sdoc.spans if k != key)
+    incoming = docs.get(sha)
+    if incoming is None:
+        external = data.get("external_id")
+        incoming = docs[sha] = IncomingDocument(
+            text=text, source=source, line=n,
+            external_id=None if external is None else str(external),
+            title=str(data["title"]) if "title" in data else title_of(text))
+    annotator = data.get("annotator")
+    for span in group:
+        if not span.label_:
+            raise FormatError(f"Doc {n}: a span without a label at "
+                              f"[{span.start_char}, {span.end_char})", file=source, line=n)
+        incoming.spans.append(IncomingSpan(span.start_char, span.end_char, span.label_,
+                                           annotator=str(annotator) if annotator else None,
+                                           line=n))
+    return without
 
 
 FORMAT = register(Format("docbin", "spaCy DocBin (.spacy)", ("*.spacy",), __doc__ or "",

@@ -41,7 +41,8 @@ from ..errors import FormatError
 from ..offsets import OffsetMap
 from ..schemes import Scheme
 from ..text import text_sha256
-from . import ExportReport, Format, ReadOptions, WriteOptions, read_source, register
+from . import (ExportReport, Format, ReadOptions, WriteOptions, parse_json, read_source,
+               register)
 from .output import open_output
 
 _USER_ID_SUFFIX = re.compile(r",\s*\d+$")
@@ -55,10 +56,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     scheme = options.project.scheme if options.project else None
     for path in paths:
         text = read_source(path, options)
-        try:
-            tasks = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise FormatError(f"not valid JSON: {exc.msg}", file=str(path), line=exc.lineno) from None
+        tasks = parse_json(text, path)
         tasks = [tasks] if isinstance(tasks, dict) else tasks
         if not isinstance(tasks, list):
             raise FormatError("expected a list of Label Studio tasks", file=str(path))

@@ -33,7 +33,8 @@ from urllib.parse import quote, unquote
 
 from ..domain import DocumentData, IncomingDocument, IncomingSpan
 from ..errors import FormatError
-from . import ExportReport, Format, ReadOptions, WriteOptions, read_source, register
+from . import (ExportReport, Format, ReadOptions, WriteOptions, parse_json, read_source,
+               register)
 from .output import open_output
 
 CONTEXT = ["http://www.w3.org/ns/anno.jsonld", {"mba": "urn:media-bias-annotator:terms#"}]
@@ -123,10 +124,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
 
 def _annotations(path: Path, options: ReadOptions) -> list[Any]:
     text = read_source(path, options)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"not valid JSON: {exc.msg}", file=str(path), line=exc.lineno) from None
+    data = parse_json(text, path)
     if isinstance(data, dict) and isinstance(data.get("first"), dict):
         data = data["first"]
     if isinstance(data, dict) and "items" in data:
