@@ -24,6 +24,7 @@ from annotator.project import Project
 from annotator.schemes import resolve_scheme
 from ui.app import open_chosen
 from ui.dialogs import show_error
+from ui.encoding_dialog import EncodingDialog
 from ui.settings import open_settings
 from ui_support import (ANNOTATOR, Opens, add_documents, companions, dialogs,  # noqa: F401 (fixtures)
                         double_click_word, make_window, settings_dir)
@@ -190,3 +191,54 @@ def test_user_text_that_looks_like_html_never_makes_qt_read_a_file(qtbot, projec
     finally:
         opens.close()
     assert rendered and image in rendered[0]  # shown as the text it is
+
+
+WESTERN = "Le plan naïve coûte cher, dit l’œuvre « Ñandú » : 5 € pour “tout”.\nDeuxième ligne, déjà.\n"
+
+
+def test_a_windows_1252_article_is_previewed_then_imported_as_chosen(qtbot, project, make_window,
+                                                                    dialogs, tmp_path, monkeypatch):
+    article = tmp_path / "article.txt"
+    article.write_bytes(("Headline\n\n" + WESTERN).encode("cp1252"))
+    window = make_window(project)
+    seen: list[tuple[str, str, int]] = []
+
+    def choose(dialog):
+        seen.append((dialog.encoding.currentText(), dialog.preview.toPlainText(),
+                     project.document_count()))
+        dialog.encoding.setCurrentIndex(dialog.encoding.findData("cp1252"))
+        seen.append((dialog.encoding.currentText(), dialog.preview.toPlainText(),
+                     project.document_count()))
+        return 1
+
+    monkeypatch.setattr(EncodingDialog, "exec", choose)
+    window.import_paths([article])
+    qtbot.waitUntil(lambda: bool(dialogs), timeout=10000)
+    (detected, _, stored_then), (picked, preview, _) = seen
+    assert "detected" in detected and stored_then == 0  # shown before anything is stored
+    assert picked.startswith("Windows-1252") and WESTERN.splitlines()[0] in preview
+    (document,) = project.documents()
+    assert WESTERN.strip() in project.document(document.id).text
+
+
+def test_cancel_in_the_encoding_dialog_imports_nothing(qtbot, project, make_window, dialogs,
+                                                       tmp_path, monkeypatch):
+    article = tmp_path / "article.txt"
+    article.write_bytes(("Headline\n\n" + WESTERN).encode("cp1252"))
+    window = make_window(project)
+    monkeypatch.setattr(EncodingDialog, "exec", lambda dialog: 0)
+    window.import_paths([article])
+    qtbot.waitUntil(lambda: "nothing was imported" in window.statusBar().currentMessage(),
+                    timeout=10000)
+    assert project.document_count() == 0 and dialogs == []
+
+
+def test_a_utf8_article_is_imported_without_asking(qtbot, project, make_window, dialogs, tmp_path,
+                                                   monkeypatch):
+    article = tmp_path / "article.txt"
+    article.write_text("Headline\n\n" + WESTERN, encoding="utf-8")
+    monkeypatch.setattr(EncodingDialog, "exec", lambda dialog: pytest.fail("asked for UTF-8"))
+    window = make_window(project)
+    window.import_paths([article])
+    qtbot.waitUntil(lambda: bool(dialogs), timeout=10000)
+    assert project.document_count() == 1

@@ -21,12 +21,14 @@ from annotator.domain import DocumentData, SpanData, SpanFilter
 from annotator.errors import AnnotatorError, Cancelled, ProjectReadOnlyError
 from annotator.nlp import snap
 from annotator.schemes import resolve_scheme
+from annotator.text import UTF8, detect_encoding
 
 from . import file_dialogs, review
 from .article import ArticleView
 from .dialogs import (ExportDialog, NewProjectDialog, ShortcutDialog, ask_annotator, offer_read_only,
                       show_error, show_info)
 from .doclist import DocumentList, DocumentListModel
+from .encoding_dialog import EncodingDialog, NotUtf8
 from .panel import LabelPanel, swatch
 from .settings import project_key, recent_projects, remember_project
 from .suggestions import SuggestionController
@@ -731,15 +733,42 @@ class MainWindow(QMainWindow):
             self.import_paths(paths)
 
     def import_paths(self, paths: list[Path]) -> None:
+        """Import files (chosen or dropped): first their encodings, shown when not UTF-8."""
         if self.refuse_if_read_only():
             return
+
+        def check(progress: Callable[[int, int], None]) -> list[NotUtf8]:
+            found = []
+            for n, path in enumerate(paths):
+                progress(n, len(paths))
+                if path.is_dir():
+                    continue  # a folder of .txt files: each is read as detected
+                data = files.read_bytes(path)  # refused: the open project, or a link to it
+                guess = detect_encoding(data)
+                if guess.encoding is not None and guess.encoding != UTF8:  # None: not text
+                    found.append(NotUtf8.of(path, data, guess))
+            return found
+
+        run_with_progress(self, "Reading the files…", check,
+                          lambda found: self._import_checked(paths, found), self._import_failed)
+
+    def _import_checked(self, paths: list[Path], found: list[NotUtf8]) -> None:
+        encoding = None  # each file as detected
+        if found:
+            same = {f.guess.encoding for f in found} == {found[0].guess.encoding}
+            choosable = same and len(found) == len(paths)
+            dialog = EncodingDialog(self, found[0], len(found) - 1, choosable)
+            if not dialog.exec():
+                self.statusBar().showMessage("Import cancelled; nothing was imported", 5000)
+                return
+            if choosable:
+                encoding = dialog.chosen()
         project, annotator = self.project, self.annotator
 
         def work(progress: Callable[[int, int], None]) -> Any:
-            for path in paths:  # a dropped file may be the open project (or a link to it)
-                files.check_input(path)
             return formats.import_files(project, paths, annotator=annotator,
-                                        options=formats.ReadOptions(progress=progress))
+                                        options=formats.ReadOptions(progress=progress,
+                                                                    encoding=encoding))
 
         run_with_progress(self, "Importing articles…", work, self._imported, self._import_failed)
 
