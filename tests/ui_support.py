@@ -82,20 +82,9 @@ def dialogs(monkeypatch):
 
 @pytest.fixture
 def file_choice(monkeypatch):
-    """File dialogs accept the paths put in this list at once (Cancel if it is empty).
-
-    Each dialog shown is recorded in ``file_choice.shown`` (its title, its options).
-    """
-    class Choice(list):
-        shown: list[QFileDialog] = []
-
-    choice = Choice()
-
-    def run(dialog):
-        choice.shown.append(dialog)
-        return int(bool(choice))
-
-    monkeypatch.setattr(QFileDialog, "exec", run)
+    """File dialogs accept the paths put in this list at once (Cancel if it is empty)."""
+    choice: list[Path] = []
+    monkeypatch.setattr(QFileDialog, "exec", lambda _dialog: int(bool(choice)))
     monkeypatch.setattr(QFileDialog, "selectedFiles", lambda _dialog: [str(p) for p in choice])
     return choice
 

@@ -259,8 +259,6 @@ class MainWindow(QMainWindow):
         defaults = {label.key: label.shortcut or "" for label in self.project.scheme.labels}
         changed = {k: v for k, v in shortcuts.items() if defaults.get(k) != v}
         changed.update({k: "" for k, v in defaults.items() if v and k not in shortcuts})
-        if self.refuse_if_read_only():
-            return
         try:
             self.project.set_setting("shortcuts", changed)
         except AnnotatorError as exc:
