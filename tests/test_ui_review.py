@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QDialog, QProgressDialog, QPushButton
 
 from annotator import adjudication
 from annotator.agreement import F1, OVERLAP, UNITIZING, measure, write_csv
@@ -24,7 +24,8 @@ from annotator.schemes import resolve_scheme
 from ui import review
 from ui.agreement_view import AgreementDialog
 from ui.compare_view import CompareWindow
-from ui_support import ANNOTATOR, add_documents, dialogs, make_window, settings_dir  # noqa: F401
+from ui_support import (ANNOTATOR, add_documents, dialogs, file_choice, make_window,  # noqa: F401
+                        settings_dir)
 
 pytestmark = pytest.mark.usefixtures("settings_dir")
 
@@ -236,7 +237,8 @@ def colleague(tmp_path: Path, name: str = "bob") -> Path:
 
 
 def test_merge_from_the_menu_renames_a_colleague_who_shares_a_name(qtbot, project, make_window,
-                                                                   tmp_path, dialogs, monkeypatch):
+                                                                   tmp_path, dialogs, monkeypatch,
+                                                                   file_choice):
     (doc_id,) = add_documents(project, TEXT)
     path = colleague(tmp_path, ANNOTATOR)  # they are "alice" too
 
@@ -244,7 +246,7 @@ def test_merge_from_the_menu_renames_a_colleague_who_shares_a_name(qtbot, projec
         dialog.rename.setText(f"{ANNOTATOR}=alice-home")
         return 1
 
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a: ([str(path)], ""))
+    file_choice.append(path)
     monkeypatch.setattr(review.MergeOptions, "exec", options)
     window = make_window(project)
     next(a for a in window.actions() if a.text() == "&Merge colleague's work…").trigger()

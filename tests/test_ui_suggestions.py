@@ -4,11 +4,7 @@ keyboard, never in the data until accepted."""
 from __future__ import annotations
 
 import csv
-import os
-import select
 import shutil
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -330,35 +326,16 @@ def test_training_switches_the_learned_suggester_on(qtbot, opened, project, monk
                     reason="needs the Xvfb and xdotool binaries")
 def test_tab_and_enter_under_x_accept_a_suggestion(tmp_path):
     """Real key events reach the suggestion shortcuts (not the text view's own keys)."""
-    from test_ui_e2e import ROOT, poll, xdotool
+    from xserver import geometry, poll, running_app, xdotool
 
     path = tmp_path / "e2e.annotator"
     with Project.create(path, resolve_scheme("media-bias")) as project:
         project.import_documents([IncomingDocument(text=TEXT, source="t", title="T")],
                                  annotator=ANNOTATOR)
-    config = tmp_path / "config" / "media-bias-annotator"
-    config.mkdir(parents=True)
-    (config / "annotator.ini").write_text(f"[General]\nannotator={ANNOTATOR}\n")
-    read, write = os.pipe()  # Xvfb picks a free display and writes its number here
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1400x900x24",
-                             "-nolisten", "tcp"], pass_fds=(write,),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write)
-    app = None
-    try:
-        assert select.select([read], [], [], 10)[0], "Xvfb did not start"
-        display = int(os.read(read, 16).decode().strip())
-        env = {**os.environ, "DISPLAY": f":{display}", "QT_QPA_PLATFORM": "xcb",
-               "XDG_CONFIG_HOME": str(tmp_path / "config"),
-               "ANNOTATOR_DATA_DIR": str(tmp_path / "data")}
-        app = subprocess.Popen([sys.executable, "-m", "ui.cli", "gui", "--project", str(path)],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        window = poll(lambda: xdotool(env, "search", "--onlyvisible", "--name", "Media Bias Annotator"), 30)
-        assert window, "the main window did not appear"
-        geometry = dict(line.split("=") for line in
-                        xdotool(env, "getwindowgeometry", "--shell", window.splitlines()[0]).splitlines())
-        x = int(geometry["X"]) + int(geometry["WIDTH"]) * 45 // 100  # the article, below its text
-        y = int(geometry["Y"]) + int(geometry["HEIGHT"]) * 8 // 10
+    with running_app(tmp_path, path, ANNOTATOR) as (_app, env, window):
+        x0, y0, width, height = geometry(env, window)
+        x = x0 + width * 45 // 100  # the article, below its text
+        y = y0 + height * 8 // 10
         xdotool(env, "mousemove", "--sync", str(x), str(y))
         xdotool(env, "click", "1")  # the keyboard goes where the pointer clicked
         with Project.open(path) as project:
@@ -371,13 +348,6 @@ def test_tab_and_enter_under_x_accept_a_suggestion(tmp_path):
             assert spans, "no suggestion was accepted"
             assert [(s.label, TEXT[s.start:s.end], s.origin) for s in spans] == [
                 ("loaded-term", "regime", "suggested")]
-    finally:
-        os.close(read)
-        if app is not None:
-            app.kill()
-            app.wait(10)
-        xvfb.terminate()  # not kill: Xvfb removes its lock file on the way out
-        xvfb.wait(10)
 
 
 def test_a_failing_engine_is_reported_in_the_status_bar(qtbot, project, make_window, monkeypatch):

@@ -3,12 +3,15 @@ with tricky text, and a main window on it."""
 
 from __future__ import annotations
 
+import ctypes
+import os
+import struct
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from annotator.domain import IncomingDocument
 from annotator.project import Project
@@ -75,3 +78,49 @@ def dialogs(monkeypatch):
     monkeypatch.setattr(QMessageBox, "information",
                         lambda _parent, title, text, *a: shown.append((title, text, "")))
     return shown
+
+
+@pytest.fixture
+def file_choice(monkeypatch):
+    """File dialogs accept the paths put in this list at once (Cancel if it is empty)."""
+    choice: list[Path] = []
+    monkeypatch.setattr(QFileDialog, "exec", lambda _dialog: int(bool(choice)))
+    monkeypatch.setattr(QFileDialog, "selectedFiles", lambda _dialog: [str(p) for p in choice])
+    return choice
+
+
+IN_OPEN = 0x20
+EVENT = struct.Struct("iIII")  # struct inotify_event: wd, mask, cookie, len (then the name)
+
+
+class Opens:
+    """Linux inotify: which of ``paths`` anyone (this process included) opened since."""
+
+    def __init__(self, paths: list[Path]):
+        libc = ctypes.CDLL(None, use_errno=True)
+        self.fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+        if self.fd < 0:
+            pytest.skip("inotify is not available")
+        self.watched = {libc.inotify_add_watch(self.fd, os.fsencode(p), IN_OPEN): p for p in paths}
+        assert all(w >= 0 for w in self.watched), "a watched file is missing"
+
+    def opened(self) -> list[Path]:
+        found = []
+        try:
+            data = os.read(self.fd, 65536)
+        except BlockingIOError:
+            return []
+        while data:
+            wd, mask, _cookie, size = EVENT.unpack_from(data)
+            if mask & IN_OPEN:
+                found.append(self.watched[wd])
+            data = data[EVENT.size + size:]
+        return found
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+def companions(project: Path) -> list[Path]:
+    """A live project file and its -wal and -shm."""
+    return [project, *(project.with_name(project.name + s) for s in ("-wal", "-shm"))]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QFrame,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFrame,
                                QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea,
                                QTabWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -23,8 +23,10 @@ from annotator.agreement import (COHEN, EXACT, F1, FLEISS, KRIPPENDORFF, OVERLAP
                                  measure, write_csv)
 from annotator.errors import AnnotatorError, Cancelled
 
+from . import file_dialogs
 from .colors import is_dark, mix
 from .dialogs import show_error
+from .plain import tip
 from .tasks import run_with_progress
 
 if TYPE_CHECKING:
@@ -324,7 +326,7 @@ class AgreementDialog(QDialog):
         for r, doc in enumerate(ordered):
             name = QTableWidgetItem(doc.title or doc.key)
             name.setData(Qt.ItemDataRole.UserRole, doc.document_id)
-            name.setToolTip(f"{doc.title} ({doc.key})")
+            name.setToolTip(tip(f"{doc.title} ({doc.key})"))
             table.setItem(r, 0, name)
             unitizing = next((f for f in doc.figures if f.measure == UNITIZING), None)
             fleiss = next((f for f in doc.figures if f.measure == FLEISS), None)
@@ -349,10 +351,10 @@ class AgreementDialog(QDialog):
     # -- export ------------------------------------------------------------------------------
     def export_dialog(self) -> None:
         folder = self.main.settings.value("export_folder", str(Path.home()))
-        path, _ = QFileDialog.getSaveFileName(self, "Export agreement", str(Path(folder) / "agreement.csv"),
-                                              "CSV (*.csv)")
+        path = file_dialogs.save_file(self, "Export agreement", Path(folder) / "agreement.csv",
+                                      "CSV (*.csv)")
         if path:
-            self.export_to(Path(path))
+            self.export_to(path)
 
     def export_to(self, target: Path) -> None:
         """Every figure (overall and per document) as the CLI's ``--csv`` writes it."""

@@ -14,16 +14,16 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
+from PySide6.QtCore import QBuffer, QByteArray, QEventLoop, QIODevice, QSettings, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from annotator.commands import default_annotator
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, Cancelled, ProjectReadOnlyError
 from annotator.resources import ASSETS_DIR
 
 from .colors import apply_system_palette
-from .dialogs import ask_annotator, show_error
+from .dialogs import ask_annotator, offer_read_only, show_error
 from .settings import open_settings
 from .window import MainWindow
 
@@ -46,19 +46,37 @@ def application() -> QApplication:
     return app
 
 
-def choose_project(args: argparse.Namespace, settings: QSettings) -> Project:
+def choose_project(args: argparse.Namespace, settings: QSettings, read_only: bool = False) -> Project:
     """The project named on the command line, else the last one, else the default."""
-    from annotator.defaults import open_project
+    from annotator.defaults import default_project_path, open_project
+    from annotator.project import Project
 
     if args.project or args.db:
-        return open_project(args.project, args.db)
+        return Project.open(args.project, url=args.db, readonly=read_only)
     last = settings.value("last_project", "")
     if last and Path(last).exists():
         try:
-            return open_project(last)
+            return Project.open(last, readonly=read_only)
+        except ProjectReadOnlyError:
+            raise  # offered read-only by the caller
         except AnnotatorError:
             pass  # damaged since: fall back to the default project
-    return open_project()
+    return Project.open(default_project_path(), readonly=True) if read_only else open_project()
+
+
+def open_chosen(args: argparse.Namespace, settings: QSettings, ask: bool) -> tuple[Project, bool]:
+    """The chosen project and whether it is read-only (``ask``: offer that if it cannot be written)."""
+    read_only = bool(getattr(args, "read_only", False))
+    try:
+        project = choose_project(args, settings, read_only)
+    except ProjectReadOnlyError as exc:
+        if read_only or not ask:
+            raise
+        if not offer_read_only(None, exc):
+            raise Cancelled(str(exc)) from None
+        project, read_only = choose_project(args, settings, read_only=True), True
+    project.scheme  # noqa: B018 (reads the stored scheme: a damaged file fails here)
+    return project, read_only
 
 
 def paint_now(app: QApplication, window: MainWindow, wait: float = 0.5) -> None:
@@ -98,8 +116,7 @@ def run(args: argparse.Namespace) -> int:
         paint_now(app, window)
         app.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        project = choose_project(args, settings)
-        project.scheme  # noqa: B018 (reads the stored scheme: a damaged file fails here)
+        project, read_only = open_chosen(args, settings, ask=not screenshot)
     except (AnnotatorError, OSError) as exc:
         app.restoreOverrideCursor()
         window.hide()
@@ -108,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             show_error(None, "The project could not be opened", exc)
         return 1
-    window.set_project(project)
+    window.set_project(project, read_only)
     if not os.environ.get("ANNOTATOR_DEBUG"):  # as in the CLI: a traceback only when asked
         sys.excepthook = lambda _kind, exc, _tb: show_error(window, "Something went wrong", exc)
     if screenshot:
@@ -131,8 +148,17 @@ def take_screenshot(app: QApplication, window: MainWindow, doc: str | None, targ
     window.suggestions.wait(SUGGESTIONS_WAIT_MS)  # the picture shows them when they come in time
     for _ in range(3):
         app.processEvents()
-    if not window.grab().save(str(target), "PNG"):
-        print(f"annotator: error: cannot write {target}", file=sys.stderr)
-        return 1
+    from annotator.formats.output import open_output
+
+    png = QByteArray()
+    buffer = QBuffer(png)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    window.grab().save(buffer, "PNG")  # Qt writes no file itself: the guarded output does
     window.close()
+    try:
+        with open_output(target, binary=True) as out:
+            out.write(png.data())
+    except AnnotatorError as exc:
+        print(f"annotator: error: {exc}", file=sys.stderr)
+        return 1
     return 0

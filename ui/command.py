@@ -13,6 +13,8 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--screenshot", metavar="PNG",
                    help="render the main window offscreen (1400x900) to PNG and exit")
     p.add_argument("--doc", metavar="ID", help="open this document (external or row id)")
+    p.add_argument("--read-only", action="store_true",
+                   help="open the project without changing it (for a file on read-only media)")
     p.set_defaults(func=gui)
 
 

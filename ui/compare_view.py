@@ -31,6 +31,7 @@ from .article import ArticleView, Shown
 from .colors import is_dark, mix
 from .dialogs import show_error
 from .panel import excerpt, swatch
+from .plain import tip
 from .tasks import run_with_progress
 
 if TYPE_CHECKING:
@@ -398,9 +399,9 @@ class CompareWindow(QMainWindow):
         done = row.status == "done"
         name = QTableWidgetItem(("✓ " if done else "") + (row.title or row.key))
         name.setData(Qt.ItemDataRole.UserRole, row.document_id)
-        name.setToolTip(f"{row.title or row.key}\n{row.findings} findings, {row.decided} settled, "
-                        f"{row.open} open; {row.agreements} exact agreements; "
-                        f"{row.gold_spans} gold spans" + ("; adjudicated" if done else ""))
+        name.setToolTip(tip(f"{row.title or row.key}\n{row.findings} findings, {row.decided} settled, "
+                            f"{row.open} open; {row.agreements} exact agreements; "
+                            f"{row.gold_spans} gold spans" + ("; adjudicated" if done else "")))
         cells = [name, QTableWidgetItem(str(row.open)), QTableWidgetItem(str(row.decided)),
                  QTableWidgetItem(str(row.gold_spans))]
         for c, cell in enumerate(cells):
@@ -445,7 +446,7 @@ class CompareWindow(QMainWindow):
         self.title.setText(f"<div style='font-size:16px; font-weight:600'>"
                            f"{escape(document.title or document.key)}</div>"
                            + (f"<div style='color:gray'>{meta}</div>" if meta else ""))
-        self.title.setToolTip(document.title or document.key)
+        self.title.setToolTip(tip(document.title or document.key))
         ids = self._row_ids()
         if document_id in ids:
             self.documents.blockSignals(True)

@@ -7,16 +7,17 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QHBoxLayout, QInputDialog, QKeySequenceEdit,
-                               QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QPushButton,
-                               QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
+                               QHBoxLayout, QInputDialog, QKeySequenceEdit, QLineEdit, QListWidget,
+                               QListWidgetItem, QMessageBox, QPushButton, QWidget)
 
 from annotator import formats
 from annotator.errors import (AnnotatorError, Cancelled, EditError, FormatError, ProjectError,
-                              SchemeError)
+                              ProjectReadOnlyError, SchemeError)
 from annotator.formats.options import OPTIONS
 from annotator.schemes import Scheme, bundled_schemes
+
+from . import file_dialogs
 
 ADVICE = {
     FormatError: "Nothing was imported. Fix the file at the place named above "
@@ -44,7 +45,29 @@ def show_error(parent: QWidget | None, what: str, exc: BaseException | str) -> N
     message = str(exc) if isinstance(exc, (AnnotatorError, str)) \
         else f"{type(exc).__name__}: {exc}"
     box = QMessageBox(QMessageBox.Icon.Warning, what, what, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote files and names (ui/plain.py)
     box.setInformativeText(f"{message}\n\n{advice_for(exc) if not isinstance(exc, str) else ''}".strip())
+    box.exec()
+
+
+def offer_read_only(parent: QWidget | None, exc: ProjectReadOnlyError) -> bool:
+    """Say that a project cannot be written here; True if the user opens it read-only."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "The project is read-only",
+                      "The project cannot be opened for editing", QMessageBox.StandardButton.Cancel,
+                      parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setInformativeText(f"{exc}\n\nOpened read-only, it can be read, searched and exported, "
+                           "but not changed.")
+    read_only = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(read_only)
+    box.exec()
+    return box.clickedButton() is read_only
+
+
+def show_info(parent: QWidget | None, title: str, text: str) -> None:
+    """A message that may quote user text (file names, notes): shown as plain text."""
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.exec()
 
 
@@ -84,17 +107,17 @@ class NewProjectDialog(QDialog):
         self.resize(560, self.sizeHint().height())
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New project", self.path.text(),
-                                              "Annotator projects (*.annotator)")
+        path = file_dialogs.save_file(self, "New project", self.path.text(),
+                                      "Annotator projects (*.annotator)")
         if path:
-            self.path.setText(path if path.endswith(".annotator") else path + ".annotator")
+            self.path.setText(str(path if path.suffix == ".annotator" else path.with_name(path.name + ".annotator")))
 
     def _scheme_file(self, _index: int) -> None:
         if self.scheme.currentData() != "":
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Label scheme", "", "Schemes (*.toml)")
+        path = file_dialogs.open_file(self, "Label scheme", "", "Schemes (*.toml)")
         if path:
-            self.scheme.insertItem(self.scheme.count() - 1, Path(path).name, path)
+            self.scheme.insertItem(self.scheme.count() - 1, path.name, str(path))
             self.scheme.setCurrentIndex(self.scheme.count() - 2)
         else:
             self.scheme.setCurrentIndex(0)
@@ -224,14 +247,12 @@ class ImportDialog(QDialog):
             self.files.addItem(str(path))
 
     def _add_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import files", self.folder,
-                                                import_filter())
-        self.add_paths([Path(p) for p in paths])
+        self.add_paths(file_dialogs.open_files(self, "Import files", self.folder, import_filter()))
 
     def _add_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Import a folder", self.folder)
+        path = file_dialogs.folder(self, "Import a folder", self.folder)
         if path:
-            self.add_paths([Path(path)])
+            self.add_paths([path])
 
     def _remove(self) -> None:
         for item in self.files.selectedItems():
@@ -332,12 +353,12 @@ class ExportDialog(QDialog):
 
     def _browse(self) -> None:
         if self._fmt().writes_folder:
-            path = QFileDialog.getExistingDirectory(self, "Export into a new or empty folder",
-                                                    str(Path(self.path.text()).parent))
+            path = file_dialogs.folder(self, "Export into a new or empty folder",
+                                       Path(self.path.text()).parent)
         else:
-            path, _ = QFileDialog.getSaveFileName(self, "Export spans", self.path.text())
+            path = file_dialogs.save_file(self, "Export spans", self.path.text())
         if path:
-            self.path.setText(path)
+            self.path.setText(str(path))
 
     @staticmethod
     def _checked(widget: QListWidget) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 from annotator.domain import DocumentSummary
 
 from .dialogs import show_error
+from .plain import tip
 from .tasks import run_query
 
 if TYPE_CHECKING:
@@ -153,8 +154,8 @@ class DocumentListModel(QAbstractTableModel):
                 return STATUS_MARK.get(row.status, "?")
         elif role == Qt.ItemDataRole.ToolTipRole:
             key = row.external_id or row.id
-            return (f"{row.title}\n{row.outlet or ''} · id {key}\n"
-                    f"{row.span_count} spans · {STATUS_TEXT.get(row.status, row.status)}")
+            return tip(f"{row.title}\n{row.outlet or ''} · id {key}\n"
+                       f"{row.span_count} spans · {STATUS_TEXT.get(row.status, row.status)}")
         elif role == Qt.ItemDataRole.AccessibleTextRole and column == 3:
             return STATUS_TEXT.get(row.status, row.status)
         elif role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):

@@ -9,7 +9,6 @@ through the guarded output path. matplotlib loads with this module only.
 
 from __future__ import annotations
 
-import csv
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,19 +16,21 @@ from typing import TYPE_CHECKING, Any
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog,
                                QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
                                QWidget)
 
 from annotator.agreement import measure
 from annotator.errors import AnnotatorError
+from annotator.formats.csv import Writer
 from annotator.formats.output import open_output
 from annotator.insights import charts
 from annotator.insights.process import Pace, Period, agreement_over_time, pace
 from annotator.insights.stats import (GROUPINGS, SMALL_N, Dataset, default_layer, distribution,
                                       documents_behind, grouped, load, top_terms)
 
+from . import file_dialogs
 from .dialogs import show_error
 from .tasks import run_query, run_with_progress
 
@@ -68,17 +69,16 @@ class Chart(QWidget):
 
     def export_dialog(self, kind: str) -> None:
         folder = self.view.main.settings.value("export_folder", str(Path.home()))
-        path, _ = QFileDialog.getSaveFileName(self, f"Export {kind.upper()}",
-                                              str(Path(folder) / f"{self.name}.{kind}"),
-                                              f"{kind.upper()} (*.{kind})")
+        path = file_dialogs.save_file(self, f"Export {kind.upper()}",
+                                      Path(folder) / f"{self.name}.{kind}", f"{kind.upper()} (*.{kind})")
         if path:
-            self.export(Path(path), kind)
+            self.export(path, kind)
 
     def export(self, target: Path, kind: str) -> None:
         try:
             if kind == "csv":
                 with open_output(target) as out:
-                    csv.writer(out, lineterminator="\n").writerows(self.rows)
+                    Writer(out).writerows(self.rows)
             else:
                 with open_output(target, binary=True) as out:
                     self.figure.savefig(out, format=kind, dpi=150, metadata=None)

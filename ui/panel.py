@@ -4,6 +4,7 @@ note and attributes, the document's span list, and document-level labels."""
 from __future__ import annotations
 
 from functools import lru_cache
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSignalBlocker,
@@ -16,6 +17,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLay
 
 from annotator.domain import SpanData
 from annotator.schemes import Attribute, Label, Scheme
+
+from .plain import tip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 UNSET = "—"
@@ -61,7 +64,7 @@ class AttributeEditor:
             line = QLineEdit()
             line.editingFinished.connect(lambda: line.isModified() and on_change())
             self.widget = line
-        self.widget.setToolTip(attribute.description)
+        self.widget.setToolTip(tip(attribute.description))
 
     def set(self, value: Any) -> None:
         w = self.widget
@@ -109,8 +112,8 @@ class LabelButtons(QWidget):
             button.setStyleSheet("text-align: left; padding: 4px 6px;")
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setToolTip(f"<b>{label.name}</b>" + (f" (key {key.upper()})" if key else "")
-                              + f"<br>{label.description}")
+            button.setToolTip(f"<b>{escape(label.name)}</b>" + (f" (key {escape(key.upper())})" if key else "")
+                              + tip(label.description))
             if key:
                 button.setText(f"{key.upper()}   {label.name}")
             button.clicked.connect(lambda _c=False, k=label.key: self.labelClicked.emit(k))
@@ -129,6 +132,7 @@ class SpanEditor(QWidget):
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         self.quote = QLabel()
+        self.quote.setTextFormat(Qt.TextFormat.PlainText)
         self.quote.setWordWrap(True)
         self.quote.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note = QLineEdit(placeholderText="Note for this span")
@@ -159,7 +163,7 @@ class SpanEditor(QWidget):
         name = label.name if label else span.label
         who = "yours" if own else f"{span.annotator}'s, read-only"
         self.heading.setText(f"<span style='color:{color}; font-size:16px'>&#9632;</span> "
-                             f"<b>{name}</b> <span style='color:gray'>({who})</span>")
+                             f"<b>{escape(name)}</b> <span style='color:gray'>({escape(who)})</span>")
         self.quote.setText(f"“{excerpt(text, 240)}”")
         self.note.show()
         self.note.setText(span.note)
@@ -240,7 +244,7 @@ class SpanTableModel(QAbstractTableModel):
             label = self._label(span)
             return swatch(label.color if label else "#999999", 10)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.text[span.start:span.end] + (f"\n\nNote: {span.note}" if span.note else "")
+            return tip(self.text[span.start:span.end] + (f"\n\nNote: {span.note}" if span.note else ""))
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -313,6 +317,7 @@ class LabelPanel(QWidget):
         self.buttons = LabelButtons()
         self.guideline_title = QLabel()
         self.guideline = QLabel()
+        self.guideline.setTextFormat(Qt.TextFormat.PlainText)
         self.guideline.setWordWrap(True)
         self.guideline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.guideline.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -377,7 +382,7 @@ class LabelPanel(QWidget):
             self.guideline.clear()
             return
         self.guideline_title.setText(f"<span style='color:{label.color}'>&#9632;</span> "
-                                     f"<b>Guideline: {label.name}</b>")
+                                     f"<b>Guideline: {escape(label.name)}</b>")
         self.guideline.setText(label.description or "No guideline in the scheme.")
 
     def set_span_count(self, count: int) -> None:

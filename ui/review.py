@@ -7,18 +7,20 @@ agreement dialog (:mod:`ui.agreement_view`). The main window calls
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFileDialog,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QMenu, QMenuBar, QMessageBox, QSpinBox, QVBoxLayout,
                                QWidget)
 
 from annotator.errors import Cancelled
 
+from . import file_dialogs
 from .dialogs import show_error
 from .tasks import run_with_progress
 
@@ -40,9 +42,9 @@ def add_menu(window: MainWindow, bar: QMenuBar) -> QMenu:
     """The Review menu: compare and adjudicate, pre-merge, agreement."""
     menu = bar.addMenu("&Review")
     window._action(menu, "&Compare and adjudicate…", lambda: open_compare(window), ["Ctrl+Shift+R"],
-                   "Compare annotators' spans and settle them into the gold layer")
+                   "Compare annotators' spans and settle them into the gold layer", edits=True)
     window._action(menu, "&Pre-merge agreed spans…", lambda: premerge_dialog(window), None,
-                   "Take every span the annotators agree on exactly into the gold layer")
+                   "Take every span the annotators agree on exactly into the gold layer", edits=True)
     menu.addSeparator()
     window._action(menu, "&Agreement…", lambda: agreement_dialog(window), ["Ctrl+Shift+G"],
                    "Inter-annotator agreement: F1, kappa, alpha, per label and per document")
@@ -73,6 +75,7 @@ class AnnotatorChooser(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         self.warning = QLabel()
+        self.warning.setTextFormat(Qt.TextFormat.PlainText)
         self.warning.setStyleSheet("color: #B3261E")
         layout = QVBoxLayout(self)
         note = QLabel(intro)
@@ -122,13 +125,14 @@ class MergeOptions(QDialog):
     def __init__(self, parent: QWidget | None, paths: list[Path], here: list[str]):
         super().__init__(parent)
         self.setWindowTitle("Merge colleague's work")
-        intro = QLabel(f"Merging <b>{', '.join(p.name for p in paths)}</b>. Documents are matched "
-                       "by their text, then by id; every span keeps its annotator's name. "
-                       f"Annotators here: {', '.join(here) or 'none yet'}.")
+        intro = QLabel(f"Merging <b>{escape(', '.join(p.name for p in paths))}</b>. Documents are "
+                       "matched by their text, then by id; every span keeps its annotator's name. "
+                       f"Annotators here: {escape(', '.join(here)) or 'none yet'}.")
         intro.setWordWrap(True)
         self.rename = QLineEdit(placeholderText="e.g. alice=alice-home, bob=robert")
         self.add_unmatched = QCheckBox("Also add the documents this project does not have")
         self.warning = QLabel()
+        self.warning.setTextFormat(Qt.TextFormat.PlainText)
         self.warning.setStyleSheet("color: #B3261E")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -166,10 +170,9 @@ class MergeOptions(QDialog):
 
 def merge_dialog(window: MainWindow) -> None:
     folder = window.settings.value("merge_folder", str(Path.home()))
-    chosen, _ = QFileDialog.getOpenFileNames(window, "Merge colleague's work", folder, MERGE_FILTER)
-    if not chosen:
+    paths = file_dialogs.open_files(window, "Merge colleague's work", folder, MERGE_FILTER)
+    if not paths:
         return
-    paths = [Path(p) for p in chosen]
     window.settings.setValue("merge_folder", str(paths[0].parent))
     options = MergeOptions(window, paths, window.project.annotators())
     if options.exec():
@@ -196,6 +199,7 @@ def merge_paths(window: MainWindow, paths: list[Path], rename: dict[str, str] | 
         window.statusBar().showMessage("Merged: " + report.summary(), 8000)
         box = QMessageBox(QMessageBox.Icon.Information, "Merge finished",
                           f"Merged {names}", QMessageBox.StandardButton.Ok, window)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         box.setInformativeText(merge_summary(report))
         if report.unmatched_documents:
             box.setDetailedText("Documents not found in this project:\n"

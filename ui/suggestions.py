@@ -19,11 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMenu
+from PySide6.QtWidgets import QInputDialog, QLabel, QMenu
 
 from annotator.errors import AnnotatorError, Cancelled
 
+from . import file_dialogs
 from .dialogs import show_error
+from .plain import tip
 from .suggestion_layer import SuggestionLayer
 from .tasks import run_with_progress
 
@@ -151,7 +153,7 @@ class SuggestionController(QObject):
             act.setCheckable(True)
             act.setChecked(status.enabled and status.available)
             act.setEnabled(status.available)
-            act.setToolTip(status.reason)
+            act.setToolTip(tip(status.reason))
             act.setStatusTip(status.reason)
             act.toggled.connect(lambda on, name=status.name: self.set_enabled(name, on))
         self.suggesters_menu.setToolTipsVisible(True)
@@ -188,7 +190,7 @@ class SuggestionController(QObject):
                 for name, n in sorted(Counter(s.suggester for s in self.items).items())]
         if self.no_lemmas():
             rows.append(NO_LEMMAS)
-        self.count_label.setToolTip("\n".join(rows))
+        self.count_label.setToolTip(tip("\n".join(rows)))
 
     def no_lemmas(self) -> bool:
         """A lexicon runs on a pipeline without a lemmatizer."""
@@ -453,10 +455,9 @@ class SuggestionController(QObject):
         self.schedule(0)
 
     def add_lexicon_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Add lexicon", str(Path.home()),
-                                              LEXICON_FILTER)
+        path = file_dialogs.open_file(self.window, "Add lexicon", Path.home(), LEXICON_FILTER)
         if path:
-            self.add_lexicon(Path(path))
+            self.add_lexicon(path)
 
     def add_lexicon(self, path: Path) -> bool:
         """Add a user lexicon; a bad file is refused with file and line, nothing changed."""

@@ -7,26 +7,29 @@ what that edit touched.
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMainWindow,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QMainWindow,
                                QMessageBox, QSplitter, QToolButton, QVBoxLayout, QWidget)
 
-from annotator import formats
+from annotator import files, formats
 from annotator.domain import DocumentData, SpanData, SpanFilter
-from annotator.errors import AnnotatorError, Cancelled
+from annotator.errors import AnnotatorError, Cancelled, ProjectReadOnlyError
 from annotator.formats.options import read_options, write_options
 from annotator.nlp import snap
 from annotator.schemes import resolve_scheme
+from annotator.text import UTF8, detect_encoding
 
-from . import review
+from . import file_dialogs, review
 from .article import ArticleView
 from .dialogs import (ExportDialog, ImportDialog, NewProjectDialog, ShortcutDialog, ask_annotator,
-                      show_error)
+                      offer_read_only, show_error, show_info)
 from .doclist import DocumentList, DocumentListModel
+from .encoding_dialog import EncodingDialog, NotUtf8
 from .panel import LabelPanel, swatch
 from .settings import project_key, recent_projects, remember_project
 from .suggestions import SuggestionController
@@ -36,14 +39,20 @@ if TYPE_CHECKING:  # SQLAlchemy loads after the window shows (see ui.app)
     from annotator.project import Project
 
 T = TypeVar("T")
+READ_ONLY_NOTE = "The project is open read-only: nothing can be changed (copy it to a writable folder to edit it)"
 
 
 class MainWindow(QMainWindow):
     """Built before the project opens (a shell shows at once); ``set_project`` fills it."""
 
+    # Seconds an edit has waited for another job's write lock (emitted from any thread).
+    lockWaited = Signal(float)
+
     def __init__(self, settings: QSettings, annotator: str, project: Project | None = None):
         super().__init__()
         self.project: Project = None  # type: ignore[assignment]  (set by set_project)
+        self.read_only = False
+        self.edit_actions: list[QAction] = []  # off in a read-only project
         self.annotator = annotator
         self.settings = settings
         self.document: DocumentData | None = None
@@ -84,10 +93,15 @@ class MainWindow(QMainWindow):
         self.who.setAutoRaise(True)
         self.who.setToolTip("Switch annotator (Edit > Switch annotator)")
         self.position = QLabel()
+        self.read_only_badge = QLabel("<b>Read-only</b>")
+        self.read_only_badge.setToolTip(READ_ONLY_NOTE)
+        self.read_only_badge.hide()
+        self.statusBar().addPermanentWidget(self.read_only_badge)
         self.statusBar().addPermanentWidget(self.position)
         self.statusBar().addPermanentWidget(self.who)
 
         self._make_actions()
+        self.lockWaited.connect(self._show_lock_wait)
         self.doc_list.documentChosen.connect(self.open_document)
         self.doc_list.busy.connect(lambda on: self.statusBar().showMessage("Searching…") if on
                                    else self.statusBar().clearMessage())
@@ -111,8 +125,11 @@ class MainWindow(QMainWindow):
     # -- building -------------------------------------------------------------
     def _action(self, menu: Any, text: str, slot: Callable[[], Any],
                 shortcuts: list[QKeySequence | str] | QKeySequence.StandardKey | None = None,
-                tip: str = "") -> QAction:
+                tip: str = "", edits: bool = False) -> QAction:
+        """A menu command; ``edits``: it changes the project (off when read-only)."""
         action = QAction(text, self)
+        if edits:
+            self.edit_actions.append(action)
         if isinstance(shortcuts, QKeySequence.StandardKey):
             action.setShortcuts(shortcuts)
         elif shortcuts:
@@ -128,14 +145,17 @@ class MainWindow(QMainWindow):
         file = bar.addMenu("&File")
         self._action(file, "&New project…", self.new_project, QKeySequence.StandardKey.New)
         self._action(file, "&Open project…", self.open_project_dialog, QKeySequence.StandardKey.Open)
+        self._action(file, "Open read-&only…", lambda: self.open_project_dialog(read_only=True), None,
+                     "Open a project without changing it (for a file on read-only media)")
         self.recent_menu = file.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addSeparator()
         self._action(file, "&Import articles…", self.import_dialog, ["Ctrl+I"],
-                     "Import articles and spans in any format (or drop files on the window)")
+                     "Import articles and spans in any format (or drop files on the window)",
+                     edits=True)
         self._action(file, "&Export spans…", self.export_dialog, ["Ctrl+E"])
         self._action(file, "&Merge colleague's work…", lambda: review.merge_dialog(self), None,
-                     "Bring in spans from a colleague's project file or export")
+                     "Bring in spans from a colleague's project file or export", edits=True)
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -184,6 +204,7 @@ class MainWindow(QMainWindow):
         self.label_actions = QActionGroup(self)
         self.label_actions.setExclusive(False)
         self.shortcuts_action = QAction("Change &shortcuts…", self)
+        self.edit_actions.append(self.shortcuts_action)
         self.shortcuts_action.triggered.connect(lambda _c=False: self.change_shortcuts())
         self.addAction(self.shortcuts_action)
 
@@ -258,22 +279,31 @@ class MainWindow(QMainWindow):
     # -- project -------------------------------------------------------------------
     def _project_changed(self) -> None:
         for action in self.actions():
-            action.setEnabled(True)
-        self.project.ensure_annotator(self.annotator)
+            action.setEnabled(not (self.read_only and action in self.edit_actions))
+        self.suggestions.menu.menuAction().setEnabled(not self.read_only)
+        self.panel.span_editor.setEnabled(not self.read_only)
+        self.panel.document_editor.setEnabled(not self.read_only)
+        self.read_only_badge.setVisible(self.read_only)
+        self.project.on_lock_wait = self.lockWaited.emit
+        if not self.read_only:
+            self.project.ensure_annotator(self.annotator)
         remember_project(self.settings, self.project.location)
         self._rebuild_label_actions()
         self.doc_model.project = self.project
         self.doc_model.reload(annotator=self.annotator)
         self.who.setText(f"Annotator: {self.annotator}")
         self._update_history_actions()
-        self.setWindowTitle(f"{Path(self.project.location).stem} — Media Bias Annotator")
+        mode = " (read-only)" if self.read_only else ""
+        self.setWindowTitle(f"{Path(self.project.location).stem}{mode} — Media Bias Annotator")
 
-    def set_project(self, project: Project) -> None:
-        """Show another project (the caller then picks the document with ``start``)."""
+    def set_project(self, project: Project, read_only: bool = False) -> None:
+        """Show another project (the caller then picks the document with ``start``);
+        ``read_only``: it was opened so (edits are refused with a word why)."""
         old = self.project
         if old is not None:
             self._remember_document()
         self.project = project
+        self.read_only = read_only
         self.document = None
         self.current = None
         self.article.clear_document()
@@ -328,24 +358,29 @@ class MainWindow(QMainWindow):
         self.set_project(project)
         self.start()
 
-    def open_project_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", str(Path(self.project.location).parent),
-                                              "Annotator projects (*.annotator);;All files (*)")
+    def open_project_dialog(self, read_only: bool = False) -> None:
+        path = file_dialogs.open_file(self, "Open project read-only" if read_only else "Open project",
+                                      Path(self.project.location).parent, file_dialogs.PROJECT_FILTER)
         if path:
-            self.open_project(path)
+            self.open_project(str(path), read_only)
 
-    def open_project(self, path: str) -> None:
-        if path == self.project.location:
+    def open_project(self, path: str, read_only: bool = False) -> None:
+        """Open and show a project; one that cannot be written may be opened read-only."""
+        if path == self.project.location and read_only == self.read_only:
             return
         from annotator.project import Project
 
         try:
-            project = Project.open(path)
+            project = Project.open(path, readonly=read_only)
             project.scheme  # noqa: B018 (reads and checks the stored scheme)
+        except ProjectReadOnlyError as exc:
+            if not read_only and offer_read_only(self, exc):
+                self.open_project(path, read_only=True)
+            return
         except (AnnotatorError, OSError) as exc:
             show_error(self, "Could not open the project", exc)
             return
-        self.set_project(project)
+        self.set_project(project, read_only)
         self.start()
 
     def _fill_recent(self) -> None:
@@ -380,8 +415,6 @@ class MainWindow(QMainWindow):
         self._note_activity()
 
     def _show_title(self) -> None:
-        from html import escape
-
         assert self.document is not None
         doc = self.document
         meta = " · ".join(escape(x) for x in (doc.outlet, doc.author, doc.published) if x)
@@ -486,7 +519,20 @@ class MainWindow(QMainWindow):
             self.select_span(None)
 
     # -- edits (each one committed by the core before it is drawn) ----------------------
+    def refuse_if_read_only(self) -> bool:
+        """True (and the status bar says why) if the project must not be changed."""
+        if self.read_only:
+            self.statusBar().showMessage(READ_ONLY_NOTE, 6000)
+        return self.read_only
+
+    def _show_lock_wait(self, seconds: float) -> None:
+        self.statusBar().showMessage(f"Waiting for another job to finish writing to the project… "
+                                     f"({seconds:.0f} s)", 3000)
+        self.statusBar().repaint()  # the edit waits in this thread: paint the word now
+
     def _edit(self, what: str, call: Callable[[], T]) -> T | None:
+        if self.refuse_if_read_only():
+            return None
         try:
             result = call()
         except AnnotatorError as exc:
@@ -657,7 +703,8 @@ class MainWindow(QMainWindow):
     def set_annotator(self, name: str) -> None:
         self.annotator = name
         self.settings.setValue("annotator", name)
-        self.project.ensure_annotator(name)
+        if not self.read_only:
+            self.project.ensure_annotator(name)
         self.who.setText(f"Annotator: {name}")
         self.doc_model.reload(annotator=name)
         if self.document is not None:
@@ -711,11 +758,43 @@ class MainWindow(QMainWindow):
 
     def import_paths(self, paths: list[Path], format_name: str = "auto",
                      values: dict[str, Any] | None = None) -> None:
-        """Import in a worker; ``values``: the format's options (formats.options)."""
+        """Import files (chosen or dropped) in a worker; ``values``: the format's
+        options (formats.options). Files that are not UTF-8 are shown first."""
+        if self.refuse_if_read_only():
+            return
+
+        def check(progress: Callable[[int, int], None]) -> list[NotUtf8]:
+            found = []
+            for n, path in enumerate(paths):
+                progress(n, len(paths))
+                if path.is_dir():
+                    continue  # a folder of .txt files: each is read as detected
+                data = files.read_bytes(path)  # refused: the open project, or a link to it
+                guess = detect_encoding(data)
+                if guess.encoding is not None and guess.encoding != UTF8:  # None: not text
+                    found.append(NotUtf8.of(path, data, guess))
+            return found
+
+        run_with_progress(self, "Reading the files…", check,
+                          lambda found: self._import_checked(paths, format_name, values or {}, found),
+                          self._import_failed)
+
+    def _import_checked(self, paths: list[Path], format_name: str, values: dict[str, Any],
+                        found: list[NotUtf8]) -> None:
+        encoding = None  # each file as detected
+        if found:
+            same = {f.guess.encoding for f in found} == {found[0].guess.encoding}
+            choosable = same and len(found) == len(paths)
+            dialog = EncodingDialog(self, found[0], len(found) - 1, choosable)
+            if not dialog.exec():
+                self.statusBar().showMessage("Import cancelled; nothing was imported", 5000)
+                return
+            if choosable:
+                encoding = dialog.chosen()
         project, annotator = self.project, self.annotator
 
         def work(progress: Callable[[int, int], None]) -> Any:
-            options, add_labels = read_options(values or {}, progress=progress)
+            options, add_labels = read_options(values, progress=progress, encoding=encoding)
             return formats.import_files(project, paths, format_name=format_name,
                                         annotator=annotator, options=options,
                                         add_labels=add_labels)
@@ -731,7 +810,7 @@ class MainWindow(QMainWindow):
         else:
             self.doc_list.select(self.document.id)
             self._update_position()
-        QMessageBox.information(self, "Import finished", message)
+        show_info(self, "Import finished", message)
 
     def _import_failed(self, exc: BaseException) -> None:
         if isinstance(exc, Cancelled):
@@ -786,10 +865,13 @@ class MainWindow(QMainWindow):
                 keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
                                  for k in action.shortcuts())
                 if keys and action.text():
-                    rows.append(f"<tr><td>{action.text().replace('&', '')}</td>"
-                                f"<td><b>{keys}</b></td></tr>")
-        QMessageBox.information(self, "Keyboard shortcuts",
-                                "<table cellspacing=4>" + "".join(rows) + "</table>")
+                    rows.append(f"<tr><td>{escape(action.text().replace('&', ''))}</td>"
+                                f"<td><b>{escape(keys)}</b></td></tr>")
+        box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts",
+                          "<table cellspacing=4>" + "".join(rows) + "</table>",
+                          QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.RichText)  # label names in it are escaped
+        box.exec()
 
     def about(self) -> None:
         QMessageBox.about(self, "About Media Bias Annotator",

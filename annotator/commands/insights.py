@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from ..formats.csv import Writer
 from . import add_project_options, open_from_args, stderr_progress
 
 GROUPINGS = ("outlet", "author", "month", "story", "annotator")  # as insights.stats.GROUPINGS
@@ -69,7 +69,7 @@ def grouped_stats(args: argparse.Namespace) -> int:
 
 
 def _write_csv(tables: list[Any], out: Any) -> None:
-    writer = csv.writer(out, lineterminator="\n")
+    writer = Writer(out)
     writer.writerow(["by", "group", "label", "layer", "documents", "words", "spans",
                      "per_1000_words", "per_1000_low", "per_1000_high", "documents_with_span",
                      "share", "share_low", "share_high", "small_n"])
