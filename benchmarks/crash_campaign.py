@@ -262,6 +262,7 @@ class Tally:
     checks: int = 0
     corrupt: list[str] = field(default_factory=list)
     deleted_fds: int = 0  # kills at which the writer held a deleted WAL/SHM
+    late: set[Entity] = field(default_factory=set)  # in-flight outcomes seen to change later
     restarts: list[float] = field(default_factory=list)
 
 
@@ -270,15 +271,18 @@ class Campaign:
         self.folder, self.args = folder, args
         self.path = folder / "campaign.annotator"
         self.rng = random.Random(args.seed)
-        self.model: dict[Entity, Any] = {}
-        self.done: list[tuple[Entity, Any, Any]] = []  # the writer's undo stack, mirrored
-        self.undone: list[tuple[Entity, Any, Any]] = []
+        # What the file may hold for each entity: one value, or two while the outcome of
+        # an action in flight at a kill is open (its commit may surface after WAL recovery).
+        self.model: dict[Entity, frozenset[Any]] = {}
+        self.done: list[tuple[Entity, frozenset[Any], frozenset[Any]]] = []  # the writer's undo
+        self.undone: list[tuple[Entity, frozenset[Any], frozenset[Any]]] = []  # stack, mirrored
         self.tally = Tally()
         self.lengths: dict[int, int] = {}
         self.labels: list[str] = []
         self.latency = 0.02  # running mean seconds per action, to aim the kills
         self.other_acks, self.other_errors = 0, []
         self.history: dict[Entity, list[str]] = {}  # acknowledged actions per entity, for reports
+        self.seen: dict[Entity, Any] = {}  # first value found of an entity with an open outcome
 
     def setup(self) -> None:
         from annotator.domain import IncomingDocument
@@ -299,9 +303,18 @@ class Campaign:
         return subprocess.Popen(command, text=True, **kwargs)
 
     # planning: every choice comes from the seeded generator and the model
-    def plan(self, i: int) -> tuple[dict[str, Any], Entity, Any]:
+    def possible(self, entity: Entity) -> frozenset[Any]:
+        return self.model.get(entity, frozenset({default_of(entity)}))
+
+    def plan(self, i: int) -> tuple[dict[str, Any], Entity, frozenset[Any]]:
+        """The next action, the entity it sets and the value(s) it sets it to."""
+        action, entity, new = self.choose(i)
+        return action, entity, new if isinstance(new, frozenset) else frozenset({new})
+
+    def choose(self, i: int) -> tuple[dict[str, Any], Entity, Any]:
         rng = self.rng
-        mine = sorted((e, v) for e, v in self.model.items() if e[0] == "span" and v is not None)
+        spans = sorted((e, sorted(v - {None})) for e, v in self.model.items() if e[0] == "span")
+        mine = [(e, v[0]) for e, v in spans if len(v) == 1 and None not in self.model[e]]
         while True:
             kind = rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))[0]
             if kind in ("update", "delete") and not mine or kind == "undo" and not self.done \
@@ -312,7 +325,7 @@ class Campaign:
         if kind in ("add", "update"):
             entity, value = (("span", f"a{i}"), None) if kind == "add" else rng.choice(mine)
             doc = rng.choice(SPAN_DOCS) if kind == "add" else value[0]
-            taken = {v[1:] for _, v in mine if v[0] == doc}
+            taken = {v[1:] for _, values in spans for v in values if v[0] == doc}
             while True:
                 start = rng.randrange(self.lengths[doc] - 25)
                 new = (doc, rng.choice(self.labels), start, start + rng.randrange(1, 25))
@@ -333,7 +346,7 @@ class Campaign:
             action.update(doc=doc, key=key, value=rng.choice([*DOC_LABELS[key], None]))
             return action, ("doclabel", doc, key), action["value"]
         if kind == "reopen":
-            return action, ("reopen",), None
+            return action, ("reopen",), frozenset()
         if kind == "undo":
             entity, old, _new = self.done[-1]
             return action, entity, old
@@ -361,14 +374,15 @@ class Campaign:
         action["file"] = str(file)
         return action, ("import", f"imp{i}"), (len(records), spans)
 
-    def acknowledge(self, action: dict[str, Any], entity: Entity, new: Any) -> None:
+    def acknowledge(self, action: dict[str, Any], entity: Entity, new: frozenset[Any]) -> None:
         if action["k"] == "reopen":  # a new Project has no undo history
             self.done.clear()
             self.undone.clear()
             return
-        old = self.model.get(entity, default_of(entity))
+        old = self.possible(entity)
         self.model[entity] = new
-        self.history.setdefault(entity, []).append(f"{action['i']} {action['k']} {new!r}")
+        self.seen.pop(entity, None)
+        self.history.setdefault(entity, []).append(f"{action['i']} {action['k']} {set(new)!r}")
         if action["k"] == "undo":
             self.undone.append(self.done.pop())
         elif action["k"] == "redo":
@@ -378,8 +392,8 @@ class Campaign:
             del self.done[:-1000]  # History.limit
             self.undone.clear()
 
-    def verify(self, uncertain: dict[Entity, set[Any]], when: str) -> None:
-        """The file against the model; the in-flight action may have happened or not."""
+    def verify(self, when: str) -> None:
+        """The file against the model: every acknowledged action in it, no import partial."""
         self.tally.checks += 1
         try:
             state = read_file_state(self.path)
@@ -388,16 +402,20 @@ class Campaign:
             return
         for entity in sorted(set(self.model) | {e for e in state if e[0] in ("span", "import")},
                              key=repr):
-            found = state.get(entity, default_of(entity))
-            allowed = uncertain.get(entity) or {self.model.get(entity, default_of(entity))}
-            if found not in allowed:
-                self.tally.lost.append(f"{when}: {entity} is {found!r}, acknowledged {allowed!r} "
-                                       f"(actions: {', '.join(self.history.get(entity, [])[-4:])})")
+            found, allowed = state.get(entity, default_of(entity)), self.possible(entity)
+            if len(allowed) > 1:  # an open outcome: note when it changes between checks
+                if self.seen.setdefault(entity, found) != found:
+                    self.tally.late.add(entity)
+            if found in allowed:
+                continue
             if entity[0] == "import" and found is not None:
-                planned = self.model.get(entity) or next(iter(allowed - {None}), None)
-                if found != planned:
-                    self.tally.partial.append(f"{when}: {entity} has {found}, file had {planned}")
-            self.model[entity] = found  # continue from what the file holds
+                self.tally.partial.append(f"{when}: {entity} has {found}, the file had "
+                                          f"{sorted(allowed - {None})}")
+            else:
+                self.tally.lost.append(
+                    f"{when}: {entity} is {found!r}, acknowledged {set(allowed)!r} "
+                    f"(actions: {', '.join(self.history.get(entity, [])[-4:])})")
+            self.model[entity] = frozenset({found})  # count each loss once
         if any(e[0] == "duplicate" for e in state):
             self.tally.lost.append(f"{when}: a span twice in the file")
 
@@ -433,7 +451,8 @@ class Campaign:
                 proc.wait()
         return i
 
-    def reply(self, reply: list[str], action: dict[str, Any], entity: Entity, new: Any) -> None:
+    def reply(self, reply: list[str], action: dict[str, Any], entity: Entity,
+              new: frozenset[Any]) -> None:
         if reply[0] == "ACK":
             self.tally.acked += 1
             self.acknowledge(action, entity, new)
@@ -441,7 +460,8 @@ class Campaign:
             self.tally.errors.append(f"action {action['i']} ({action['k']}): "
                                      f"{' '.join(reply).strip() or 'writer died'}")
 
-    def kill(self, proc: subprocess.Popen, action: dict[str, Any], entity: Entity, new: Any) -> None:
+    def kill(self, proc: subprocess.Popen, action: dict[str, Any], entity: Entity,
+             new: frozenset[Any]) -> None:
         self.tally.deleted_fds += deleted_fds(proc.pid, self.path)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -450,11 +470,12 @@ class Campaign:
         lines = proc.stdout.read().splitlines()  # acknowledgements written before the kill count
         if lines:
             self.reply(lines[0].split(" ", 2), action, entity, new)
-            uncertain = {}
-        else:
+        else:  # it may have committed or not, and its commit may surface only later
             self.tally.in_flight += 1
-            uncertain = {entity: {self.model.get(entity, default_of(entity)), new}}
-        self.verify(uncertain, f"kill {self.tally.kills} (action {action['i']} {action['k']})")
+            if new:  # not a reopen
+                self.model[entity] = self.possible(entity) | new
+                self.seen.pop(entity, None)
+        self.verify(f"kill {self.tally.kills} (action {action['i']} {action['k']})")
 
     def run(self) -> Tally:
         args = self.args
@@ -475,7 +496,7 @@ class Campaign:
             helper.send_signal(signal.SIGTERM)
         for helper in helpers:
             helper.wait(timeout=60)
-        self.verify({}, "end")
+        self.verify("end")
         self.check_other(logs / "other.txt")
         self.helpers = {name: summary(logs / f"{name}.txt") for name in ("reader", "opener", "opener2")}
         cli = subprocess.run([sys.executable, "-m", "annotator.cli", "stats", "--project",
@@ -530,6 +551,7 @@ def report(campaign: Campaign, seconds: float) -> bool:
     print(f"actions: {t.sent} sent, {t.acked} acknowledged, {len(t.errors)} refused with an error")
     print(f"acknowledged actions lost: {len(t.lost)}")
     print(f"partial imports: {len(t.partial)}")
+    print(f"in-flight actions whose commit surfaced only after a later check: {len(t.late)}")
     print(f"corrupt files: {int(bool(t.corrupt))} (integrity_check failed in {len(t.corrupt)} "
           f"of {t.checks} checks)")
     print(f"second writer: {campaign.other_acks} acknowledged, "
