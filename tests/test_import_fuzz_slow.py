@@ -38,7 +38,8 @@ pytestmark = pytest.mark.slow
 # Derandomized: the same cases on every run. No shrinking, so a known failure
 # (xfail) costs no more than a pass; drop ``phases`` to get a minimal example.
 FUZZ = settings(max_examples=25, deadline=None, derandomize=True, database=None,
-                phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+                phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False,
+                suppress_health_check=list(HealthCheck))
 TEXT1 = "Title 🙂\r\n\r\nThe café «thugs» attacked\u00a0民主 regime.\r\nEnd 👍🏽 here."
 TEXT2 = "Officials said the plan is a disaster.\nEveryone knows it."
 WORDS = [("article1", "thugs", "loaded-term"), ("article1", "regime", "labeling"),
@@ -255,8 +256,18 @@ FAMILIES: dict[str, Callable[[bytes], st.SearchStrategy[bytes]]] = {
     "encodings": encoding_mutants, "inner": inner_mutants,
 }
 FORMATS = sorted(f.name for f in readers())
-# Failures on the current code, for the lead to connect to their fixes (issue 9 item 5).
-KNOWN: dict[tuple[str, str], str] = {}
+# Failures on the current code, for the lead to connect to their fixes (issue 9 item 5);
+# test_known_failure below pins each one with one exact input.
+DEEP = "JSON nested 100,000 deep: RecursionError from json.loads, not a FormatError"
+DAMAGED = (TypeError, ValueError, IndexError, KeyError, AttributeError)  # UnicodeDecodeError too
+KNOWN: dict[tuple[str, str], tuple[str, type | tuple[type, ...]]] = {
+    ("docbin", "inner"): ("damaged DocBin contents: TypeError, ValueError, IndexError, KeyError "
+                          "from DocBin.get_docs (formats/docbin.py, outside the try of from_bytes)",
+                          DAMAGED),
+    ("doccano", "numbers"): ("an integer of over 4,300 digits: ValueError from json.loads",
+                             ValueError),
+    **{(fmt, "nesting"): (DEEP, RecursionError) for fmt in ("doccano", "jsonl", "labelstudio", "w3c")},
+}
 
 
 def cases() -> list:
@@ -265,8 +276,8 @@ def cases() -> list:
         for family in FAMILIES:
             if (family == "inner") != (fmt == "docbin") and family != "bytes":
                 continue  # only DocBin wraps its contents; it gets bytes and inner
-            reason = KNOWN.get((fmt, family))
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            known = KNOWN.get((fmt, family))
+            marks = [pytest.mark.xfail(strict=True, reason=known[0], raises=known[1])] if known else []
             found.append(pytest.param(fmt, family, marks=marks, id=f"{fmt}-{family}"))
     return found
 
@@ -288,3 +299,58 @@ def test_valid_file_imports_exactly_its_spans(base: Path, seeds: dict[str, Seed]
     by_sha = {text_sha256(text): key for key, text in TEXTS.items()}
     got = {(by_sha[sha], label, start, end) for sha, _who, label, start, end in added}
     assert got == (set() if fmt in ("txt", "csv") else set(SPANS))
+
+
+def docbin_fields(data: bytes, change: Callable[[dict], None]) -> bytes:
+    import srsly
+
+    fields = srsly.msgpack_loads(zlib.decompress(data))
+    change(fields)
+    return zlib.compress(srsly.msgpack_dumps(fields))
+
+
+FIRST_OFFSET = {"jsonl": ("a.jsonl", rb'(?<="start": )\d+'),
+                "doccano": ("a.doccano.jsonl", rb"(?<=\[\[)\d+"),
+                "labelstudio": ("a.json", rb'(?<="start": )\d+'),
+                "w3c": ("a.jsonld", rb'(?<="start": )\d+'),
+                "brat": ("article1.ann", rb"(?<=loaded-term )\d+")}
+DAMAGE: dict[str, Callable[[bytes], bytes]] = {
+    "huge-int": lambda data: HUGE,
+    "deep-nesting": lambda data: b"[" * 100_000 + b"1" + b"]" * 100_000,
+    "spaces-cut": lambda data: docbin_fields(data, lambda f: f.update(spaces=f["spaces"][:4])),
+    "user-data-text": lambda data: docbin_fields(data, lambda f: f.update(user_data=["x", "y"])),
+    "span-groups-cut": lambda data: docbin_fields(
+        data, lambda f: f.update(span_groups=[g[:20] for g in f["span_groups"]])),
+    "unknown-document": lambda data: data.replace(b"document:article1", b"document:article5"),
+}
+HUGE_INT = "an offset of over 4,300 digits: ValueError from int() / json.loads, not a FormatError"
+DOCBIN = "damaged DocBin contents: {} from DocBin.get_docs, outside the try (formats/docbin.py)"
+BUGS = [
+    *[(fmt, "huge-int", HUGE_INT, ValueError)
+      for fmt in ("jsonl", "doccano", "labelstudio", "w3c", "brat")],
+    *[(fmt, "deep-nesting", DEEP, RecursionError)
+      for fmt in ("jsonl", "doccano", "labelstudio", "w3c")],
+    ("docbin", "spaces-cut", DOCBIN.format("ValueError [E027]"), ValueError),
+    ("docbin", "user-data-text", DOCBIN.format("TypeError"), TypeError),
+    ("docbin", "span-groups-cut", DOCBIN.format("ValueError (msgpack: incomplete input)"), ValueError),
+    ("w3c", "unknown-document", "a target naming a document the project lacks: ProjectError "
+                                "\"no document 'article5' in the project\" from project.documents() "
+                                "in w3c._Documents, naming neither the file nor the annotation",
+     AssertionError),
+]
+
+
+@pytest.mark.parametrize("fmt, bug", [
+    pytest.param(fmt, bug, marks=pytest.mark.xfail(strict=True, reason=reason, raises=raises),
+                 id=f"{fmt}-{bug}")
+    for fmt, bug, reason, raises in BUGS])
+def test_known_failure(base: Path, seeds: dict[str, Seed], fmt: str, bug: str) -> None:
+    seed = seeds[fmt]
+    if fmt in FIRST_OFFSET and bug in ("huge-int", "deep-nesting"):
+        name, pattern = FIRST_OFFSET[fmt]
+        data = re.sub(pattern, lambda m: DAMAGE[bug](m.group()), seed.files[name], count=1)
+    else:
+        name = seed.mutable[0]
+        data = DAMAGE[bug](seed.files[name])
+    assert data != seed.files[name]
+    check_import(base, fmt, seed, {**seed.files, name: data})
