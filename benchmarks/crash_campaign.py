@@ -163,7 +163,7 @@ def run_other_writer(path: Path, seed: int) -> None:
                     print("ADD", tag, flush=True)
         except Exception as exc:  # reported, not fatal
             print("ERR", n, describe(exc), flush=True)
-        time.sleep(0.1)
+        time.sleep(0.2)  # helpers pace themselves: the writer is what is measured
 
 
 def run_reader(path: Path, out: Path) -> None:
@@ -180,7 +180,7 @@ def run_reader(path: Path, out: Path) -> None:
         runs += 1
         if status:
             errors.append(err.getvalue().strip())
-        time.sleep(0.05)
+        time.sleep(0.2)
     print("SUMMARY", json.dumps({"runs": runs, "errors": errors}), flush=True)
 
 
@@ -196,7 +196,7 @@ def run_opener(path: Path) -> None:
         except Exception as exc:  # reported, not fatal
             errors.append(describe(exc))
         runs += 1
-        time.sleep(0.02)
+        time.sleep(0.1)
     print("SUMMARY", json.dumps({"runs": runs, "errors": errors}), flush=True)
 
 
@@ -435,7 +435,7 @@ class Campaign:
                 proc.stdin.flush()
                 self.tally.sent += 1
                 if i == kill_at:
-                    time.sleep(self.rng.uniform(0, 1.5 * self.latency))
+                    time.sleep(self.rng.uniform(0, 0.8 * self.latency))
                     self.kill(proc, action, entity, new)
                     return i + 1
                 sent = time.perf_counter()
