@@ -52,6 +52,7 @@ WORDS = ("the regime said thugs infest a city council vote claims everyone knows
 WEIGHTS = {"add": 30, "update": 15, "delete": 10, "status": 10, "doclabel": 10,
            "undo": 12, "redo": 6, "import": 5, "reopen": 2}
 Entity = tuple[Any, ...]
+OTHER_IMPORT = 25  # articles in each import of the second writer
 
 
 def article(rng: random.Random, words: int = 60) -> str:
@@ -138,8 +139,10 @@ class Stopping:
 
 
 def run_other_writer(path: Path, seed: int) -> None:
-    """A second annotator adding and deleting spans, acknowledging each; like CLI
-    calls, it opens and closes the project for every action."""
+    """A second annotator adding and deleting spans and importing articles (as
+    ``annotator import`` does), acknowledging each; like CLI calls, it opens and
+    closes the project for every action."""
+    from annotator.formats import import_files
     from annotator.project import Project
 
     rng, flag, live, n = random.Random(seed), Stopping(), [], 0
@@ -150,7 +153,13 @@ def run_other_writer(path: Path, seed: int) -> None:
         n += 1
         try:
             with Project.open(path) as project:
-                if live and rng.random() < 0.3:
+                if n % 10 == 0:  # an import that grows the file, as in the issue
+                    file = path.with_name(f"other{n}.jsonl")
+                    file.write_text("".join(json.dumps({"id": f"bimp{n}-{k}", "text": article(rng, 300)})
+                                            + "\n" for k in range(OTHER_IMPORT)), encoding="utf-8")
+                    import_files(project, [file], annotator=OTHER)
+                    print("IMP", f"bimp{n}", flush=True)
+                elif live and rng.random() < 0.3:
                     doc, tag = live.pop(rng.randrange(len(live)))
                     project.delete_span(live_span_id(project, doc, tag, OTHER), OTHER)
                     print("DEL", tag, flush=True)
@@ -243,8 +252,9 @@ def _entities(conn: sqlite3.Connection) -> dict[Entity, Any]:
     for external, docs, spans in conn.execute(
             "SELECT substr(d.external_id, 1, instr(d.external_id, '-') - 1), "
             "count(DISTINCT d.id), count(s.id) FROM document d LEFT JOIN span s "
-            "ON s.document_id = d.id WHERE d.external_id LIKE 'imp%-%' GROUP BY 1"):
-        state[("import", external)] = (docs, spans)
+            "ON s.document_id = d.id WHERE d.external_id LIKE '%imp%-%' GROUP BY 1"):
+        key = ("other import", external) if external.startswith("b") else ("import", external)
+        state[key] = (docs, spans)
     return state
 
 
@@ -281,6 +291,8 @@ class Campaign:
         self.labels: list[str] = []
         self.latency = 0.02  # running mean seconds per action, to aim the kills
         self.other_acks, self.other_errors = 0, []
+        self.helpers: list[subprocess.Popen] = []
+        self.summaries: dict[str, dict[str, Any]] = {}
         self.history: dict[Entity, list[str]] = {}  # acknowledged actions per entity, for reports
         self.seen: dict[Entity, Any] = {}  # first value found of an entity with an open outcome
 
@@ -447,9 +459,17 @@ class Campaign:
                 i += 1
         finally:
             if proc.poll() is None:
+                if i == last:  # the others finish first; then the window quits, as in the issue
+                    self.stop_helpers()
                 proc.stdin.close()
                 proc.wait()
         return i
+
+    def stop_helpers(self) -> None:
+        for helper in self.helpers:
+            helper.send_signal(signal.SIGTERM)
+        for helper in self.helpers:
+            helper.wait(timeout=60)
 
     def reply(self, reply: list[str], action: dict[str, Any], entity: Entity,
               new: frozenset[Any]) -> None:
@@ -484,21 +504,16 @@ class Campaign:
         logs.mkdir()
         roles = {"other": (), "reader": ("--out", str(self.folder / "export.jsonl")),
                  "opener": (), "opener2": ()}
-        helpers = []
         for name, extra in roles.items():
             with (logs / f"{name}.txt").open("w") as log:
-                helpers.append(self.child(name.rstrip("2"), *extra, stdout=log))
+                self.helpers.append(self.child(name.rstrip("2"), *extra, stdout=log))
         kills = sorted(self.rng.sample(range(1, args.actions), min(args.kills, args.actions - 1)))
         i = 0
         for kill_at in [*kills, None]:
             i = self.run_writer_life(i, args.actions, kill_at)
-        for helper in helpers:
-            helper.send_signal(signal.SIGTERM)
-        for helper in helpers:
-            helper.wait(timeout=60)
         self.verify("end")
         self.check_other(logs / "other.txt")
-        self.helpers = {name: summary(logs / f"{name}.txt") for name in ("reader", "opener", "opener2")}
+        self.summaries = {name: summary(logs / f"{name}.txt") for name in ("reader", "opener", "opener2")}
         cli = subprocess.run([sys.executable, "-m", "annotator.cli", "stats", "--project",
                               str(self.path)], capture_output=True, text=True)
         if cli.returncode:
@@ -508,10 +523,13 @@ class Campaign:
     def check_other(self, log: Path) -> None:
         """The second writer's acknowledged adds are there, its acknowledged deletes gone."""
         expected: dict[str, bool] = {}
+        imports = []
         for line in log.read_text().splitlines():
             word, _, rest = line.partition(" ")
             if word in ("ADD", "DEL"):
                 expected[rest] = word == "ADD"
+            elif word == "IMP":
+                imports.append(rest)
             else:
                 self.other_errors.append(rest)
         self.other_acks = len(log.read_text().splitlines()) - len(self.other_errors)
@@ -523,6 +541,10 @@ class Campaign:
             if state.get(("other", tag), False) != live:
                 self.tally.lost.append(f"second writer: span {tag} should be "
                                        f"{'live' if live else 'deleted'}")
+        for tag in imports:
+            if state.get(("other import", tag)) != (OTHER_IMPORT, 0):
+                self.tally.lost.append(f"second writer: import {tag} holds "
+                                       f"{state.get(('other import', tag))}, not {OTHER_IMPORT} articles")
 
 
 def deleted_fds(pid: int, path: Path) -> int:
@@ -543,7 +565,7 @@ def summary(log: Path) -> dict[str, Any]:
 
 def report(campaign: Campaign, seconds: float) -> bool:
     t, args = campaign.tally, campaign.args
-    readers = campaign.helpers
+    readers = campaign.summaries
     reader_errors = [e for h in readers.values() for e in h["errors"]]
     print(f"crash campaign: seed {args.seed}, hazard {args.hazard or 'none'}")
     print(f"kills: {t.kills} ({t.in_flight} before the acknowledgement, "
@@ -573,6 +595,54 @@ def report(campaign: Campaign, seconds: float) -> bool:
     return not (t.lost or t.partial or t.corrupt)
 
 
+def run_sequence(folder: Path, hazard: str | None) -> bool:
+    """The six steps of the issue with the core API: this process is the window,
+    the CLI runs in other processes. True if the project stays healthy and the
+    CLI sees every edit made in the window."""
+    from annotator.domain import IncomingDocument
+    from annotator.project import Project
+    from annotator.schemes import resolve_scheme
+
+    path = folder / "sequence.annotator"
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "annotator.cli", *args, "--project",
+                               str(path)], capture_output=True, text=True)
+
+    with Project.create(path, resolve_scheme("media-bias")) as project:
+        project.import_documents([IncomingDocument(text=article(random.Random(3), 300),
+                                                   source="sequence")], annotator=WRITER)
+    window = Project.open(path)  # 1. start annotator on the project
+    window.add_span(1, WRITER, "labeling", 0, 3, note="first")
+    if hazard == "raw":  # 2. Ctrl+O, Escape: the file dialog reads the project file
+        with open(path, "rb") as fh:
+            fh.read(100)
+    elif hazard == "project":  # ... or a second window opened and closed on it
+        Project.open(path).close()
+    print(f"3. annotator stats: exit {cli('stats').returncode}")
+    window.add_span(1, WRITER, "loaded-term", 4, 10, note="second")  # 4. tag a word
+    seen = '"second"' in cli("export", "--format", "jsonl", "-o", "-").stdout
+    print(f"4. the CLI sees the span tagged in the window: {seen}")
+    articles = folder / "x.jsonl"  # 5. annotator import x, then more tagging, then quit
+    articles.write_text("".join(json.dumps({"id": f"x{i}", "text": f"Article {i}. " * 60}) + "\n"
+                                for i in range(200)), encoding="utf-8")
+    print(f"5. annotator import: exit {cli('import', str(articles)).returncode}")
+    for n in range(50):
+        window.add_span(1, WRITER, "labeling", 11 + n, 12 + n, note=f"late{n}")
+    window.close()
+    stats = cli("stats")  # 6.
+    print(f"6. annotator stats: exit {stats.returncode} {stats.stderr.strip()}")
+    try:
+        state = read_file_state(path)
+    except Corrupt as exc:
+        print(f"integrity_check: {exc}")
+        return False
+    missing = [n for n in ("first", "second", *(f"late{n}" for n in range(50)))
+               if ("span", n) not in state]
+    print(f"integrity_check: ok; spans tagged in the window missing: {len(missing)} of 52")
+    return stats.returncode == 0 and seen and not missing
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.crash_campaign",
                                      description=__doc__.split("\n\n")[0])
@@ -582,6 +652,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--hazard", choices=["raw", "project"], default=None,
                         help="open and close the project file beside the writer's connection")
     parser.add_argument("--keep", action="store_true", help="keep the project folder")
+    parser.add_argument("--sequence", action="store_true",
+                        help="run the six steps of issue 9 once instead of the campaign")
     parser.add_argument("--role", default="campaign", help=argparse.SUPPRESS)
     parser.add_argument("--project", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -612,6 +684,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         started = time.perf_counter()
         with workspace(args.keep) as folder:
+            if args.sequence:
+                return 0 if run_sequence(folder, args.hazard) else 1
             campaign = Campaign(folder, args)
             campaign.run()
             return 0 if report(campaign, time.perf_counter() - started) else 1
