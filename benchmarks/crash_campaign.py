@@ -71,7 +71,11 @@ def run_writer(path: Path, hazard: str) -> None:
     from annotator.formats import import_files
     from annotator.project import Project
 
-    project = Project.open(path)
+    try:
+        project = Project.open(path)
+    except Exception as exc:  # a file this damaged ends the campaign
+        print("DEAD", describe(exc), flush=True)
+        return
     for line in sys.stdin:
         action = json.loads(line)
         try:
@@ -83,11 +87,14 @@ def run_writer(path: Path, hazard: str) -> None:
             print("ACK", action["i"], flush=True)
         except Exception as exc:  # reported, not fatal: the campaign counts them
             print("ERR", action["i"], describe(exc), flush=True)
-        if hazard == "raw":  # foreign code peeking at the file, as a file dialog does
-            with open(path, "rb") as fh:
-                fh.read(100)
-        elif hazard == "project":  # a second window on the same project, opened and closed
-            Project.open(path).close()
+        try:
+            if hazard == "raw":  # foreign code peeking at the file, as a file dialog does
+                with open(path, "rb") as fh:
+                    fh.read(100)
+            elif hazard == "project":  # a second window on the same project, opened and closed
+                Project.open(path).close()
+        except Exception as exc:  # counted with the next action's reply
+            print("HAZARD", describe(exc), file=sys.stderr, flush=True)
     project.close()
 
 
@@ -292,6 +299,7 @@ class Campaign:
         self.latency = 0.02  # running mean seconds per action, to aim the kills
         self.other_acks, self.other_errors = 0, []
         self.helpers: list[subprocess.Popen] = []
+        self.dead = ""  # why the writer could not go on (the file cannot be opened)
         self.summaries: dict[str, dict[str, Any]] = {}
         self.history: dict[Entity, list[str]] = {}  # acknowledged actions per entity, for reports
         self.seen: dict[Entity, Any] = {}  # first value found of an entity with an open outcome
@@ -435,7 +443,9 @@ class Campaign:
         """One writer process from action ``first``; returns the next action to plan."""
         started = time.perf_counter()
         hazard = ["--hazard", self.args.hazard] if self.args.hazard else []
-        proc = self.child("writer", *hazard, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        with (self.folder / "logs" / "writer.txt").open("a") as log:  # its stderr, for --keep
+            proc = self.child("writer", *hazard, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=log)
         assert proc.stdin and proc.stdout
         self.done.clear()  # a new process has no undo history
         self.undone.clear()
@@ -443,8 +453,12 @@ class Campaign:
         try:
             while i < last:
                 action, entity, new = self.plan(i)
-                proc.stdin.write(json.dumps(action) + "\n")
-                proc.stdin.flush()
+                try:
+                    proc.stdin.write(json.dumps(action) + "\n")
+                    proc.stdin.flush()
+                except BrokenPipeError:
+                    self.dead = proc.stdout.read().strip() or "the writer died"
+                    return last
                 self.tally.sent += 1
                 if i == kill_at:
                     time.sleep(self.rng.uniform(0, 0.8 * self.latency))
@@ -452,6 +466,9 @@ class Campaign:
                     return i + 1
                 sent = time.perf_counter()
                 reply = proc.stdout.readline().split(" ", 2)
+                if reply[0] in ("DEAD", ""):
+                    self.dead = " ".join(reply).strip() or "the writer died"
+                    return last
                 self.latency = 0.9 * self.latency + 0.1 * (time.perf_counter() - sent)
                 if i == first:
                     self.tally.restarts.append(time.perf_counter() - started)
@@ -511,6 +528,9 @@ class Campaign:
         i = 0
         for kill_at in [*kills, None]:
             i = self.run_writer_life(i, args.actions, kill_at)
+            if self.dead:
+                self.stop_helpers()
+                break
         self.verify("end")
         self.check_other(logs / "other.txt")
         self.summaries = {name: summary(logs / f"{name}.txt") for name in ("reader", "opener", "opener2")}
@@ -571,6 +591,8 @@ def report(campaign: Campaign, seconds: float) -> bool:
     print(f"kills: {t.kills} ({t.in_flight} before the acknowledgement, "
           f"{t.kills - t.in_flight} after it)")
     print(f"actions: {t.sent} sent, {t.acked} acknowledged, {len(t.errors)} refused with an error")
+    if campaign.dead:
+        print(f"stopped early: the writer cannot open the project: {campaign.dead}")
     print(f"acknowledged actions lost: {len(t.lost)}")
     print(f"partial imports: {len(t.partial)}")
     print(f"in-flight actions whose commit surfaced only after a later check: {len(t.late)}")
