@@ -1,26 +1,29 @@
 """Crash campaign (issue 9): is an acknowledged edit ever lost?
 
 A writer process runs scripted label actions through the core API (add,
-update and delete span, set status, set document label, undo, redo, import)
-and prints an acknowledgement after each call returns: acknowledged means
-committed. The campaign SIGKILLs it at random moments, checks the file, and
-starts a new writer. Meanwhile a second writer (another annotator) adds and
-deletes spans, CLI-like readers run ``stats`` and ``export`` in a loop, and an
-opener opens and closes the project repeatedly, all in other processes.
+update and delete span, set status, set document label, undo, redo, import,
+close and reopen) and prints an acknowledgement after each call returns:
+acknowledged means committed. The campaign SIGKILLs it at random moments
+(aimed inside the call), checks the file, and starts a new writer. Meanwhile,
+in other processes, a second writer (another annotator) adds and deletes spans
+and imports articles, a CLI-like reader runs ``stats`` and ``export``, and two
+openers open and close the project over and over.
 
 After every kill and at the end: ``PRAGMA integrity_check`` is ok, every
 acknowledged action is in the file (an acknowledged delete is absent), and no
 import is partial. The check reads the file with plain ``sqlite3``, not the
-code under test. The action in flight at a kill may or may not have committed;
-either outcome is accepted, and the campaign continues from what the file holds.
+code under test. The action in flight at a kill may or may not have committed,
+and its commit may surface only later (after WAL recovery): both outcomes stay
+accepted until a later acknowledged action on the same thing.
 
-``--hazard raw`` adds the corruption of the issue: between actions the writer
-opens and closes the project file with plain ``open()`` (as foreign code such
-as a file dialog does), which drops the process's SQLite locks. ``--hazard
-project`` opens and closes a second ``Project`` on the file instead (a second
-window). Run: ``python -m benchmarks.crash_campaign --kills 20 --actions 600``
-(or ``python -m benchmarks crash ...``). Deterministic with ``--seed``: the
-actions and kill points are; the exact instant a kill lands is up to the OS.
+``--hazard raw``: between actions the writer opens and closes the project file
+with plain ``open()``, as foreign code (a file dialog) does; that drops the
+process's SQLite locks. ``--hazard project``: it opens and closes a second
+``Project`` on the file instead (a second window). ``--sequence`` runs the six
+steps of the issue once instead. Run: ``python -m benchmarks.crash_campaign
+--kills 20 --actions 600`` (or ``python -m benchmarks crash ...``).
+Deterministic with ``--seed``: the actions and kill points are; the instant a
+kill lands is up to the OS.
 """
 
 from __future__ import annotations
