@@ -22,8 +22,8 @@ process's SQLite locks. ``--hazard project``: it opens and closes a second
 ``Project`` on the file instead (a second window). ``--sequence`` runs the six
 steps of the issue once instead. Run: ``python -m benchmarks.crash_campaign
 --kills 20 --actions 600`` (or ``python -m benchmarks crash ...``).
-Deterministic with ``--seed``: the actions and kill points are; the instant a
-kill lands is up to the OS.
+Deterministic with ``--seed``: kill points and choices come from it; the instant
+a kill lands (so whether the action in flight committed) is up to the OS.
 """
 
 from __future__ import annotations
