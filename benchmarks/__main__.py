@@ -17,8 +17,13 @@ MODULES = sorted(m.name for m in pkgutil.iter_modules(benchmarks.__path__)
                  if m.name.endswith("_bench") or m.name == "crash_campaign")
 
 chosen, args = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("", [])
+selected = [m for m in MODULES if m.startswith(chosen)]
+if not selected:
+    print(f"python -m benchmarks: no benchmark {chosen!r} (known: {', '.join(MODULES)})",
+          file=sys.stderr)
+    sys.exit(2)
 failed = False
-for module in (m for m in MODULES if m.startswith(chosen)):
+for module in selected:
     print(f"== {module}", flush=True)
     sys.argv = [module, *args]
     failed |= bool(importlib.import_module(f"benchmarks.{module}").main())  # 1: a goal missed
