@@ -3,13 +3,15 @@
 Valid files of each format (made by its writer, by hand for txt and CSV) are
 mutated: bytes flipped, cut, deleted and inserted; numbers replaced by
 offsets out of range and huge integers; values replaced by deep nesting; the
-whole file re-encoded (BOM, UTF-16, Windows-1252, CRLF, CR, surrogates). Each
-mutant is imported into a copy of a project that already holds the articles.
+whole file re-encoded (BOM, UTF-16, Windows-1252, CRLF, CR, surrogates); a
+DocBin's contents damaged inside an intact wrapper. Each mutant is imported into a copy of a project that already holds the articles.
 Either the import succeeds and the project then holds exactly what the reader
 made of the file (its documents and spans added, nothing else changed), or it
 raises an :class:`AnnotatorError` naming the file and the project is unchanged
 to the byte of an export. The unmutated files must import exactly the spans
-they were written from.
+they were written from. Failures of the current code are ``xfail(strict=True,
+raises=...)`` with the reason, and pinned by one exact input each in
+``test_known_failure``: when a fix lands its test passes, and the mark must go.
 """
 
 from __future__ import annotations
