@@ -4,14 +4,14 @@ Valid files of each format (made by its writer, by hand for txt and CSV) are
 mutated: bytes flipped, cut, deleted and inserted; numbers replaced by
 offsets out of range and huge integers; values replaced by deep nesting; the
 whole file re-encoded (BOM, UTF-16, Windows-1252, CRLF, CR, surrogates); a
-DocBin's contents damaged inside an intact wrapper. Each mutant is imported into a copy of a project that already holds the articles.
+DocBin's contents damaged inside an intact wrapper. Each mutant is imported
+into a copy of a project that already holds the articles.
 Either the import succeeds and the project then holds exactly what the reader
 made of the file (its documents and spans added, nothing else changed), or it
 raises an :class:`AnnotatorError` naming the file and the project is unchanged
 to the byte of an export. The unmutated files must import exactly the spans
-they were written from. Failures of the current code are ``xfail(strict=True,
-raises=...)`` with the reason, and pinned by one exact input each in
-``test_known_failure``: when a fix lands its test passes, and the mark must go.
+they were written from; the inputs that once escaped as internal errors are
+pinned one by one in ``test_once_escaped_input_is_refused_untouched``.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ from annotator.text import text_sha256
 
 pytestmark = pytest.mark.slow
 
-# Derandomized: the same cases on every run. No shrinking, so a known failure
-# (xfail) costs no more than a pass; drop ``phases`` to get a minimal example.
+# Derandomized: the same cases on every run. No shrinking, so a failure costs
+# no more than a pass; drop ``phases`` to get a minimal example.
 FUZZ = settings(max_examples=25, deadline=None, derandomize=True, database=None,
                 phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False,
                 suppress_health_check=list(HealthCheck))
@@ -258,29 +258,13 @@ FAMILIES: dict[str, Callable[[bytes], st.SearchStrategy[bytes]]] = {
     "encodings": encoding_mutants, "inner": inner_mutants,
 }
 FORMATS = sorted(f.name for f in readers())
-# Failures on the current code, for the lead to connect to their fixes (issue 9 item 5);
-# test_known_failure below pins each one with one exact input.
-DEEP = "JSON nested 100,000 deep: RecursionError from json.loads, not a FormatError"
-DAMAGED = (TypeError, ValueError, IndexError, KeyError, AttributeError)  # UnicodeDecodeError too
-KNOWN: dict[tuple[str, str], tuple[str, type | tuple[type, ...]]] = {
-    ("docbin", "inner"): ("damaged DocBin contents: TypeError, ValueError, IndexError, KeyError "
-                          "from DocBin.get_docs (formats/docbin.py, outside the try of from_bytes)",
-                          DAMAGED),
-    ("doccano", "numbers"): ("an integer of over 4,300 digits: ValueError from json.loads",
-                             ValueError),
-    **{(fmt, "nesting"): (DEEP, RecursionError) for fmt in ("doccano", "jsonl", "labelstudio", "w3c")},
-}
-
-
 def cases() -> list:
     found = []
     for fmt in FORMATS:
         for family in FAMILIES:
             if (family == "inner") != (fmt == "docbin") and family != "bytes":
                 continue  # only DocBin wraps its contents; it gets bytes and inner
-            known = KNOWN.get((fmt, family))
-            marks = [pytest.mark.xfail(strict=True, reason=known[0], raises=known[1])] if known else []
-            found.append(pytest.param(fmt, family, marks=marks, id=f"{fmt}-{family}"))
+            found.append(pytest.param(fmt, family, id=f"{fmt}-{family}"))
     return found
 
 
@@ -325,28 +309,19 @@ DAMAGE: dict[str, Callable[[bytes], bytes]] = {
         data, lambda f: f.update(span_groups=[g[:20] for g in f["span_groups"]])),
     "unknown-document": lambda data: data.replace(b"document:article1", b"document:article5"),
 }
-HUGE_INT = "an offset of over 4,300 digits: ValueError from int() / json.loads, not a FormatError"
-DOCBIN = "damaged DocBin contents: {} from DocBin.get_docs, outside the try (formats/docbin.py)"
-BUGS = [
-    *[(fmt, "huge-int", HUGE_INT, ValueError)
-      for fmt in ("jsonl", "doccano", "labelstudio", "w3c", "brat")],
-    *[(fmt, "deep-nesting", DEEP, RecursionError)
-      for fmt in ("jsonl", "doccano", "labelstudio", "w3c")],
-    ("docbin", "spaces-cut", DOCBIN.format("ValueError [E027]"), ValueError),
-    ("docbin", "user-data-text", DOCBIN.format("TypeError"), TypeError),
-    ("docbin", "span-groups-cut", DOCBIN.format("ValueError (msgpack: incomplete input)"), ValueError),
-    ("w3c", "unknown-document", "a target naming a document the project lacks: ProjectError "
-                                "\"no document 'article5' in the project\" from project.documents() "
-                                "in w3c._Documents, naming neither the file nor the annotation",
-     AssertionError),
+# Inputs that once escaped as internal errors (issue 9 item 5): each must now be
+# a FormatError naming the file, with the project untouched.
+REGRESSIONS = [
+    *[(fmt, "huge-int") for fmt in ("jsonl", "doccano", "labelstudio", "w3c", "brat")],
+    *[(fmt, "deep-nesting") for fmt in ("jsonl", "doccano", "labelstudio", "w3c")],
+    ("docbin", "spaces-cut"), ("docbin", "user-data-text"), ("docbin", "span-groups-cut"),
+    ("w3c", "unknown-document"),
 ]
 
 
-@pytest.mark.parametrize("fmt, bug", [
-    pytest.param(fmt, bug, marks=pytest.mark.xfail(strict=True, reason=reason, raises=raises),
-                 id=f"{fmt}-{bug}")
-    for fmt, bug, reason, raises in BUGS])
-def test_known_failure(base: Path, seeds: dict[str, Seed], fmt: str, bug: str) -> None:
+@pytest.mark.parametrize("fmt, bug", [pytest.param(fmt, bug, id=f"{fmt}-{bug}")
+                                      for fmt, bug in REGRESSIONS])
+def test_once_escaped_input_is_refused_untouched(base: Path, seeds: dict[str, Seed], fmt: str, bug: str) -> None:
     seed = seeds[fmt]
     if fmt in FIRST_OFFSET and bug in ("huge-int", "deep-nesting"):
         name, pattern = FIRST_OFFSET[fmt]

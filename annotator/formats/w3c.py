@@ -172,9 +172,10 @@ class _Documents:
         self.by_url: dict[str, DocumentData] = {}
         keys = sorted({unquote(s[len(DOCUMENT_IRI):]) for s in sources
                        if s and s.startswith(DOCUMENT_IRI)})
-        for i in range(0, len(keys), 500):
-            wanted = set(keys[i:i + 500])
-            self.by_key.update((d.key, d) for d in project.documents(wanted) if d.key in wanted)
+        for key in keys:  # an unknown one is the annotation's error, named there
+            found = project.find_document(key)
+            if found is not None:
+                self.by_key[key] = found
         if any(s and not s.startswith(DOCUMENT_IRI) for s in sources):
             self.by_url = {d.url: d for d in project.documents() if d.url}
 
