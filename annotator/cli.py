@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "annotator.commands.transfer",
     "annotator.commands.suggest",
     "annotator.commands.review",
+    "annotator.commands.check",
 )
 
 

@@ -1,0 +1,289 @@
+"""Rolling backups of a project file, and restoring one.
+
+A backup is a consistent copy made with SQLite's backup API (never a file
+copy: reading the live file outside SQLite would drop SQLite's locks), kept in
+``NAME.backups/`` beside the project ``NAME`` as ``STEM-YYYYmmddTHHMMSSZ.annotator``.
+A copy is written under a temporary name and linked into place, so a backup
+name never holds half a copy and an existing backup is never overwritten.
+Backups older than the project setting ``backup_days`` (default 14) are
+pruned, and at most :data:`MAX_BACKUPS` are kept; the newest always stays.
+
+A restore writes the backup INTO the project with the backup API: a real
+SQLite write transaction that takes the locks other processes respect. The
+current state is backed up first, and a project this process still has open
+is refused (its connections must be closed first).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import stat
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from .errors import ProjectError
+
+DEFAULT_KEEP_DAYS = 14
+MAX_BACKUPS = 60
+# The GUI takes a backup on opening a project when the newest is older than this.
+AUTO_INTERVAL = timedelta(days=1)
+LOCK_WAIT_S = 30.0
+STAMP = "%Y%m%dT%H%M%SZ"
+_TEMP_PREFIX = ".partial-"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """One backup file; the counts are None when the copy cannot be read."""
+
+    path: Path
+    taken_at: datetime  # UTC, naive like every stored time
+    size: int
+    documents: int | None
+    spans: int | None
+    problem: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    restored: Path  # the backup now in the project
+    saved: Path  # the backup of the state before the restore
+
+    def summary(self) -> str:
+        return f"restored {self.restored.name}; the state before is kept as {self.saved.name}"
+
+
+def backup_folder(project: Path) -> Path:
+    """``NAME.backups`` beside the project file ``NAME``."""
+    return project.with_name(project.name + ".backups")
+
+
+def connect_readonly(path: Path, *, deadline_s: float | None = None) -> sqlite3.Connection:
+    """A read-only SQLite connection on a file that may be damaged or hostile.
+
+    No schema code is trusted (``trusted_schema=OFF``), nothing can be written
+    (``mode=ro``, ``query_only``), and with ``deadline_s`` a runaway query (a
+    recursive view) is interrupted instead of spinning forever.
+    """
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block the open
+            raise ProjectError(f"{path}: not a regular file")
+    except OSError as exc:
+        raise ProjectError(f"{path}: cannot open: {exc.strerror}") from None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               timeout=LOCK_WAIT_S, isolation_level=None,
+                               check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise ProjectError(f"{path}: cannot open: {exc}") from None
+    conn.execute("PRAGMA trusted_schema=OFF")
+    conn.execute("PRAGMA query_only=ON")
+    if deadline_s is not None:
+        stop = time.monotonic() + deadline_s
+        conn.set_progress_handler(lambda: int(time.monotonic() > stop), 10_000)
+    return conn
+
+
+def take_backup(project: Path, *, now: datetime | None = None, prune: bool = True) -> Path:
+    """Copy the project consistently into its backup folder; the new backup's path."""
+    project = Path(project)
+    if not project.is_file():
+        raise ProjectError(f"{project}: no such project file")
+    now = now or datetime.now(timezone.utc)
+    folder = backup_folder(project)
+    partial = folder / f"{_TEMP_PREFIX}{uuid.uuid4().hex}{project.suffix}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        source = connect_readonly(project)
+        try:
+            keep_days = _setting(source, "backup_days", DEFAULT_KEEP_DAYS)
+            _copy(source, partial)
+        finally:
+            source.close()
+        target = _link_fresh(partial, folder, f"{project.stem}-{now.strftime(STAMP)}", project.suffix)
+    except (OSError, sqlite3.Error) as exc:
+        partial.unlink(missing_ok=True)
+        raise ProjectError(f"{project}: cannot take a backup: {exc}") from None
+    if prune:
+        prune_backups(project, keep_days=keep_days, now=now)
+    return target
+
+
+def backup_if_due(project: Path, *, interval: timedelta = AUTO_INTERVAL,
+                  now: datetime | None = None) -> Path | None:
+    """Take a backup unless the newest one is younger than ``interval``."""
+    now = now or datetime.now(timezone.utc)
+    newest = max((taken for taken, _n, _path in _backup_files(project)), default=None)
+    if newest is not None and now.replace(tzinfo=None) - newest < interval:
+        return None
+    return take_backup(project, now=now)
+
+
+def list_backups(project: Path) -> list[BackupInfo]:
+    """The project's backups, newest first, with counts read read-only via SQLite."""
+    found = []
+    for taken, _n, path in sorted(_backup_files(project), reverse=True):
+        documents = spans = problem = None
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue  # pruned meanwhile
+        try:
+            conn = connect_readonly(path, deadline_s=5)
+            try:
+                documents = conn.execute("SELECT count(*) FROM document").fetchone()[0]
+                spans = conn.execute(
+                    "SELECT count(*) FROM span WHERE deleted_at IS NULL").fetchone()[0]
+            finally:
+                conn.close()
+        except (sqlite3.Error, ProjectError) as exc:
+            problem = str(exc)
+        found.append(BackupInfo(path, taken, size, documents, spans, problem))
+    return found
+
+
+def prune_backups(project: Path, *, keep_days: int = DEFAULT_KEEP_DAYS,
+                  keep_count: int = MAX_BACKUPS, now: datetime | None = None) -> list[Path]:
+    """Delete backups older than ``keep_days`` and beyond ``keep_count`` (the
+    newest always stays); the deleted paths."""
+    now = (now or datetime.now(timezone.utc)).replace(tzinfo=None)
+    newest_first = sorted(_backup_files(project), reverse=True)
+    doomed = [path for n, (taken, _n, path) in enumerate(newest_first)
+              if n > 0 and (n >= keep_count or now - taken > timedelta(days=keep_days))]
+    for path in doomed:
+        path.unlink(missing_ok=True)
+    _remove_partials(backup_folder(project), older_than=now - timedelta(hours=1))
+    return doomed
+
+
+def restore_backup(project: Path, name: str, *,
+                   is_open_here: Callable[[Path], bool] = lambda _path: False) -> RestoreReport:
+    """Write the backup ``name`` (a file in the backup folder) into the project.
+
+    The current state is backed up first. ``is_open_here`` tells whether this
+    process still holds a connection on the project: then nothing is done.
+    """
+    project = Path(project)
+    if is_open_here(project):
+        raise ProjectError(f"{project}: is open in this program; close it before restoring")
+    folder = backup_folder(project)
+    chosen = folder / Path(name).name
+    if Path(name).name != name and Path(name).resolve().parent != folder.resolve():
+        raise ProjectError(f"{name}: not a backup of {project}")
+    if not any(path == chosen for _taken, _n, path in _backup_files(project)):
+        raise ProjectError(f"{project}: no backup named {name!r} (see `annotator backup --list`)")
+    source = connect_readonly(chosen, deadline_s=120)
+    try:
+        _check_restorable(source, chosen)
+        saved = take_backup(project, prune=False)
+        try:
+            target = sqlite3.connect(project, timeout=LOCK_WAIT_S, isolation_level=None)
+            try:
+                _copy(source, target)
+            finally:
+                target.close()
+        except sqlite3.Error as exc:
+            raise ProjectError(f"{project}: cannot restore {chosen.name}: {exc}; "
+                               "the project is unchanged") from None
+    finally:
+        source.close()
+    prune_backups(project, now=datetime.now(timezone.utc))
+    return RestoreReport(chosen, saved)
+
+
+def _check_restorable(source: sqlite3.Connection, path: Path) -> None:
+    from .store import APP_ID
+
+    try:
+        result = source.execute("PRAGMA quick_check").fetchone()[0]
+        app = source.execute("SELECT value FROM project_info WHERE key = 'app'").fetchone()
+    except sqlite3.Error as exc:
+        raise ProjectError(f"{path}: cannot be restored: {exc}") from None
+    if result != "ok":
+        raise ProjectError(f"{path}: cannot be restored: it is damaged ({result})")
+    if app is None or app[0] != json.dumps(APP_ID):
+        raise ProjectError(f"{path}: cannot be restored: not a project of this app")
+
+
+def _copy(source: sqlite3.Connection, target: Path | sqlite3.Connection) -> None:
+    """One backup-API step copying everything, giving up after :data:`LOCK_WAIT_S`."""
+    stop = time.monotonic() + LOCK_WAIT_S
+
+    def progress(status: int, _remaining: int, _total: int) -> None:
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > stop:
+            raise sqlite3.OperationalError("database is locked by another program")
+
+    if isinstance(target, sqlite3.Connection):
+        source.backup(target, progress=progress)
+        return
+    dest = sqlite3.connect(target, isolation_level=None)
+    try:
+        source.backup(dest, progress=progress)
+        # A standalone file: no -wal or -shm appear when the copy is read.
+        dest.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        dest.close()
+
+
+def _link_fresh(partial: Path, folder: Path, base: str, suffix: str) -> Path:
+    """Give the finished copy a name no file has yet (a hard link never replaces)."""
+    for n in range(1, 1000):
+        target = folder / (f"{base}{suffix}" if n == 1 else f"{base}-{n}{suffix}")
+        try:
+            os.link(partial, target)
+        except FileExistsError:
+            continue
+        partial.unlink()
+        return target
+    raise OSError(f"{folder}: too many backups named {base}")
+
+
+def _backup_files(project: Path) -> list[tuple[datetime, int, Path]]:
+    """(time taken, sequence number within that second, path) of each backup."""
+    pattern = re.compile(rf"{re.escape(project.stem)}-(\d{{8}}T\d{{6}}Z)(?:-(\d+))?"
+                         rf"{re.escape(project.suffix)}")
+    folder = backup_folder(project)
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return []
+    found = []
+    for path in entries:
+        match = pattern.fullmatch(path.name)
+        if match and path.is_file():
+            found.append((datetime.strptime(match[1], STAMP), int(match[2] or 1), path))
+    return found
+
+
+def _remove_partials(folder: Path, *, older_than: datetime) -> None:
+    """Remove copies a crash left under a temporary name."""
+    if not folder.is_dir():
+        return
+    cutoff = older_than.replace(tzinfo=timezone.utc).timestamp()
+    for path in folder.glob(f"{_TEMP_PREFIX}*"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            pass
+
+
+def _setting(conn: sqlite3.Connection, key: str, default: int) -> int:
+    try:
+        row = conn.execute("SELECT value FROM project_info WHERE key = ?",
+                           (f"setting:{key}",)).fetchone()
+        value = json.loads(row[0]) if row else default
+    except (sqlite3.Error, ValueError, TypeError):
+        return default
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else default

@@ -1,0 +1,266 @@
+"""``annotator check``: is a project file healthy, and what can be repaired.
+
+The check reads the file read-only through SQLite itself (it may be damaged,
+hostile or of a schema the normal open refuses) and changes nothing. It runs
+SQLite's integrity and foreign-key checks, compares the schema with the one the
+migrations make, and looks for orphans (rows whose document or annotator is
+gone), spans outside their text, texts that are not text, and texts whose
+SHA-256 differs from the stored one.
+
+A repair first takes a backup (:mod:`annotator.backups`), then deletes the
+orphans in one transaction. Nothing that would change a text or an offset is
+"fixed": such findings are reported for a person to judge (restore a backup).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import backups
+from .errors import ProjectError
+from .text import text_sha256
+
+EXAMPLES = 5
+QUERY_DEADLINE_S = 120.0
+TABLES = ("document", "annotator", "span", "document_label", "document_status",
+          "rejected_suggestion", "project_info", "alembic_version")
+# Child table, the column naming its parent, the parent table, the repair's DELETE.
+_ORPHANS = [(child, column, parent)
+            for child in ("span", "document_label", "document_status", "rejected_suggestion")
+            for column, parent in (("document_id", "document"), ("annotator_id", "annotator"))]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One kind of problem: how many records, a few of them named."""
+
+    check: str
+    title: str
+    count: int
+    examples: tuple[str, ...] = ()
+    fixable: bool = False
+
+    def line(self) -> str:
+        more = f", … ({self.count - len(self.examples)} more)" if self.count > len(self.examples) else ""
+        shown = f": {', '.join(self.examples)}{more}" if self.examples else ""
+        return f"{self.title}: {self.count}{shown}"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    file: str
+    checks: tuple[str, ...]  # the checks that ran
+    findings: tuple[Finding, ...]
+
+    @property
+    def healthy(self) -> bool:
+        return not self.findings
+
+    @property
+    def fixable(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.fixable)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "healthy": self.healthy, "checks": list(self.checks),
+                "findings": [asdict(f) | {"examples": list(f.examples)} for f in self.findings]}
+
+
+@dataclass(frozen=True)
+class RepairReport:
+    after: CheckReport  # the check after the repair
+    backup: Path | None = None  # None when there was nothing to repair
+    deleted: dict[str, int] = field(default_factory=dict)  # finding title -> rows deleted
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"backup": str(self.backup) if self.backup else None, "deleted": self.deleted,
+                "after": self.after.to_dict()}
+
+
+def check_project(path: Path) -> CheckReport:
+    """Every check on the project file ``path``; nothing is written."""
+    conn = backups.connect_readonly(Path(path))
+    try:
+        return _Checker(conn, str(path)).run()
+    finally:
+        conn.close()
+
+
+def repair_project(path: Path) -> RepairReport:
+    """Back up, then delete the orphans in one transaction; re-check."""
+    path = Path(path)
+    before = check_project(path)
+    refusing = [f for f in before.findings if f.check in ("file", "integrity", "schema")]
+    if refusing:
+        raise ProjectError(f"{path}: not repaired ({refusing[0].title}); nothing was changed. "
+                           "Restore a backup instead (`annotator backup --list`)")
+    if not before.fixable:
+        return RepairReport(before)
+    saved = backups.take_backup(path)
+    deleted: dict[str, int] = {}
+    try:
+        conn = sqlite3.connect(path, timeout=backups.LOCK_WAIT_S, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise ProjectError(f"{path}: cannot open for repair: {exc}") from None
+    try:
+        conn.execute("PRAGMA trusted_schema=OFF")
+        conn.execute("BEGIN IMMEDIATE")
+        for child, column, parent in _ORPHANS:
+            cursor = conn.execute(f"DELETE FROM {child} WHERE {_orphan_condition(column, parent)}")
+            if cursor.rowcount:
+                deleted[_orphan_title(child, parent)] = cursor.rowcount
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise ProjectError(f"{path}: repair failed ({exc}); nothing was changed") from None
+    finally:
+        conn.close()
+    return RepairReport(check_project(path), saved, deleted)
+
+
+def _orphan_condition(column: str, parent: str) -> str:
+    return f"{column} IS NULL OR NOT EXISTS (SELECT 1 FROM {parent} WHERE {parent}.id = {column})"
+
+
+def _orphan_title(child: str, parent: str) -> str:
+    return f"{child.replace('_', ' ')} rows whose {parent} is missing"
+
+
+class _Checker:
+    """The checks, in order; a check that cannot run becomes a finding."""
+
+    def __init__(self, conn: sqlite3.Connection, file: str):
+        self.conn, self.file = conn, file
+        self.checks: list[str] = []
+        self.findings: list[Finding] = []
+        self.lengths: dict[int, int] = {}  # document id -> code points of its text
+
+    def run(self) -> CheckReport:
+        steps: list[tuple[str, Callable[[], bool]]] = [
+            ("integrity", self.integrity), ("project", self.project), ("schema", self.schema),
+            ("foreign_keys", self.foreign_keys), ("orphans", self.orphans),
+            ("texts", self.texts), ("offsets", self.offsets)]
+        for name, step in steps:
+            stop = time.monotonic() + QUERY_DEADLINE_S
+            self.conn.set_progress_handler(lambda: int(time.monotonic() > stop), 10_000)
+            self.checks.append(name)
+            try:
+                go_on = step()
+            except sqlite3.Error as exc:
+                self.add("file", f"{name} check could not run ({exc})", 1)
+                go_on = name not in ("integrity", "project")
+            if not go_on:
+                break
+        return CheckReport(self.file, tuple(self.checks), tuple(self.findings))
+
+    def add(self, check: str, title: str, count: int, examples: list[str] | None = None,
+            fixable: bool = False) -> None:
+        if count:
+            self.findings.append(Finding(check, title, count, tuple((examples or [])[:EXAMPLES]),
+                                         fixable))
+
+    def integrity(self) -> bool:
+        rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check(100)")]
+        if rows != ["ok"]:
+            self.add("integrity", "integrity problems (PRAGMA integrity_check)", len(rows), rows)
+        return True
+
+    def project(self) -> bool:
+        from .store import APP_ID
+
+        found = {r[0]: r[1] for r in self.conn.execute(
+            "SELECT name, type FROM sqlite_master WHERE name IN (%s)" % ",".join("?" * len(TABLES)),
+            TABLES)}
+        if found.get("project_info") != "table" or found.get("alembic_version") != "table":
+            self.add("file", "not a project of this app (an SQLite file of another kind)", 1)
+            return False
+        app = self.conn.execute("SELECT value FROM project_info WHERE key = 'app'").fetchone()
+        if app is None or app[0] != json.dumps(APP_ID):
+            self.add("file", "not a project of this app", 1)
+            return False
+        row = self.conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        self.revision = str(row[0]) if row and row[0] else None
+        if self.revision is None:
+            self.add("file", "the project has no schema revision", 1)
+            return False
+        missing = [t for t in TABLES if found.get(t) != "table"]
+        if missing:
+            self.add("schema", "tables missing or not tables", len(missing), missing)
+            return False  # the data checks would query what is not a table (a view may never end)
+        return True
+
+    def schema(self) -> bool:
+        from .dbschema import schema_drift
+
+        drift = schema_drift(self.conn, self.revision)
+        self.add("schema", f"schema differences from revision {self.revision}", len(drift), drift)
+        return True
+
+    def foreign_keys(self) -> bool:
+        rows = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+        examples = [f"{table} {rowid} → {parent}" for table, rowid, parent, _fk in rows]
+        self.add("foreign_keys", "rows referring to missing rows (PRAGMA foreign_key_check)",
+                 len(rows), examples, fixable=all(
+                     (table, parent) in {(c, p) for c, _col, p in _ORPHANS}
+                     for table, _rowid, parent, _fk in rows))
+        return True
+
+    def orphans(self) -> bool:
+        for child, column, parent in _ORPHANS:
+            rows = self.conn.execute(
+                f"SELECT rowid, {column} FROM {child} WHERE {_orphan_condition(column, parent)} "
+                "ORDER BY rowid").fetchall()
+            self.add("orphans", _orphan_title(child, parent), len(rows),
+                     [f"{child.replace('_', ' ')} {rowid} ({parent} {ref})" for rowid, ref in rows],
+                     fixable=True)
+        return True
+
+    def texts(self) -> bool:
+        not_text: list[str] = []
+        mismatched: list[str] = []
+        for doc_id, kind, raw, stored in self._rows(
+                "SELECT id, typeof(text), CAST(text AS BLOB), sha256 FROM document ORDER BY id"):
+            if kind != "text":
+                not_text.append(f"document {doc_id} ({kind})")
+                continue
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                not_text.append(f"document {doc_id} (not valid UTF-8)")
+                continue
+            self.lengths[doc_id] = len(text)
+            if text_sha256(text) != (stored.decode("utf-8", "replace") if isinstance(stored, bytes)
+                                     else stored):
+                mismatched.append(f"document {doc_id}")
+        self.add("texts", "documents whose text is not text (blob, NULL or bad UTF-8)",
+                 len(not_text), not_text)
+        self.add("texts", "documents whose text differs from its stored SHA-256",
+                 len(mismatched), mismatched)
+        return True
+
+    def offsets(self) -> bool:
+        outside: list[str] = []
+        for span_id, doc_id, start, end in self._rows(
+                "SELECT id, document_id, start, \"end\" FROM span ORDER BY id"):
+            length = self.lengths.get(doc_id)
+            if length is None:
+                continue  # an orphan, or a text already reported
+            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length):
+                outside.append(f"span {span_id} [{start!r}, {end!r}) in document {doc_id} "
+                               f"of {length} characters")
+        self.add("offsets", "spans outside their text", len(outside), outside)
+        return True
+
+    def _rows(self, sql: str) -> Iterator[tuple[Any, ...]]:
+        """Rows with TEXT as bytes: a stored text that is not UTF-8 must not stop the check."""
+        self.conn.text_factory = bytes
+        try:
+            yield from self.conn.execute(sql)
+        finally:
+            self.conn.text_factory = str
