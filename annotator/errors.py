@@ -34,3 +34,14 @@ class EditError(AnnotatorError):
 
 class Cancelled(AnnotatorError):
     """Long work was cancelled by the user; nothing was written."""
+
+
+class ProjectReadOnlyError(ProjectError):
+    """A project cannot be opened for writing: the file or its folder is read-only
+    (the message says how to open it read-only)."""
+
+
+class DamagedRecordError(ProjectError):
+    """A row of the project holds a value no version of the app writes (a blob or
+    NULL where text belongs). Raised without the file; :class:`~annotator.project.Project`
+    adds it."""

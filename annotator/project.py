@@ -30,7 +30,7 @@ from .domain import (
     SpanFilter,
     no_progress,
 )
-from .errors import EditError, FormatError, ProjectError
+from .errors import DamagedRecordError, EditError, FormatError, ProjectError
 from .models import (
     ORIGINS,
     STATUSES,
@@ -84,8 +84,12 @@ class Project:
     def __init__(self, engine: Engine, location: str):
         self.engine = engine
         self.location = location
+        # Called with the seconds waited while another job holds the write lock.
+        self.on_lock_wait: Callable[[float], None] | None = None
         self._sessions = sessionmaker(engine, expire_on_commit=False)
-        self._writer = sessionmaker(engine.execution_options(immediate=True), expire_on_commit=False)
+        self._writer = sessionmaker(
+            engine.execution_options(immediate=True, on_lock_wait=self._lock_waited),
+            expire_on_commit=False)
         self._annotator_ids: dict[str, int] = {}
         self.history = History()
         self._scheme: Scheme | None = None
@@ -93,9 +97,14 @@ class Project:
     # -- opening ---------------------------------------------------------
     @classmethod
     def open(cls, path: str | Path | None = None, *, url: str | None = None,
-             readonly: bool = False) -> Project:
+             readonly: bool = False, name: str | None = None) -> Project:
+        """Open a project (``readonly``: never write, even on read-only media).
+
+        ``name`` is how errors call the file (default: ``path``).
+        """
         url = url or store.project_url(path, readonly=readonly)  # type: ignore[arg-type]
-        return cls(store.open_database(url, readonly=readonly), str(path or url))
+        location = name or str(path or url)
+        return cls(store.open_database(url, readonly=readonly, name=location), location)
 
     @classmethod
     def create(cls, path: str | Path | None, scheme: Scheme, *, url: str | None = None) -> Project:
@@ -124,7 +133,13 @@ class Project:
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
-        """A write transaction, committed on exit: one per user action."""
+        """A write transaction, committed on exit: one per user action.
+
+        If another job (an import, another process) holds the write lock, this
+        waits for it (up to ``store.WRITE_WAIT_S``) instead of failing, calling
+        ``self.on_lock_wait(seconds_waited)`` about every quarter second, so a
+        front end can say "waiting for another job to finish writing".
+        """
         try:
             with self._guard(), self._writer() as session, session.begin():
                 yield session
@@ -132,10 +147,16 @@ class Project:
             self._annotator_ids.clear()  # ids made in a rolled-back transaction are gone
             raise
 
+    def _lock_waited(self, seconds: float) -> None:
+        if self.on_lock_wait is not None:
+            self.on_lock_wait(seconds)
+
     @contextmanager
     def _guard(self) -> Iterator[None]:
         try:
             yield
+        except DamagedRecordError as exc:
+            raise ProjectError(f"{self.location}: {exc}; the project is damaged") from None
         except OperationalError as exc:
             message = str(exc.orig).splitlines()[0]
             if "disk" in message or "full" in message:

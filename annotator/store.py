@@ -3,40 +3,58 @@
 A project is one SQLite file (any SQLAlchemy URL is accepted for later). Every
 connection gets ``foreign_keys=ON``, a ``busy_timeout``, ``trusted_schema=OFF``
 and, for files, WAL with ``synchronous=FULL``: a transaction acknowledged to the
-user survives a kill of the process or a power cut. Opening checks that the
-file is ours and of a schema revision we know; an older project is backed up,
-then upgraded with Alembic; a newer, damaged or foreign file is refused and
-left untouched.
+user survives a kill of the process or a power cut. Opening examines the file
+first through SQLite without writing (never a Python ``open``: see
+:mod:`annotator.files`, with which every connection registers its file): that
+it is ours, of a revision we know, with exactly our schema. An older project is
+backed up (never over an older backup), then upgraded with Alembic by one
+process at a time; a newer, damaged, foreign or altered file is refused and
+left untouched, byte for byte.
 """
 
 from __future__ import annotations
 
-import shutil
+import os
 import sqlite3
+import stat
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
 
-from .errors import ProjectError
+from . import files
+from .errors import ProjectError, ProjectReadOnlyError
 from .models import Base
 
 APP_ID = "media-bias-annotator"
 # The Alembic head revision this code writes; tests check it matches migrations/.
 SCHEMA_REVISION = "0001"
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+# A user's write waits this long for another job's write lock (then fails),
+# asking for it every WAIT_POLL_MS.
+WRITE_WAIT_S = 600.0
+WAIT_POLL_MS = 250
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def project_url(path: str | Path, *, readonly: bool = False) -> str:
     """SQLAlchemy URL of a project file."""
-    resolved = Path(path).expanduser().resolve()
     if readonly:
-        return f"sqlite:///file:{resolved.as_posix()}?mode=ro&uri=true"
-    return f"sqlite:///{resolved.as_posix()}"
+        return readonly_url(Path(path))
+    return f"sqlite:///{Path(path).expanduser().resolve().as_posix()}"
+
+
+def readonly_url(path: Path, *, immutable: bool = False) -> str:
+    """URL of a project file opened ``mode=ro``, and ``immutable=1`` on read-only
+    media where SQLite cannot make the WAL index."""
+    resolved = quote(path.expanduser().resolve().as_posix())
+    return f"sqlite:///file:{resolved}?mode=ro{'&immutable=1' if immutable else ''}&uri=true"
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -48,7 +66,7 @@ def sqlite_path(url: str) -> Path | None:
         return None
     database = parsed.database
     if database.startswith("file:"):
-        database = database[len("file:"):]
+        database = unquote(database[len("file:"):])
     return Path(database)
 
 
@@ -60,7 +78,8 @@ def make_engine(url: str, *, readonly: bool = False) -> Engine:
         raise ProjectError(f"{url}: not a database URL") from None
     kwargs: dict[str, Any] = {}
     if is_sqlite:
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000,
+                                  "factory": _Connection}
     try:
         engine = create_engine(url, **kwargs)
     except (ArgumentError, ImportError) as exc:  # unknown dialect or a driver not installed
@@ -91,32 +110,97 @@ def _configure_sqlite(engine: Engine, *, readonly: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # Writers take the lock up front so they wait (busy_timeout) instead of
-        # failing when they upgrade from a read.
-        immediate = conn.get_execution_options().get("immediate", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate and not readonly else "BEGIN")
+        # Writers take the lock up front so they wait instead of failing when
+        # they upgrade from a read.
+        options = conn.get_execution_options()
+        if options.get("immediate", False) and not readonly:
+            try:
+                begin_immediate(conn.connection.dbapi_connection, options.get("on_lock_wait"))
+            except sqlite3.OperationalError as exc:
+                raise OperationalError("BEGIN IMMEDIATE", None, exc) from None
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def begin_immediate(dbapi_conn: sqlite3.Connection,
+                    on_wait: Callable[[float], None] | None = None) -> None:
+    """``BEGIN IMMEDIATE``, waiting up to ``WRITE_WAIT_S`` for another writer.
+
+    The lock is asked for in short tries so ``on_wait(seconds_waited)`` is
+    called about every ``WAIT_POLL_MS`` while another job holds it.
+    """
+    started = time.monotonic()
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={WAIT_POLL_MS}")
+    try:
+        while True:
+            try:
+                cur.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                waited = time.monotonic() - started
+                if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or waited > WRITE_WAIT_S:
+                    raise
+                if on_wait is not None:
+                    on_wait(waited)
+    finally:
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.close()
 
 
 def _casefold(value: str | None) -> str | None:
     return value.casefold() if isinstance(value, str) else value
 
 
-def open_database(url: str, *, readonly: bool = False) -> Engine:
-    """Open an existing project; upgrade it (after a backup) if it is older."""
+def open_database(url: str, *, readonly: bool = False, name: str | None = None) -> Engine:
+    """Open an existing project; upgrade it (after a backup) if it is older.
+
+    A file is first examined through a separate SQLite connection that writes
+    nothing (no journal mode, ``query_only``): that it is ours, its revision,
+    its schema. Only then is it opened read-write and switched to WAL. Errors
+    name ``name`` (default: the file).
+    """
     path = sqlite_path(url)
-    if path is not None:
-        _check_file(path)
+    where = name or (str(path) if path else url)
+    if path is None:
+        return _open_url(url, readonly, where)
+    _check_file(path, where)
+    revision, immutable = _examine_file(path, where)
+    if readonly:
+        if revision != SCHEMA_REVISION:
+            raise ProjectError(
+                f"{where}: project is at the older schema revision {revision} (this app "
+                f"writes {SCHEMA_REVISION}); it cannot be upgraded while opened read-only: "
+                "open it once for writing (a backup is kept)")
+        return _connected(make_engine(readonly_url(path, immutable=immutable), readonly=True), where)
+    if not _writable(path):
+        raise _read_only(where)
+    if revision != SCHEMA_REVISION:
+        with files.upgrade_lock(path):  # one process upgrades; the others wait, then open
+            revision, _ = _examine_file(path, where)
+            if revision != SCHEMA_REVISION:
+                _backup(path, _fresh_backup_name(path, revision), where)
+                engine = _connected(make_engine(url), where)
+                try:
+                    _upgrade(engine, revision, where)
+                except BaseException:
+                    engine.dispose()
+                    raise
+                return engine
+    return _connected(make_engine(url), where)
+
+
+def _open_url(url: str, readonly: bool, where: str) -> Engine:
+    """A database that is not a file: examined on its own connection."""
     engine = make_engine(url, readonly=readonly)
-    where = str(path) if path else url
     try:
-        revision = _read_revision(engine, where)
+        with engine.connect() as conn:
+            revision = _examine(conn, where)
         if revision != SCHEMA_REVISION:
             if readonly:
-                raise ProjectError(
-                    f"{where}: project is at schema revision {revision}, this app writes "
-                    f"{SCHEMA_REVISION}; open and upgrade it first"
-                )
-            _upgrade(engine, path, revision, where)
+                raise ProjectError(f"{where}: project is at the older schema revision "
+                                   f"{revision}; open it once for writing to upgrade it")
+            _upgrade(engine, revision, where)
     except ProjectError:
         engine.dispose()
         raise
@@ -124,6 +208,32 @@ def open_database(url: str, *, readonly: bool = False) -> Engine:
         engine.dispose()
         raise ProjectError(f"{where}: damaged or not a project database ({exc.orig})") from None
     return engine
+
+
+def _connected(engine: Engine, where: str) -> Engine:
+    """``engine`` after a first connection proved the settings apply."""
+    try:
+        with engine.connect():
+            pass
+    except DatabaseError as exc:
+        engine.dispose()
+        detail = str(exc.orig)
+        if "readonly" in detail or "read-only" in detail or "unable to open" in detail:
+            raise _read_only(where) from None
+        raise ProjectError(f"{where}: damaged or not a project database ({detail})") from None
+    return engine
+
+
+def _read_only(where: str) -> ProjectReadOnlyError:
+    return ProjectReadOnlyError(
+        f"{where}: the file or its folder is read-only, so it cannot be opened for editing; "
+        "open it read-only (--read-only, or File > Open read-only), or copy it to a "
+        "writable folder")
+
+
+def _writable(path: Path) -> bool:
+    """Whether SQLite can write the file and make its -wal and -shm beside it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 def create_database(url: str, scheme: dict[str, Any]) -> Engine:
@@ -157,68 +267,204 @@ def create_database(url: str, scheme: dict[str, Any]) -> Engine:
     return engine
 
 
-def _check_file(path: Path) -> None:
-    if not path.exists():
-        raise ProjectError(f"{path}: no such project file")
-    if path.is_dir():
-        raise ProjectError(f"{path}: is a folder, not a project file")
+def _check_file(path: Path, where: str) -> None:
+    """A regular file, checked with ``os.stat`` only (a FIFO would block a read)."""
     try:
-        with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_MAGIC))
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise ProjectError(f"{where}: no such project file") from None
     except OSError as exc:
-        raise ProjectError(f"{path}: cannot read: {exc.strerror}") from None
-    if head != SQLITE_MAGIC:
-        raise ProjectError(f"{path}: not a project file (not an SQLite database)")
+        raise ProjectError(f"{where}: cannot read: {exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ProjectError(f"{where}: is a folder, not a project file")
+    if not stat.S_ISREG(info.st_mode):
+        raise ProjectError(f"{where}: not a project file (a pipe, device or socket)")
+    if not os.access(path, os.R_OK):
+        raise ProjectError(f"{where}: cannot read: permission denied")
 
 
-def _read_revision(engine: Engine, where: str) -> str:
-    with engine.connect() as conn:
-        tables = set(inspect(conn).get_table_names())
-        if not {"project_info", "alembic_version"} <= tables:
-            raise ProjectError(f"{where}: not a project of this app (an SQLite file of another kind)")
-        app = conn.execute(text("SELECT value FROM project_info WHERE key = 'app'")).scalar()
-        if app != f'"{APP_ID}"':
-            raise ProjectError(f"{where}: not a project of this app")
-        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    if not revision:
+@contextmanager
+def probe(path: Path) -> Iterator[tuple[sqlite3.Connection, bool]]:
+    """A connection to a file that writes nothing, and whether it had to be
+    ``immutable`` (read-only media without a WAL index).
+
+    Read-write open (but ``query_only``) when the file is writable and has no
+    -wal or -journal yet, so a WAL file leaves no -wal/-shm behind once closed;
+    else ``mode=ro``, then ``immutable=1`` if SQLite cannot open it so.
+    """
+    quoted = quote(path.resolve().as_posix())
+    leftovers = any(path.with_name(path.name + s).exists() for s in ("-wal", "-journal"))
+    modes = (["ro"] if leftovers or not _writable(path) else ["rw"]) + ["ro&immutable=1"]
+    for n, mode in enumerate(modes):
+        conn = connect(f"file:{quoted}?mode={mode}", uri=True)
+        try:
+            conn.execute("PRAGMA query_only=ON")
+            conn.execute("PRAGMA trusted_schema=OFF")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if n + 1 < len(modes) and exc.sqlite_errorcode == sqlite3.SQLITE_CANTOPEN:
+                continue
+            raise
+        except BaseException:
+            conn.close()
+            raise
+        try:
+            yield conn, mode.endswith("immutable=1")
+        finally:
+            conn.close()
+        return
+
+
+def _examine_file(path: Path, where: str) -> tuple[str, bool]:
+    """The revision of a project file, known to be ours; whether it needs immutable."""
+    try:
+        with probe(path) as (conn, immutable):
+            return _examine(conn, where), immutable
+    except sqlite3.DatabaseError as exc:
+        if exc.sqlite_errorcode == sqlite3.SQLITE_NOTADB:
+            raise ProjectError(f"{where}: not a project file: not an SQLite database, or "
+                               "damaged") from None
+        raise ProjectError(f"{where}: damaged or not a project database ({exc})") from None
+
+
+def _examine(conn: Any, where: str) -> str:
+    """Check app, revision and schema of an open database; its revision.
+
+    Queries only tables known to be tables, and compares the whole schema
+    before anything else reads it.
+    """
+    from . import dbschema
+
+    kinds = {name: kind for kind, name in dbschema.query(
+        conn, "SELECT type, name FROM sqlite_master")}
+    if kinds.get("project_info") != "table" or kinds.get("alembic_version") != "table":
+        raise ProjectError(f"{where}: not a project of this app (an SQLite file of another kind)")
+    app = dbschema.query(conn, "SELECT value FROM project_info WHERE key = 'app'")
+    if app != [(f'"{APP_ID}"',)]:
+        raise ProjectError(f"{where}: not a project of this app")
+    versions = dbschema.query(conn, "SELECT version_num FROM alembic_version")
+    if len(versions) != 1 or not isinstance(versions[0][0], str) or not versions[0][0]:
         raise ProjectError(f"{where}: project has no schema revision; it is damaged")
-    return str(revision)
+    revision = versions[0][0]
+    _check_known(revision, where)
+    if drift := dbschema.schema_drift(conn, revision):
+        more = f" (and {len(drift) - 3} more)" if len(drift) > 3 else ""
+        raise ProjectError(f"{where}: refused: its schema is not one this app makes ("
+                           + "; ".join(drift[:3]) + more + "); it may be damaged or altered")
+    return revision
 
 
-def _upgrade(engine: Engine, path: Path | None, revision: str, where: str) -> None:
+def _scripts() -> Any:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from alembic import command
-
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    scripts = ScriptDirectory.from_config(config)
-    try:
-        scripts.get_revision(revision)
-    except Exception:  # alembic raises several kinds for an unknown id
+    return config, ScriptDirectory.from_config(config)
+
+
+def _check_known(revision: str, where: str) -> None:
+    """Refuse a revision our migrations do not have: newer, or an unknown older one."""
+    _config, scripts = _scripts()
+    known = [script.revision for script in scripts.walk_revisions()]
+    if revision in known:
+        return
+    numbered = [r for r in known if r.isdigit()]
+    if revision.isdigit() and numbered and int(revision) < min(map(int, numbered)):
+        raise ProjectError(f"{where}: project is at an unknown older schema revision "
+                           f"({revision}) that this app cannot upgrade")
+    if revision.isdigit() and numbered:
         raise ProjectError(
             f"{where}: written by a newer version of this app (schema revision {revision}); "
-            "install the newer version to open it"
-        ) from None
-    if path is not None:
-        backup = path.with_name(f"{path.name}.rev{revision}.bak")
-        _backup(path, backup)
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+            "install the newer version to open it")
+    raise ProjectError(f"{where}: unknown schema revision {revision!r}; this app cannot open it")
 
 
-def _backup(path: Path, target: Path) -> None:
+def _upgrade(engine: Engine, revision: str, where: str) -> None:
+    from alembic import command
+
+    config, _scripts_dir = _scripts()
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    except SQLAlchemyError as exc:
+        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise ProjectError(f"{where}: upgrading from schema revision {revision} failed "
+                           f"({detail}); the file is unchanged") from None
+
+
+def _fresh_backup_name(path: Path, revision: str) -> Path:
+    """``NAME.revN.bak``, or ``NAME.revN-K.bak`` when taken: a backup is never overwritten."""
+    candidate = path.with_name(f"{path.name}.rev{revision}.bak")
+    k = 1
+    while os.path.lexists(candidate):
+        k += 1
+        candidate = path.with_name(f"{path.name}.rev{revision}-{k}.bak")
+    return candidate
+
+
+def _backup(path: Path, target: Path, where: str) -> None:
     """Copy a live SQLite file consistently (WAL included) with the backup API."""
     try:
-        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        with probe(path) as (source, _immutable):
+            copy_database(source, target)
+    except (sqlite3.Error, OSError) as exc:
+        target.unlink(missing_ok=True)
+        raise ProjectError(f"{where}: cannot back it up to {target.name} before upgrading "
+                           f"({exc}); nothing was changed") from None
+
+
+def copy_database(source: sqlite3.Connection, target: Path) -> None:
+    """Copy an open database to a new file ``target`` with SQLite's backup API."""
+    dest = connect(str(target))
+    try:
+        source.backup(dest)
+    finally:
+        dest.close()
+
+
+class _Connection(sqlite3.Connection):
+    """Every SQLite connection of the store: its file is registered with
+    :mod:`annotator.files` while the connection is open."""
+
+    _guarded: Path | None = None
+
+    def __init__(self, database: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(database, *args, **kwargs)
+        self._guarded = _database_file(database, kwargs.get("uri", False))
+        if self._guarded is not None:
+            files.register(self._guarded)
+
+    def close(self) -> None:
         try:
-            dest = sqlite3.connect(target)
-            with dest:
-                source.backup(dest)
-            dest.close()
+            super().close()
         finally:
-            source.close()
-    except sqlite3.Error:
-        shutil.copy2(path, target)
+            self._release()
+
+    def __del__(self) -> None:
+        self._release()
+
+    def _release(self) -> None:
+        guarded, self._guarded = self._guarded, None
+        if guarded is not None:
+            files.unregister(guarded)
+
+
+def connect(database: str, *, uri: bool = False) -> sqlite3.Connection:
+    """A raw SQLite connection, registered like the engines' ones."""
+    return sqlite3.connect(database, uri=uri, factory=_Connection,
+                           timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+
+
+def _database_file(database: Any, uri: bool) -> Path | None:
+    name = os.fsdecode(database)
+    if uri and name.startswith("file:"):
+        name, _, options = name[len("file:"):].partition("?")
+        if "mode=memory" in options:
+            return None
+        name = unquote(name)
+    if name in ("", ":memory:"):
+        return None
+    return Path(name)
