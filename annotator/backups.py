@@ -23,11 +23,13 @@ import sqlite3
 import stat
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from . import files, store
 from .errors import ProjectError
 
 DEFAULT_KEEP_DAYS = 14
@@ -69,30 +71,27 @@ def backup_folder(project: Path) -> Path:
     return project.with_name(project.name + ".backups")
 
 
-def connect_readonly(path: Path, *, deadline_s: float | None = None) -> sqlite3.Connection:
-    """A read-only SQLite connection on a file that may be damaged or hostile.
-
-    No schema code is trusted (``trusted_schema=OFF``), nothing can be written
-    (``mode=ro``, ``query_only``), and with ``deadline_s`` a runaway query (a
-    recursive view) is interrupted instead of spinning forever.
-    """
+@contextmanager
+def reading(path: Path, *, deadline_s: float | None = None) -> Iterator[sqlite3.Connection]:
+    """A connection that writes nothing (:func:`annotator.store.probe`) on a file
+    that may be damaged or hostile; after ``deadline_s`` a runaway query (a
+    recursive view) is interrupted instead of spinning forever."""
     try:
-        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block the open
-            raise ProjectError(f"{path}: not a regular file")
+        info = path.stat()
     except OSError as exc:
         raise ProjectError(f"{path}: cannot open: {exc.strerror}") from None
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                               timeout=LOCK_WAIT_S, isolation_level=None,
-                               check_same_thread=False)
-    except sqlite3.Error as exc:
-        raise ProjectError(f"{path}: cannot open: {exc}") from None
-    conn.execute("PRAGMA trusted_schema=OFF")
-    conn.execute("PRAGMA query_only=ON")
-    if deadline_s is not None:
-        stop = time.monotonic() + deadline_s
-        conn.set_progress_handler(lambda: int(time.monotonic() > stop), 10_000)
-    return conn
+    if not stat.S_ISREG(info.st_mode):  # a FIFO would block the open
+        raise ProjectError(f"{path}: not a project file (a folder, pipe, device or socket)")
+    with store.probe(path) as (conn, _immutable):
+        if deadline_s is not None:
+            interrupt_after(conn, deadline_s)
+        yield conn
+
+
+def interrupt_after(conn: sqlite3.Connection, seconds: float) -> None:
+    """Interrupt the connection's statements once ``seconds`` have passed from now."""
+    stop = time.monotonic() + seconds
+    conn.set_progress_handler(lambda: int(time.monotonic() > stop), 10_000)
 
 
 def take_backup(project: Path, *, now: datetime | None = None, prune: bool = True) -> Path:
@@ -105,12 +104,9 @@ def take_backup(project: Path, *, now: datetime | None = None, prune: bool = Tru
     partial = folder / f"{_TEMP_PREFIX}{uuid.uuid4().hex}{project.suffix}"
     try:
         folder.mkdir(mode=0o700, exist_ok=True)
-        source = connect_readonly(project)
-        try:
+        with reading(project) as source:
             keep_days = _setting(source, "backup_days", DEFAULT_KEEP_DAYS)
-            _copy(source, partial)
-        finally:
-            source.close()
+            store.copy_database(source, partial)
         target = _link_fresh(partial, folder, f"{project.stem}-{now.strftime(STAMP)}", project.suffix)
     except (OSError, sqlite3.Error) as exc:
         partial.unlink(missing_ok=True)
@@ -140,13 +136,10 @@ def list_backups(project: Path) -> list[BackupInfo]:
         except OSError:
             continue  # pruned meanwhile
         try:
-            conn = connect_readonly(path, deadline_s=5)
-            try:
+            with reading(path, deadline_s=5) as conn:
                 documents = conn.execute("SELECT count(*) FROM document").fetchone()[0]
                 spans = conn.execute(
                     "SELECT count(*) FROM span WHERE deleted_at IS NULL").fetchone()[0]
-            finally:
-                conn.close()
         except (sqlite3.Error, ProjectError) as exc:
             problem = str(exc)
         found.append(BackupInfo(path, taken, size, documents, spans, problem))
@@ -167,15 +160,14 @@ def prune_backups(project: Path, *, keep_days: int = DEFAULT_KEEP_DAYS,
     return doomed
 
 
-def restore_backup(project: Path, name: str, *,
-                   is_open_here: Callable[[Path], bool] = lambda _path: False) -> RestoreReport:
+def restore_backup(project: Path, name: str) -> RestoreReport:
     """Write the backup ``name`` (a file in the backup folder) into the project.
 
-    The current state is backed up first. ``is_open_here`` tells whether this
-    process still holds a connection on the project: then nothing is done.
+    Refused while this process holds the project open; the current state is
+    backed up first, and the restore is one SQLite write transaction.
     """
     project = Path(project)
-    if is_open_here(project):
+    if project.resolve() in files.live_projects():
         raise ProjectError(f"{project}: is open in this program; close it before restoring")
     folder = backup_folder(project)
     chosen = folder / Path(name).name
@@ -183,57 +175,44 @@ def restore_backup(project: Path, name: str, *,
         raise ProjectError(f"{name}: not a backup of {project}")
     if not any(path == chosen for _taken, _n, path in _backup_files(project)):
         raise ProjectError(f"{project}: no backup named {name!r} (see `annotator backup --list`)")
-    source = connect_readonly(chosen, deadline_s=120)
     try:
-        _check_restorable(source, chosen)
-        saved = take_backup(project, prune=False)
-        try:
-            target = sqlite3.connect(project, timeout=LOCK_WAIT_S, isolation_level=None)
+        with reading(chosen) as source:
+            _check_restorable(source, chosen)
+            saved = take_backup(project, prune=False)
+            target = store.connect(str(project))
             try:
-                _copy(source, target)
+                _copy_into(source, target)
             finally:
                 target.close()
-        except sqlite3.Error as exc:
-            raise ProjectError(f"{project}: cannot restore {chosen.name}: {exc}; "
-                               "the project is unchanged") from None
-    finally:
-        source.close()
-    prune_backups(project, now=datetime.now(timezone.utc))
+    except sqlite3.Error as exc:
+        raise ProjectError(f"{project}: cannot restore {chosen.name} ({exc}); "
+                           "the project is unchanged") from None
+    prune_backups(project)
     return RestoreReport(chosen, saved)
 
 
 def _check_restorable(source: sqlite3.Connection, path: Path) -> None:
-    from .store import APP_ID
-
-    try:
-        result = source.execute("PRAGMA quick_check").fetchone()[0]
-        app = source.execute("SELECT value FROM project_info WHERE key = 'app'").fetchone()
-    except sqlite3.Error as exc:
-        raise ProjectError(f"{path}: cannot be restored: {exc}") from None
+    result = source.execute("PRAGMA quick_check").fetchone()[0]
     if result != "ok":
         raise ProjectError(f"{path}: cannot be restored: it is damaged ({result})")
-    if app is None or app[0] != json.dumps(APP_ID):
+    try:
+        app = source.execute("SELECT value FROM project_info WHERE key = 'app'").fetchone()
+    except sqlite3.Error:
+        app = None
+    if app is None or app[0] != json.dumps(store.APP_ID):
         raise ProjectError(f"{path}: cannot be restored: not a project of this app")
 
 
-def _copy(source: sqlite3.Connection, target: Path | sqlite3.Connection) -> None:
-    """One backup-API step copying everything, giving up after :data:`LOCK_WAIT_S`."""
+def _copy_into(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+    """The backup API's one-step copy, waiting at most :data:`LOCK_WAIT_S` for
+    another program's write lock."""
     stop = time.monotonic() + LOCK_WAIT_S
 
     def progress(status: int, _remaining: int, _total: int) -> None:
         if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > stop:
-            raise sqlite3.OperationalError("database is locked by another program")
+            raise sqlite3.OperationalError("the project is locked by another program")
 
-    if isinstance(target, sqlite3.Connection):
-        source.backup(target, progress=progress)
-        return
-    dest = sqlite3.connect(target, isolation_level=None)
-    try:
-        source.backup(dest, progress=progress)
-        # A standalone file: no -wal or -shm appear when the copy is read.
-        dest.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        dest.close()
+    source.backup(target, progress=progress)
 
 
 def _link_fresh(partial: Path, folder: Path, base: str, suffix: str) -> Path:

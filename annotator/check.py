@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import backups
+from . import backups, store
 from .errors import ProjectError
 from .text import text_sha256
 
@@ -84,18 +83,19 @@ class RepairReport:
 
 def check_project(path: Path) -> CheckReport:
     """Every check on the project file ``path``; nothing is written."""
-    conn = backups.connect_readonly(Path(path))
     try:
-        return _Checker(conn, str(path)).run()
-    finally:
-        conn.close()
+        with backups.reading(Path(path)) as conn:
+            return _Checker(conn, str(path)).run()
+    except sqlite3.DatabaseError as exc:  # raised on opening: no SQLite database at all
+        return CheckReport(str(path), ("integrity",),
+                           (Finding("file", f"not a project file ({exc})", 1),))
 
 
 def repair_project(path: Path) -> RepairReport:
     """Back up, then delete the orphans in one transaction; re-check."""
     path = Path(path)
     before = check_project(path)
-    refusing = [f for f in before.findings if f.check in ("file", "integrity", "schema")]
+    refusing = [f for f in before.findings if f.check in ("file", "integrity", "project", "schema")]
     if refusing:
         raise ProjectError(f"{path}: not repaired ({refusing[0].title}); nothing was changed. "
                            "Restore a backup instead (`annotator backup --list`)")
@@ -147,13 +147,12 @@ class _Checker:
             ("foreign_keys", self.foreign_keys), ("orphans", self.orphans),
             ("texts", self.texts), ("offsets", self.offsets)]
         for name, step in steps:
-            stop = time.monotonic() + QUERY_DEADLINE_S
-            self.conn.set_progress_handler(lambda: int(time.monotonic() > stop), 10_000)
+            backups.interrupt_after(self.conn, QUERY_DEADLINE_S)
             self.checks.append(name)
             try:
                 go_on = step()
             except sqlite3.Error as exc:
-                self.add("file", f"{name} check could not run ({exc})", 1)
+                self.add(name, f"{name.replace('_', ' ')} check could not run ({exc})", 1)
                 go_on = name not in ("integrity", "project")
             if not go_on:
                 break
@@ -172,8 +171,6 @@ class _Checker:
         return True
 
     def project(self) -> bool:
-        from .store import APP_ID
-
         found = {r[0]: r[1] for r in self.conn.execute(
             "SELECT name, type FROM sqlite_master WHERE name IN (%s)" % ",".join("?" * len(TABLES)),
             TABLES)}
@@ -181,7 +178,7 @@ class _Checker:
             self.add("file", "not a project of this app (an SQLite file of another kind)", 1)
             return False
         app = self.conn.execute("SELECT value FROM project_info WHERE key = 'app'").fetchone()
-        if app is None or app[0] != json.dumps(APP_ID):
+        if app is None or app[0] != json.dumps(store.APP_ID):
             self.add("file", "not a project of this app", 1)
             return False
         row = self.conn.execute("SELECT version_num FROM alembic_version").fetchone()
@@ -224,8 +221,10 @@ class _Checker:
     def texts(self) -> bool:
         not_text: list[str] = []
         mismatched: list[str] = []
-        for doc_id, kind, raw, stored in self._rows(
-                "SELECT id, typeof(text), CAST(text AS BLOB), sha256 FROM document ORDER BY id"):
+        # Bytes, decoded here: a stored text that is not UTF-8 must not stop the check.
+        for doc_id, kind, raw, stored in self.conn.execute(
+                "SELECT id, typeof(text), CAST(text AS BLOB), CAST(sha256 AS BLOB) FROM document "
+                "ORDER BY id"):
             if kind != "text":
                 not_text.append(f"document {doc_id} ({kind})")
                 continue
@@ -235,8 +234,7 @@ class _Checker:
                 not_text.append(f"document {doc_id} (not valid UTF-8)")
                 continue
             self.lengths[doc_id] = len(text)
-            if text_sha256(text) != (stored.decode("utf-8", "replace") if isinstance(stored, bytes)
-                                     else stored):
+            if stored is None or text_sha256(text) != stored.decode("utf-8", "replace"):
                 mismatched.append(f"document {doc_id}")
         self.add("texts", "documents whose text is not text (blob, NULL or bad UTF-8)",
                  len(not_text), not_text)
@@ -246,7 +244,7 @@ class _Checker:
 
     def offsets(self) -> bool:
         outside: list[str] = []
-        for span_id, doc_id, start, end in self._rows(
+        for span_id, doc_id, start, end in self.conn.execute(
                 "SELECT id, document_id, start, \"end\" FROM span ORDER BY id"):
             length = self.lengths.get(doc_id)
             if length is None:
@@ -256,11 +254,3 @@ class _Checker:
                                f"of {length} characters")
         self.add("offsets", "spans outside their text", len(outside), outside)
         return True
-
-    def _rows(self, sql: str) -> Iterator[tuple[Any, ...]]:
-        """Rows with TEXT as bytes: a stored text that is not UTF-8 must not stop the check."""
-        self.conn.text_factory = bytes
-        try:
-            yield from self.conn.execute(sql)
-        finally:
-            self.conn.text_factory = str

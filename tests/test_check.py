@@ -154,6 +154,16 @@ def test_a_recursive_view_named_like_a_table_does_not_hang(sample: Path) -> None
     assert "offsets" not in report.checks
 
 
+def test_integrity_problems_are_listed(sample: Path) -> None:
+    damage(sample, "PRAGMA writable_schema=ON",
+           "UPDATE sqlite_master SET sql = 'CREATE INDEX ix_span_label ON span (note)'"
+           " WHERE name = 'ix_span_label'")
+    assert findings(sample)["integrity problems (PRAGMA integrity_check)"] == (
+        2, ("row 1 missing from index ix_span_label", "row 2 missing from index ix_span_label"))
+    with pytest.raises(ProjectError, match="not repaired"):
+        repair_project(sample)
+
+
 def test_a_damaged_file_is_reported_without_a_traceback(sample: Path, capsys) -> None:
     conn = sqlite3.connect(sample)
     root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'ix_span_label'").fetchone()[0]
@@ -164,7 +174,7 @@ def test_a_damaged_file_is_reported_without_a_traceback(sample: Path, capsys) ->
     sample.write_bytes(bytes(data))
     assert main(["check", "--project", str(sample)]) == 1
     captured = capsys.readouterr()
-    assert "integrity problems (PRAGMA integrity_check)" in captured.out
+    assert "integrity" in captured.out and "malformed" in captured.out
     assert "Traceback" not in captured.err
     assert main(["check", "--project", str(sample), "--repair"]) == 1
     assert "not repaired" in capsys.readouterr().err

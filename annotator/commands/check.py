@@ -85,10 +85,10 @@ def _print_report(report: CheckReport) -> None:
         return
     for finding in report.findings:
         print(f"{report.file}: {finding.line()}")
-    fixable = len(report.fixable)
+    kinds, fixable = len(report.findings), len(report.fixable)
     hint = (f"; `annotator check --repair` fixes {fixable} of them after a backup" if fixable
             else "")
-    print(f"{report.file}: {len(report.findings)} kind(s) of problem found{hint}")
+    print(f"{report.file}: {kinds} kind{'s' if kinds > 1 else ''} of problem found{hint}")
 
 
 def backup(args: argparse.Namespace) -> int:
