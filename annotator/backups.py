@@ -262,7 +262,8 @@ def _setting(conn: sqlite3.Connection, key: str, default: int) -> int:
     try:
         row = conn.execute("SELECT value FROM project_info WHERE key = ?",
                            (f"setting:{key}",)).fetchone()
-        value = json.loads(row[0]) if row else default
+        # JSON as text, or (NUMERIC column affinity) a bare number.
+        value = (json.loads(row[0]) if isinstance(row[0], str) else row[0]) if row else default
     except (sqlite3.Error, ValueError, TypeError):
         return default
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else default
