@@ -21,7 +21,7 @@ from annotator.errors import AnnotatorError, Cancelled
 from annotator.nlp import snap
 from annotator.schemes import resolve_scheme
 
-from . import review
+from . import backups_dialog, review
 from .article import ArticleView
 from .dialogs import ExportDialog, NewProjectDialog, ShortcutDialog, ask_annotator, show_error
 from .doclist import DocumentList, DocumentListModel
@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Export spans…", self.export_dialog, ["Ctrl+E"])
         self._action(file, "&Merge colleague's work…", lambda: review.merge_dialog(self), None,
                      "Bring in spans from a colleague's project file or export")
+        self._action(file, "Restore from &backup…", lambda: backups_dialog.restore_dialog(self))
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -263,6 +264,7 @@ class MainWindow(QMainWindow):
         self.who.setText(f"Annotator: {self.annotator}")
         self._update_history_actions()
         self.setWindowTitle(f"{Path(self.project.location).stem} — Media Bias Annotator")
+        backups_dialog.schedule_auto_backup(self)
 
     def set_project(self, project: Project) -> None:
         """Show another project (the caller then picks the document with ``start``)."""
