@@ -78,6 +78,8 @@ def reading(path: Path, *, deadline_s: float | None = None) -> Iterator[sqlite3.
     recursive view) is interrupted instead of spinning forever."""
     try:
         info = path.stat()
+    except FileNotFoundError:
+        raise ProjectError(f"{path}: no such file") from None
     except OSError as exc:
         raise ProjectError(f"{path}: cannot open: {exc.strerror}") from None
     if not stat.S_ISREG(info.st_mode):  # a FIFO would block the open
@@ -97,15 +99,13 @@ def interrupt_after(conn: sqlite3.Connection, seconds: float) -> None:
 def take_backup(project: Path, *, now: datetime | None = None, prune: bool = True) -> Path:
     """Copy the project consistently into its backup folder; the new backup's path."""
     project = Path(project)
-    if not project.is_file():
-        raise ProjectError(f"{project}: no such project file")
     now = now or datetime.now(timezone.utc)
     folder = backup_folder(project)
     partial = folder / f"{_TEMP_PREFIX}{uuid.uuid4().hex}{project.suffix}"
     try:
-        folder.mkdir(mode=0o700, exist_ok=True)
         with reading(project) as source:
             keep_days = _setting(source, "backup_days", DEFAULT_KEEP_DAYS)
+            folder.mkdir(mode=0o700, exist_ok=True)
             store.copy_database(source, partial)
         target = _link_fresh(partial, folder, f"{project.stem}-{now.strftime(STAMP)}", project.suffix)
     except (OSError, sqlite3.Error) as exc:

@@ -29,7 +29,7 @@ EXAMPLES = 5
 QUERY_DEADLINE_S = 120.0
 TABLES = ("document", "annotator", "span", "document_label", "document_status",
           "rejected_suggestion", "project_info", "alembic_version")
-# Child table, the column naming its parent, the parent table, the repair's DELETE.
+# (child table, the column naming its parent, the parent table)
 _ORPHANS = [(child, column, parent)
             for child in ("span", "document_label", "document_status", "rejected_suggestion")
             for column, parent in (("document_id", "document"), ("annotator_id", "annotator"))]
@@ -67,7 +67,7 @@ class CheckReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"file": self.file, "healthy": self.healthy, "checks": list(self.checks),
-                "findings": [asdict(f) | {"examples": list(f.examples)} for f in self.findings]}
+                "findings": [asdict(f) for f in self.findings]}
 
 
 @dataclass(frozen=True)
@@ -104,10 +104,11 @@ def repair_project(path: Path) -> RepairReport:
     saved = backups.take_backup(path)
     deleted: dict[str, int] = {}
     try:
-        conn = sqlite3.connect(path, timeout=backups.LOCK_WAIT_S, isolation_level=None)
+        conn = store.connect(str(path))
     except sqlite3.Error as exc:
         raise ProjectError(f"{path}: cannot open for repair: {exc}") from None
     try:
+        conn.isolation_level = None  # our own BEGIN and COMMIT
         conn.execute("PRAGMA trusted_schema=OFF")
         conn.execute("BEGIN IMMEDIATE")
         for child, column, parent in _ORPHANS:
@@ -140,6 +141,7 @@ class _Checker:
         self.checks: list[str] = []
         self.findings: list[Finding] = []
         self.lengths: dict[int, int] = {}  # document id -> code points of its text
+        self.revision: str | None = None
 
     def run(self) -> CheckReport:
         steps: list[tuple[str, Callable[[], bool]]] = [
@@ -186,6 +188,11 @@ class _Checker:
         if self.revision is None:
             self.add("file", "the project has no schema revision", 1)
             return False
+        try:
+            store._check_known(self.revision, self.file)
+        except ProjectError as exc:  # newer, or an older one we cannot read
+            self.add("file", str(exc).removeprefix(f"{self.file}: "), 1)
+            return False
         missing = [t for t in TABLES if found.get(t) != "table"]
         if missing:
             self.add("schema", "tables missing or not tables", len(missing), missing)
@@ -195,6 +202,7 @@ class _Checker:
     def schema(self) -> bool:
         from .dbschema import schema_drift
 
+        assert self.revision is not None  # the project step stops the check without one
         drift = schema_drift(self.conn, self.revision)
         self.add("schema", f"schema differences from revision {self.revision}", len(drift), drift)
         return True

@@ -94,6 +94,13 @@ def test_a_span_on_an_empty_or_reversed_range_is_outside_its_text(sample: Path) 
     assert count == 2 and examples[0].startswith("span 1 [-1, 10)")
 
 
+def test_offsets_count_code_points_not_utf16_units_or_bytes(sample: Path) -> None:
+    # One past the end in code points, still inside the text in UTF-16 units and bytes.
+    damage(sample, f"UPDATE span SET \"end\" = {len(TRICKY) + 1} WHERE id = 2")
+    count, (example,) = findings(sample)["spans outside their text"]
+    assert count == 1 and example.startswith("span 2 ")
+
+
 def test_json_output(sample: Path, capsys) -> None:
     damage(sample, "DELETE FROM annotator")
     assert main(["check", "--project", str(sample), "--json"]) == 1
@@ -197,6 +204,17 @@ def test_a_foreign_sqlite_file(tmp_path: Path, capsys) -> None:
     conn.close()
     assert main(["check", "--project", str(path)]) == 1
     assert "not a project of this app" in capsys.readouterr().out
+
+
+def test_a_project_of_a_newer_version(sample: Path, capsys) -> None:
+    damage(sample, "UPDATE alembic_version SET version_num = '9999'")
+    assert main(["check", "--db", f"sqlite:///{sample}"]) == 1
+    assert "written by a newer version of this app" in capsys.readouterr().out
+
+
+def test_a_database_that_is_not_a_file(capsys) -> None:
+    assert main(["check", "--db", "postgresql://localhost/x"]) == 1
+    assert "only an SQLite project file" in capsys.readouterr().err
 
 
 def test_a_fifo_or_a_missing_file_is_one_line(tmp_path: Path, capsys) -> None:
