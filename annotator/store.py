@@ -433,9 +433,9 @@ class _Connection(sqlite3.Connection):
 
     def __init__(self, database: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(database, *args, **kwargs)
-        self._guarded = _database_file(database, kwargs.get("uri", False))
-        if self._guarded is not None:
-            files.register(self._guarded)
+        guarded = _database_file(database, kwargs.get("uri", False))
+        if guarded is not None:
+            self._guarded = files.register(guarded)
 
     def close(self) -> None:
         try:

@@ -7,6 +7,7 @@ import re
 from bisect import bisect_right
 from pathlib import Path
 
+from . import files
 from .errors import FormatError
 
 # Sentence ends: the sentencizer's terminal punctuation (with closing quotes
@@ -46,11 +47,8 @@ def decode(data: bytes, source: str) -> tuple[str, str | None]:
 
 
 def read_text(path: Path) -> tuple[str, str | None]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FormatError(f"cannot read: {exc.strerror}", file=str(path)) from None
-    return decode(data, str(path))
+    """Text of a user's file (read through the guard) and the encoding guessed."""
+    return decode(files.read_bytes(path), str(path))
 
 
 class Sentences:

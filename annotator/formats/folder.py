@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .. import files
 from ..errors import FormatError
 
 _SAFE_STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,150}$")
@@ -25,6 +26,7 @@ def open_folder(target: Path | None) -> Iterator[Path]:
     if target is None or str(target) == "-":
         raise FormatError("this format writes a folder: name it with -o DIR")
     target = Path(target)
+    files.check_output(target)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise FormatError("exists and is not an empty folder; choose a new or empty one",
                           file=str(target))
@@ -52,7 +54,9 @@ def write_text(path: Path, text: str) -> None:
 
     Readers drop a leading byte-order mark, so a text that itself starts with
     U+FEFF gets one more in front: reading the file gives the text back.
+    The path goes through the output guard first.
     """
+    files.check_output(path)
     with open(path, "w", encoding="utf-8", newline="") as out:
         out.write("\ufeff" + text if text.startswith("\ufeff") else text)
 
