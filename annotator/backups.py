@@ -33,6 +33,7 @@ from . import files, store
 from .errors import ProjectError
 
 DEFAULT_KEEP_DAYS = 14
+KEEP_DAYS_SETTING = "backup_days"
 MAX_BACKUPS = 60
 # The GUI takes a backup on opening a project when the newest is older than this.
 AUTO_INTERVAL = timedelta(days=1)
@@ -104,7 +105,7 @@ def take_backup(project: Path, *, now: datetime | None = None, prune: bool = Tru
     partial = folder / f"{_TEMP_PREFIX}{uuid.uuid4().hex}{project.suffix}"
     try:
         with reading(project) as source:
-            keep_days = _setting(source, "backup_days", DEFAULT_KEEP_DAYS)
+            keep_days = _setting(source, KEEP_DAYS_SETTING, DEFAULT_KEEP_DAYS)
             folder.mkdir(mode=0o700, exist_ok=True)
             store.copy_database(source, partial)
         target = _link_fresh(partial, folder, f"{project.stem}-{now.strftime(STAMP)}", project.suffix)

@@ -81,6 +81,20 @@ def test_old_backups_are_pruned_after_the_project_setting(project: Project,
     assert stranger.read_text(encoding="utf-8") == "mine"
 
 
+def test_cli_keep_days_sets_the_setting_and_prunes(project: Project, project_path: Path,
+                                                    capsys) -> None:
+    for days in (9, 1):
+        backups.take_backup(project_path, now=NOW - timedelta(days=days), prune=False)
+    project.close()
+    assert main(["backup", "--project", str(project_path), "--keep-days", "5"]) == 0
+    assert "kept 5 days; 1 pruned" in capsys.readouterr().out
+    with Project.open(project_path) as again:
+        assert again.setting("backup_days") == 5
+    assert len(backups.list_backups(project_path)) == 1
+    assert main(["backup", "--project", str(project_path), "--keep-days", "0"]) == 1
+    assert "at least 1" in capsys.readouterr().err
+
+
 def test_the_count_is_capped_and_the_newest_always_stays(project: Project,
                                                          project_path: Path) -> None:
     for hours in range(5):

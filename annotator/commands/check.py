@@ -34,6 +34,8 @@ def add(sub: argparse._SubParsersAction) -> None:
     action = p.add_mutually_exclusive_group()
     action.add_argument("--list", action="store_true", help="list the backups, newest first")
     action.add_argument("--restore", metavar="NAME", help="restore the backup NAME (see --list)")
+    action.add_argument("--keep-days", type=int, metavar="N",
+                        help="keep backups N days (a project setting), then prune")
     p.add_argument("--json", action="store_true", help="print JSON (with --list)")
     p.set_defaults(func=backup)
 
@@ -91,6 +93,20 @@ def _print_report(report: CheckReport) -> None:
     print(f"{report.file}: {kinds} kind{'s' if kinds > 1 else ''} of problem found{hint}")
 
 
+def _keep_days(args: argparse.Namespace, path: Path) -> int:
+    from .. import backups
+    from ..errors import ProjectError
+    from ..project import Project
+
+    if args.keep_days < 1:
+        raise ProjectError("--keep-days must be at least 1")
+    with Project.open(path) as project:
+        project.set_setting(backups.KEEP_DAYS_SETTING, args.keep_days)
+    pruned = backups.prune_backups(path, keep_days=args.keep_days)
+    print(f"{path}: backups are kept {args.keep_days} days; {len(pruned)} pruned")
+    return 0
+
+
 def backup(args: argparse.Namespace) -> int:
     from .. import backups
 
@@ -98,6 +114,8 @@ def backup(args: argparse.Namespace) -> int:
     if args.restore:
         print(backups.restore_backup(path, args.restore).summary())
         return 0
+    if args.keep_days is not None:
+        return _keep_days(args, path)
     if not args.list:
         print(f"backed up to {backups.take_backup(path)}")
         return 0
