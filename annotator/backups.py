@@ -147,10 +147,16 @@ def list_backups(project: Path) -> list[BackupInfo]:
     return found
 
 
-def prune_backups(project: Path, *, keep_days: int = DEFAULT_KEEP_DAYS,
+def prune_backups(project: Path, *, keep_days: int | None = None,
                   keep_count: int = MAX_BACKUPS, now: datetime | None = None) -> list[Path]:
-    """Delete backups older than ``keep_days`` and beyond ``keep_count`` (the
-    newest always stays); the deleted paths."""
+    """Delete backups older than ``keep_days`` (default: the project's setting)
+    and beyond ``keep_count`` (the newest always stays); the deleted paths."""
+    if keep_days is None:
+        try:
+            with reading(project) as conn:
+                keep_days = _setting(conn, KEEP_DAYS_SETTING, DEFAULT_KEEP_DAYS)
+        except (sqlite3.Error, ProjectError):
+            keep_days = DEFAULT_KEEP_DAYS
     now = (now or datetime.now(timezone.utc)).replace(tzinfo=None)
     newest_first = sorted(_backup_files(project), reverse=True)
     doomed = [path for n, (taken, _n, path) in enumerate(newest_first)

@@ -144,6 +144,15 @@ def test_restore_brings_back_the_backup_and_keeps_the_state_before(
     assert saved[taken] == 1
 
 
+def test_restore_prunes_after_the_project_setting(project: Project, project_path: Path) -> None:
+    project.set_setting("backup_days", 3)
+    old = backups.take_backup(project_path, now=NOW - timedelta(days=10), prune=False)
+    fresh = backups.take_backup(project_path, now=NOW, prune=False)
+    project.close()
+    backups.restore_backup(project_path, fresh.name)
+    assert not old.exists() and fresh.exists()
+
+
 def test_restore_is_refused_while_this_process_has_the_project_open(
         project: Project, project_path: Path, doc: int) -> None:
     taken = backups.take_backup(project_path, now=NOW)
