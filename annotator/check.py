@@ -133,6 +133,19 @@ def _orphan_title(child: str, parent: str) -> str:
     return f"{child.replace('_', ' ')} rows whose {parent} is missing"
 
 
+@dataclass
+class _Tally:
+    """A count, and the first few records named."""
+
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def note(self, example: str) -> None:
+        self.count += 1
+        if len(self.examples) < EXAMPLES:
+            self.examples.append(example)
+
+
 class _Checker:
     """The checks, in order; a check that cannot run becomes a finding."""
 
@@ -165,6 +178,9 @@ class _Checker:
         if count:
             self.findings.append(Finding(check, title, count, tuple((examples or [])[:EXAMPLES]),
                                          fixable))
+
+    def add_tally(self, check: str, title: str, tally: _Tally, fixable: bool = False) -> None:
+        self.add(check, title, tally.count, tally.examples, fixable)
 
     def integrity(self) -> bool:
         rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check(100)")]
@@ -208,57 +224,58 @@ class _Checker:
         return True
 
     def foreign_keys(self) -> bool:
-        rows = self.conn.execute("PRAGMA foreign_key_check").fetchall()
-        examples = [f"{table} {rowid} → {parent}" for table, rowid, parent, _fk in rows]
-        self.add("foreign_keys", "rows referring to missing rows (PRAGMA foreign_key_check)",
-                 len(rows), examples, fixable=all(
-                     (table, parent) in {(c, p) for c, _col, p in _ORPHANS}
-                     for table, _rowid, parent, _fk in rows))
+        tally, repaired = _Tally(), {(child, parent) for child, _column, parent in _ORPHANS}
+        fixable = True
+        for table, rowid, parent, _fk in self.conn.execute("PRAGMA foreign_key_check"):
+            tally.note(f"{table} {rowid} → {parent}")
+            fixable = fixable and (table, parent) in repaired
+        self.add_tally("foreign_keys", "rows referring to missing rows (PRAGMA foreign_key_check)",
+                       tally, fixable)
         return True
 
     def orphans(self) -> bool:
         for child, column, parent in _ORPHANS:
-            rows = self.conn.execute(
-                f"SELECT rowid, {column} FROM {child} WHERE {_orphan_condition(column, parent)} "
-                "ORDER BY rowid").fetchall()
-            self.add("orphans", _orphan_title(child, parent), len(rows),
+            where = _orphan_condition(column, parent)
+            (count,) = self.conn.execute(f"SELECT count(*) FROM {child} WHERE {where}").fetchone()
+            rows = self.conn.execute(f"SELECT rowid, {column} FROM {child} WHERE {where} "
+                                     f"ORDER BY rowid LIMIT {EXAMPLES}")
+            self.add("orphans", _orphan_title(child, parent), count,
                      [f"{child.replace('_', ' ')} {rowid} ({parent} {ref})" for rowid, ref in rows],
                      fixable=True)
         return True
 
     def texts(self) -> bool:
-        not_text: list[str] = []
-        mismatched: list[str] = []
+        not_text, mismatched = _Tally(), _Tally()
         # Bytes, decoded here: a stored text that is not UTF-8 must not stop the check.
         for doc_id, kind, raw, stored in self.conn.execute(
                 "SELECT id, typeof(text), CAST(text AS BLOB), CAST(sha256 AS BLOB) FROM document "
                 "ORDER BY id"):
             if kind != "text":
-                not_text.append(f"document {doc_id} ({kind})")
+                not_text.note(f"document {doc_id} ({kind})")
                 continue
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
-                not_text.append(f"document {doc_id} (not valid UTF-8)")
+                not_text.note(f"document {doc_id} (not valid UTF-8)")
                 continue
             self.lengths[doc_id] = len(text)
             if stored is None or text_sha256(text) != stored.decode("utf-8", "replace"):
-                mismatched.append(f"document {doc_id}")
-        self.add("texts", "documents whose text is not text (blob, NULL or bad UTF-8)",
-                 len(not_text), not_text)
-        self.add("texts", "documents whose text differs from its stored SHA-256",
-                 len(mismatched), mismatched)
+                mismatched.note(f"document {doc_id}")
+        self.add_tally("texts", "documents whose text is not text (blob, NULL or bad UTF-8)",
+                       not_text)
+        self.add_tally("texts", "documents whose text differs from its stored SHA-256",
+                       mismatched)
         return True
 
     def offsets(self) -> bool:
-        outside: list[str] = []
+        outside = _Tally()
         for span_id, doc_id, start, end in self.conn.execute(
                 "SELECT id, document_id, start, \"end\" FROM span ORDER BY id"):
             length = self.lengths.get(doc_id)
             if length is None:
                 continue  # an orphan, or a text already reported
             if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length):
-                outside.append(f"span {span_id} [{start!r}, {end!r}) in document {doc_id} "
-                               f"of {length} characters")
-        self.add("offsets", "spans outside their text", len(outside), outside)
+                outside.note(f"span {span_id} [{start!r}, {end!r}) in document {doc_id} "
+                             f"of {length} characters")
+        self.add_tally("offsets", "spans outside their text", outside)
         return True
