@@ -223,13 +223,19 @@ def _copy_into(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
 
 
 def _link_fresh(partial: Path, folder: Path, base: str, suffix: str) -> Path:
-    """Give the finished copy a name no file has yet (a hard link never replaces)."""
+    """Give the finished copy a name no file has yet (a hard link never replaces;
+    on a file system without hard links, such as FAT, a rename after a check)."""
     for n in range(1, 1000):
         target = folder / (f"{base}{suffix}" if n == 1 else f"{base}-{n}{suffix}")
         try:
             os.link(partial, target)
         except FileExistsError:
             continue
+        except OSError:
+            if os.path.lexists(target):
+                continue
+            partial.rename(target)
+            return target
         partial.unlink()
         return target
     raise OSError(f"{folder}: too many backups named {base}")

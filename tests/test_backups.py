@@ -68,6 +68,19 @@ def test_a_backup_never_overwrites_one(project: Project, project_path: Path, doc
     assert [b.spans for b in backups.list_backups(project_path)] == [2, 1]  # newest first
 
 
+def test_backups_on_a_file_system_without_hard_links(project: Project, project_path: Path,
+                                                     monkeypatch) -> None:
+    def no_links(*_args):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    first = backups.take_backup(project_path, now=NOW)
+    before = digest(first)
+    second = backups.take_backup(project_path, now=NOW)
+    assert first != second and digest(first) == before
+    assert sorted(p.name for p in first.parent.iterdir()) == sorted([first.name, second.name])
+
+
 def test_old_backups_are_pruned_after_the_project_setting(project: Project,
                                                           project_path: Path) -> None:
     project.set_setting("backup_days", 3)
