@@ -125,13 +125,24 @@ def test_repair_backs_up_then_deletes_orphans_in_one_go(sample: Path, capsys) ->
         assert [(s.start, s.end) for s in project.spans(1)] == [(4, 30)]
 
 
-def test_repair_leaves_a_text_whose_sha256_differs_and_its_spans(sample: Path) -> None:
+def test_repair_leaves_a_text_whose_sha256_differs_and_its_spans(sample: Path, capsys) -> None:
     damage(sample, "UPDATE document SET sha256 = 'ab' WHERE id = 1")
+    assert main(["check", "--project", str(sample), "--repair"]) == 1
+    assert "nothing can be repaired safely" in capsys.readouterr().out
     report = repair_project(sample)
     assert report.backup is None and report.deleted == {}
     assert [f.title for f in report.after.findings] == [
         "documents whose text differs from its stored SHA-256"]
     assert not backups.list_backups(sample)
+
+
+def test_repair_json(sample: Path, capsys) -> None:
+    damage(sample, "DELETE FROM document WHERE id = 2")
+    assert main(["check", "--project", str(sample), "--repair", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["deleted"] == {"span rows whose document is missing": 1,
+                                 "document status rows whose document is missing": 1}
+    assert report["after"]["healthy"] and Path(report["backup"]).is_file()
 
 
 def test_repair_of_a_healthy_project_writes_nothing(sample: Path, capsys) -> None:

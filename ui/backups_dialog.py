@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QMessageBox, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from annotator.errors import ProjectError
+from annotator.errors import AnnotatorError, ProjectError
 
 from .dialogs import show_error
 from .tasks import run_query, run_with_progress
@@ -119,24 +119,28 @@ def restore_dialog(window: MainWindow) -> None:
     if not dialog.exec() or (info := dialog.chosen()) is None:
         return
     from annotator import backups
-    from annotator.project import Project  # noqa: F811 (at run time, after the window shows)
+    from annotator.project import Project  # noqa: F811 (the TYPE_CHECKING import, now for real)
 
     closing = window.project
     closing.close()  # a restore refuses a project this process holds open
 
-    def reopen() -> None:
-        window.set_project(Project.open(path))
+    def reopen() -> bool:
+        try:
+            project = Project.open(path)
+        except (AnnotatorError, OSError) as exc:
+            show_error(window, "The project could not be opened again", exc)
+            return False
+        window.set_project(project)
         window.start()
+        return True
 
     def done(report: RestoreReport) -> None:
-        reopen()
-        window.statusBar().showMessage(f"Restored the backup; {report.summary()}", 10_000)
+        if reopen():
+            window.statusBar().showMessage(f"Restored the backup; {report.summary()}", 10_000)
 
     def failed(exc: BaseException) -> None:
-        try:
-            reopen()
-        finally:
-            show_error(window, "The backup could not be restored", exc)
+        reopen()
+        show_error(window, "The backup could not be restored", exc)
 
     def work(_progress: object) -> RestoreReport:
         _release(closing)

@@ -71,7 +71,8 @@ def check(args: argparse.Namespace) -> int:
         print(json.dumps(repaired.to_dict(), indent=2, ensure_ascii=False))
         return 0 if after.healthy else 1
     if repaired.backup is None:
-        print(f"{path}: nothing to repair")
+        print(f"{path}: nothing to repair" if after.healthy
+              else f"{path}: nothing can be repaired safely; the problems below need a person")
     else:
         print(f"backed up to {repaired.backup}")
         for title, count in repaired.deleted.items():
