@@ -40,6 +40,9 @@ AUTO_INTERVAL = timedelta(days=1)
 LOCK_WAIT_S = 30.0
 STAMP = "%Y%m%dT%H%M%SZ"
 _TEMP_PREFIX = ".partial-"
+# What reading a damaged file raises: SQLite's errors, and an error message
+# quoting a corrupt schema that does not even decode.
+DAMAGED = (sqlite3.Error, UnicodeDecodeError)
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ def take_backup(project: Path, *, now: datetime | None = None, prune: bool = Tru
             folder.mkdir(mode=0o700, exist_ok=True)
             store.copy_database(source, partial)
         target = _link_fresh(partial, folder, f"{project.stem}-{now.strftime(STAMP)}", project.suffix)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, *DAMAGED) as exc:
         partial.unlink(missing_ok=True)
         raise ProjectError(f"{project}: cannot take a backup: {exc}") from None
     if prune:
@@ -141,7 +144,7 @@ def list_backups(project: Path) -> list[BackupInfo]:
                 documents = conn.execute("SELECT count(*) FROM document").fetchone()[0]
                 spans = conn.execute(
                     "SELECT count(*) FROM span WHERE deleted_at IS NULL").fetchone()[0]
-        except (sqlite3.Error, ProjectError) as exc:
+        except (*DAMAGED, ProjectError) as exc:
             problem = str(exc)
         found.append(BackupInfo(path, taken, size, documents, spans, problem))
     return found
@@ -155,7 +158,7 @@ def prune_backups(project: Path, *, keep_days: int | None = None,
         try:
             with reading(project) as conn:
                 keep_days = _setting(conn, KEEP_DAYS_SETTING, DEFAULT_KEEP_DAYS)
-        except (sqlite3.Error, ProjectError):
+        except (*DAMAGED, ProjectError):
             keep_days = DEFAULT_KEEP_DAYS
     now = (now or datetime.now(timezone.utc)).replace(tzinfo=None)
     newest_first = sorted(_backup_files(project), reverse=True)
@@ -191,7 +194,7 @@ def restore_backup(project: Path, name: str) -> RestoreReport:
                 _copy_into(source, target)
             finally:
                 target.close()
-    except sqlite3.Error as exc:
+    except DAMAGED as exc:
         raise ProjectError(f"{project}: cannot restore {chosen.name} ({exc}); "
                            "the project is unchanged") from None
     prune_backups(project)
@@ -204,7 +207,7 @@ def _check_restorable(source: sqlite3.Connection, path: Path) -> None:
         raise ProjectError(f"{path}: cannot be restored: it is damaged ({result})")
     try:
         app = source.execute("SELECT value FROM project_info WHERE key = 'app'").fetchone()
-    except sqlite3.Error:
+    except DAMAGED:
         app = None
     if app is None or app[0] != json.dumps(store.APP_ID):
         raise ProjectError(f"{path}: cannot be restored: not a project of this app")
@@ -277,6 +280,6 @@ def _setting(conn: sqlite3.Connection, key: str, default: int) -> int:
                            (f"setting:{key}",)).fetchone()
         # JSON as text, or (NUMERIC column affinity) a bare number.
         value = (json.loads(row[0]) if isinstance(row[0], str) else row[0]) if row else default
-    except (sqlite3.Error, ValueError, TypeError):
+    except (*DAMAGED, ValueError, TypeError):
         return default
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else default

@@ -86,7 +86,7 @@ def check_project(path: Path) -> CheckReport:
     try:
         with backups.reading(Path(path)) as conn:
             return _Checker(conn, str(path)).run()
-    except sqlite3.DatabaseError as exc:  # raised on opening: no SQLite database at all
+    except backups.DAMAGED as exc:  # raised on opening: not an SQLite database, or damaged
         return CheckReport(str(path), ("integrity",),
                            (Finding("file", f"not a project file ({exc})", 1),))
 
@@ -105,7 +105,7 @@ def repair_project(path: Path) -> RepairReport:
     deleted: dict[str, int] = {}
     try:
         conn = store.connect(str(path))
-    except sqlite3.Error as exc:
+    except backups.DAMAGED as exc:
         raise ProjectError(f"{path}: cannot open for repair: {exc}") from None
     try:
         conn.isolation_level = None  # our own BEGIN and COMMIT
@@ -116,7 +116,7 @@ def repair_project(path: Path) -> RepairReport:
             if cursor.rowcount:
                 deleted[_orphan_title(child, parent)] = cursor.rowcount
         conn.execute("COMMIT")
-    except sqlite3.Error as exc:
+    except backups.DAMAGED as exc:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise ProjectError(f"{path}: repair failed ({exc}); nothing was changed") from None
@@ -166,7 +166,7 @@ class _Checker:
             self.checks.append(name)
             try:
                 go_on = step()
-            except sqlite3.Error as exc:
+            except backups.DAMAGED as exc:
                 self.add(name, f"{name.replace('_', ' ')} check could not run ({exc})", 1)
                 go_on = name not in ("integrity", "project")
             if not go_on:

@@ -199,6 +199,16 @@ def test_a_damaged_file_is_reported_without_a_traceback(sample: Path, capsys) ->
     assert not backups.backup_folder(sample).exists()
 
 
+def test_a_schema_whose_error_message_does_not_decode(sample: Path, capsys) -> None:
+    damage(sample, "PRAGMA writable_schema=ON",
+           "UPDATE sqlite_master SET sql = 'CREATE INDEX ix_span_label ON span (' ||"
+           " CAST(x'8c' AS TEXT) || ')' WHERE name = 'ix_span_label'")
+    assert main(["check", "--project", str(sample)]) == 1
+    assert "not a project file" in capsys.readouterr().out
+    assert main(["backup", "--project", str(sample)]) == 1
+    assert "cannot take a backup" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("content", [b"", b"not a database at all" * 100])
 def test_a_file_that_is_not_a_project(tmp_path: Path, content: bytes, capsys) -> None:
     path = tmp_path / "x.annotator"
