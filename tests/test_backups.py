@@ -237,6 +237,21 @@ def test_a_damaged_backup_is_not_restored(project: Project, project_path: Path) 
     assert digest(project_path) == before
 
 
+def test_a_backup_whose_indexes_disagree_with_its_tables_is_not_restored(
+        project: Project, project_path: Path, doc: int) -> None:
+    taken = backups.take_backup(project_path, now=NOW)
+    conn = sqlite3.connect(taken, isolation_level=None)  # passes quick_check, not integrity_check
+    conn.execute("PRAGMA writable_schema=ON")
+    conn.execute("UPDATE sqlite_master SET sql = 'CREATE INDEX ix_span_label ON span (note)'"
+                 " WHERE name = 'ix_span_label'")
+    conn.close()
+    project.close()
+    before = digest(project_path)
+    with pytest.raises(ProjectError, match="it is damaged"):
+        backups.restore_backup(project_path, taken.name)
+    assert digest(project_path) == before
+
+
 def test_cli_backup_list_and_restore(project: Project, project_path: Path, doc: int,
                                      capsys) -> None:
     project.close()
