@@ -218,6 +218,7 @@ def _copy_into(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
     """The backup API's one-step copy, waiting at most :data:`LOCK_WAIT_S` for
     another program's write lock."""
     stop = time.monotonic() + LOCK_WAIT_S
+    target.execute("PRAGMA busy_timeout=250")  # short tries; the deadline is ours
 
     def progress(status: int, _remaining: int, _total: int) -> None:
         if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > stop:

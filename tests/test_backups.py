@@ -11,6 +11,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -210,6 +211,35 @@ def test_restore_while_another_process_has_the_project_open(project: Project, pr
     conn = sqlite3.connect(project_path)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     conn.close()
+
+
+def test_restore_gives_up_on_a_project_another_program_keeps_locked(
+        project: Project, project_path: Path, doc: int, monkeypatch) -> None:
+    taken = backups.take_backup(project_path, now=NOW)
+    project.add_span(doc, "alice", "loaded-term", 0, 3)
+    project.close()
+    monkeypatch.setattr(backups, "LOCK_WAIT_S", 0.5)
+    other = sqlite3.connect(project_path, isolation_level=None, timeout=0)  # as another program
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(ProjectError, match="locked by another program.*unchanged"):
+            backups.restore_backup(project_path, taken.name)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert span_count(project_path) == 2
+
+
+def test_restore_waits_for_another_program_to_finish_writing(
+        project: Project, project_path: Path, doc: int) -> None:
+    taken = backups.take_backup(project_path, now=NOW)
+    project.add_span(doc, "alice", "loaded-term", 0, 3)
+    project.close()
+    other = sqlite3.connect(project_path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    threading.Timer(0.6, lambda: (other.execute("ROLLBACK"), other.close())).start()
+    backups.restore_backup(project_path, taken.name)
+    assert span_count(project_path) == 1
 
 
 @pytest.mark.parametrize("name", ["nope.annotator", "../test.annotator", "/etc/passwd"])
