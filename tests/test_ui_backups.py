@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -12,6 +19,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from annotator import backups
 from annotator.project import Project
+from annotator.schemes import resolve_scheme
 from tests.ui_support import ANNOTATOR, add_documents, make_window, settings_dir  # noqa: F401
 from ui import backups_dialog
 from ui.backups_dialog import BackupsDialog
@@ -150,3 +158,88 @@ def test_opening_a_project_backs_it_up_in_a_daemon_thread(
     window.set_project(Project.open(project_path))  # reopened: not due again for a day
     qtbot.wait(100)
     assert len(backups.list_backups(project_path)) == 1
+
+
+needs_x = pytest.mark.skipif(not (shutil.which("Xvfb") and shutil.which("xdotool")),
+                             reason="needs the Xvfb and xdotool binaries")
+
+
+@contextmanager
+def running_app(tmp_path: Path, path: Path, prelude: str = "") -> Iterator[Callable[[], int]]:
+    """The app on ``path`` under Xvfb (after ``prelude`` runs in its process);
+    yields ``quit``: Ctrl+Q, then the exit status (within 15 s)."""
+    from tests.test_ui_e2e import ROOT, poll, start_xvfb, xdotool
+
+    config = tmp_path / "config"
+    (config / "media-bias-annotator").mkdir(parents=True)
+    (config / "media-bias-annotator" / "annotator.ini").write_text("[General]\nannotator=alice\n")
+    xvfb, display = start_xvfb()
+    env = {**os.environ, "DISPLAY": f":{display}", "QT_QPA_PLATFORM": "xcb",
+           "XDG_CONFIG_HOME": str(config), "ANNOTATOR_DATA_DIR": str(tmp_path / "data")}
+    code = f"{prelude}\nfrom ui.cli import main\nraise SystemExit(main(['gui', '--project', {str(path)!r}]))"
+    app = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        window = poll(lambda: xdotool(env, "search", "--onlyvisible", "--name",
+                                      "Media Bias Annotator"), 30)
+        assert window, "the window did not appear"
+
+        def quit_app() -> int:
+            xdotool(env, "windowfocus", "--sync", window.splitlines()[0])
+            xdotool(env, "key", "ctrl+q")
+            return app.wait(15)
+
+        yield quit_app
+    finally:
+        for process in (app, xvfb):
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def healthy(path: Path) -> bool:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        conn.close()
+
+
+def one_document_project(tmp_path: Path) -> Path:
+    path = tmp_path / "auto.annotator"
+    with Project.create(path, resolve_scheme("media-bias")) as created:
+        add_documents(created, "The regime said so.")
+    return path
+
+
+@pytest.mark.slow
+@needs_x
+def test_the_running_app_backs_up_its_project_and_quits(tmp_path: Path) -> None:
+    from tests.test_ui_e2e import poll
+
+    path = one_document_project(tmp_path)
+    with running_app(tmp_path, path) as quit_app:
+        assert poll(lambda: backups.list_backups(path), 30), "no automatic backup"
+        assert quit_app() == 0
+    (taken,) = backups.list_backups(path)
+    assert (taken.documents, taken.problem) == (1, None)
+    assert healthy(path)
+
+
+@pytest.mark.slow
+@needs_x
+def test_a_backup_under_way_does_not_hold_up_quitting(tmp_path: Path) -> None:
+    from tests.test_ui_e2e import poll
+
+    path = one_document_project(tmp_path)
+    slow_copy = ("import time\nfrom annotator import store\nreal = store.copy_database\n"
+                 "store.copy_database = lambda *a: (time.sleep(120), real(*a))")
+    with running_app(tmp_path, path, slow_copy) as quit_app:
+        assert poll(backups.backup_folder(path).exists, 30), "no automatic backup started"
+        begin = time.monotonic()
+        assert quit_app() == 0
+        assert time.monotonic() - begin < 10
+    assert backups.list_backups(path) == []
+    assert healthy(path)
