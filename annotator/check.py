@@ -7,9 +7,11 @@ migrations make, and looks for orphans (rows whose document or annotator is
 gone), spans outside their text, texts that are not text, and texts whose
 SHA-256 differs from the stored one.
 
-A repair first takes a backup (:mod:`annotator.backups`), then deletes the
-orphans in one transaction. Nothing that would change a text or an offset is
-"fixed": such findings are reported for a person to judge (restore a backup).
+A repair first takes a backup (:mod:`annotator.backups`), then, in one
+transaction, drops triggers and views that are not ours (they hold no data)
+and deletes the orphans. It refuses a damaged file or any other schema
+difference, and nothing that would change a text or an offset is "fixed":
+such findings are reported for a person to judge (restore a backup).
 """
 
 from __future__ import annotations
@@ -92,10 +94,12 @@ def check_project(path: Path) -> CheckReport:
 
 
 def repair_project(path: Path) -> RepairReport:
-    """Back up, then delete the orphans in one transaction; re-check."""
+    """Back up, then drop foreign triggers and views and delete the orphans in
+    one transaction; re-check."""
     path = Path(path)
     before = check_project(path)
-    refusing = [f for f in before.findings if f.check in ("file", "integrity", "project", "schema")]
+    refusing = [f for f in before.findings
+                if f.check in ("file", "integrity", "project") or f.check == "schema" and not f.fixable]
     if refusing:
         raise ProjectError(f"{path}: not repaired ({refusing[0].title}); nothing was changed. "
                            "Restore a backup instead (`annotator backup --list`)")
@@ -111,6 +115,12 @@ def repair_project(path: Path) -> RepairReport:
         conn.isolation_level = None  # our own BEGIN and COMMIT
         conn.execute("PRAGMA trusted_schema=OFF")
         conn.execute("BEGIN IMMEDIATE")
+        # First, so that none of them runs on the deletes below.
+        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        for kind, name in _foreign_code(conn, revision):
+            conn.execute(f"DROP {kind.upper()} {_quoted(name)}")
+            key = f"{kind}s that are not ours"
+            deleted[key] = deleted.get(key, 0) + 1
         for child, column, parent in _ORPHANS:
             cursor = conn.execute(f"DELETE FROM {child} WHERE {_orphan_condition(column, parent)}")
             if cursor.rowcount:
@@ -123,6 +133,22 @@ def repair_project(path: Path) -> RepairReport:
     finally:
         conn.close()
     return RepairReport(check_project(path), saved, deleted)
+
+
+def _foreign_code(conn: sqlite3.Connection, revision: str) -> list[tuple[str, str]]:
+    """Triggers and views this app does not make (and whose names are not ours):
+    they hold no data, so a repair may drop them."""
+    from . import dbschema
+
+    ours = dbschema.expected(revision)
+    names = {name for _kind, name, _table in ours}
+    return sorted((kind, name) for kind, name, table in dbschema.actual(conn)
+                  if kind in ("trigger", "view") and (kind, name, table) not in ours
+                  and name not in names)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _orphan_condition(column: str, parent: str) -> str:
@@ -220,7 +246,10 @@ class _Checker:
 
         assert self.revision is not None  # the project step stops the check without one
         drift = schema_drift(self.conn, self.revision)
-        self.add("schema", f"schema differences from revision {self.revision}", len(drift), drift)
+        # Only triggers and views of someone else's: a repair drops them.
+        droppable = len(_foreign_code(self.conn, self.revision)) == len(drift)
+        self.add("schema", f"schema differences from revision {self.revision}", len(drift), drift,
+                 fixable=droppable)
         return True
 
     def foreign_keys(self) -> bool:

@@ -152,11 +152,27 @@ def test_repair_of_a_healthy_project_writes_nothing(sample: Path, capsys) -> Non
     assert snapshot(sample.parent) == before
 
 
-def test_schema_drift_is_reported_and_blocks_repair(sample: Path) -> None:
-    damage(sample, "CREATE TRIGGER eat AFTER INSERT ON span BEGIN DELETE FROM span; END",
+def test_foreign_triggers_and_views_are_dropped_by_a_repair(sample: Path) -> None:
+    damage(sample, "CREATE TRIGGER eat AFTER DELETE ON span BEGIN DELETE FROM document; END",
+           "CREATE VIEW \"odd \"\"name\" AS SELECT 1",
            "DELETE FROM document WHERE id = 2")
-    found = check_project(sample).findings
-    assert any(f.check == "schema" and any("eat" in e for e in f.examples) for f in found)
+    (schema,) = [f for f in check_project(sample).findings if f.check == "schema"]
+    assert schema.count == 2 and schema.fixable
+    assert any("trigger eat on span" in e for e in schema.examples)
+    report = repair_project(sample)
+    assert report.deleted == {"triggers that are not ours": 1, "views that are not ours": 1,
+                              "span rows whose document is missing": 1,
+                              "document status rows whose document is missing": 1}
+    assert report.after.healthy
+    with Project.open(sample) as project:  # the store opens it again; the trigger never ran
+        assert project.document_count() == 1
+
+
+def test_other_schema_drift_blocks_repair(sample: Path) -> None:
+    damage(sample, "CREATE TABLE extra (x)", "CREATE TRIGGER eat AFTER DELETE ON span BEGIN "
+           "DELETE FROM document; END", "DELETE FROM document WHERE id = 2")
+    (schema,) = [f for f in check_project(sample).findings if f.check == "schema"]
+    assert not schema.fixable
     before = snapshot(sample.parent)
     with pytest.raises(ProjectError, match="not repaired"):
         repair_project(sample)

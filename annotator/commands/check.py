@@ -21,7 +21,8 @@ def add(sub: argparse._SubParsersAction) -> None:
                     "SHA-256. Exit status 0 when healthy, 1 when problems were found.")
     add_project_options(p)
     p.add_argument("--repair", action="store_true",
-                   help="take a backup, then delete orphaned rows in one transaction")
+                   help="take a backup, then drop triggers and views that are not ours and "
+                        "delete orphaned rows, in one transaction")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=check)
 
