@@ -328,3 +328,19 @@ def test_an_edit_waits_for_another_writer_and_says_so(project_path: Path,
         assert [s.annotator for s in p.spans(1)] == ["ana", "bob"]
     holder.close()
     assert len(waits) >= 2 and waits == sorted(waits) and waits[-1] >= 0.5
+
+
+def test_the_cli_reads_a_project_on_read_only_media_with_read_only(tmp_path: Path) -> None:
+    folder = tmp_path / "media"
+    folder.mkdir()
+    path = _made(folder / "p.annotator")
+    script = textwrap.dedent(f"""
+        from annotator.cli import main
+        print("stats:", main(["stats", "--project", {str(path)!r}]))
+        print("ro-stats:", main(["stats", "--read-only", "--project", {str(path)!r}]))
+        print("ro-export:", main(["export", "--read-only", "--project", {str(path)!r},
+                                  "--format", "csv"]))
+    """)
+    out = _run_on_read_only_folder(folder, script)
+    assert "stats: 1" in out and "ro-stats: 0" in out and "ro-export: 0" in out, out
+    assert "The regime lied again." in out or "regime" in out
