@@ -27,7 +27,7 @@ from typing import Any
 
 from .domain import IncomingDocument, IncomingSpan, Progress, no_progress
 from . import files, store
-from .errors import FormatError, ProjectError
+from .errors import DamagedRecordError, FormatError, ProjectError
 from .project import Project, check_span, text_sha256
 from .rejected import problem as rejections_problem
 
@@ -84,6 +84,8 @@ def read_project(path: Path) -> list[IncomingDocument]:
         try:
             with Project.open(copy, readonly=True, name=str(path)) as theirs:
                 return _documents_of(theirs, str(path))
+        except DamagedRecordError as exc:
+            raise FormatError(str(exc).removeprefix(f"{path}: "), file=str(path)) from None
         except (ValueError, TypeError, KeyError) as exc:  # values no app of ours wrote
             raise FormatError(f"damaged project file ({type(exc).__name__}: {exc})",
                               file=str(path)) from None

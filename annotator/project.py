@@ -156,10 +156,10 @@ class Project:
         try:
             yield
         except DamagedRecordError as exc:
-            raise ProjectError(f"{self.location}: {exc}; the project is damaged") from None
+            raise DamagedRecordError(f"{self.location}: {exc}; the project is damaged") from None
         except json.JSONDecodeError as exc:
-            raise ProjectError(f"{self.location}: a stored JSON value is damaged ({exc}); "
-                               "the project is damaged") from None
+            raise DamagedRecordError(f"{self.location}: a stored JSON value is not valid JSON "
+                                     f"({exc}); the project is damaged") from None
         except OperationalError as exc:
             message = str(exc.orig).splitlines()[0]
             if "disk" in message or "full" in message:

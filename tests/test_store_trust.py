@@ -146,7 +146,7 @@ def test_a_blob_or_wrong_type_is_a_clear_error_naming_the_file(
         with pytest.raises(ProjectError, match=message):
             p.spans(1) if statement.startswith("UPDATE span") else p.document(1)
     mine = _made(tmp_path / "mine.annotator", "Another text entirely.")
-    with Project.open(mine) as p, pytest.raises(ProjectError) as caught:
+    with Project.open(mine) as p, pytest.raises(FormatError) as caught:
         merge(p, [path])
     assert str(caught.value) == f"{path}: {message}; the project is damaged"
 
