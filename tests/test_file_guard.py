@@ -136,17 +136,18 @@ def test_the_hazard_is_real_without_the_guard(live: Project, project_path: Path)
 
 
 def test_the_registry_follows_the_connections(project_path: Path) -> None:
-    assert files.live_projects() == []
+    live = project_path.resolve()
+    assert live not in files.live_projects()
     with Project.create(project_path, resolve_scheme(None)) as p:
         p.ensure_annotator("ana")
-        assert files.live_projects() == [project_path.resolve()]
+        assert live in files.live_projects()
         with pytest.raises(FormatError, match="open project"):
             files.read_bytes(project_path)
-    assert files.live_projects() == []
+    assert live not in files.live_projects()
     assert files.read_bytes(project_path, limit=16) == b"SQLite format 3\x00"
     with Project.open(project_path, readonly=True):
-        assert files.live_projects() == [project_path.resolve()]
-    assert files.live_projects() == []
+        assert live in files.live_projects()
+    assert live not in files.live_projects()
 
 
 @pytest.mark.parametrize("suffix", ["", "-wal", "-shm", "-journal", ".upgrade.lock",
