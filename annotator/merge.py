@@ -27,8 +27,8 @@ from typing import Any
 
 from .domain import IncomingDocument, IncomingSpan, Progress, no_progress
 from . import files, store
-from .errors import FormatError, ProjectError
-from .project import Project, text_sha256
+from .errors import DamagedRecordError, FormatError, ProjectError
+from .project import Project, check_span, text_sha256
 from .rejected import problem as rejections_problem
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -84,6 +84,8 @@ def read_project(path: Path) -> list[IncomingDocument]:
         try:
             with Project.open(copy, readonly=True, name=str(path)) as theirs:
                 return _documents_of(theirs, str(path))
+        except DamagedRecordError as exc:
+            raise FormatError(str(exc).removeprefix(f"{path}: "), file=str(path)) from None
         except (ValueError, TypeError, KeyError) as exc:  # values no app of ours wrote
             raise FormatError(f"damaged project file ({type(exc).__name__}: {exc})",
                               file=str(path)) from None
@@ -108,12 +110,13 @@ def _documents_of(theirs: Project, source: str) -> list[IncomingDocument]:
                 .join(Annotator)):
             statuses.setdefault(doc_id, {})[name] = status
         rows = s.execute(
-            select(Span.document_id, Span.start, Span.end, Span.label, Annotator.name,
+            select(Span.id, Span.document_id, Span.start, Span.end, Span.label, Annotator.name,
                    Span.note, type_coerce(Span.attributes, String), Span.origin,
                    type_coerce(Span.provenance, String))
             .join(Annotator).where(Span.deleted_at.is_(None))
             .order_by(Span.document_id, Span.start, Span.end, Span.id))
-        for doc_id, start, end, label, name, note, attributes, origin, provenance in rows:
+        for span_id, doc_id, start, end, label, name, note, attributes, origin, provenance in rows:
+            check_span(span_id, (doc_id, name, label, start, end, note, origin))
             spans.setdefault(doc_id, []).append(IncomingSpan(
                 start, end, label, name, note or "", _json_object(attributes), origin,
                 _json_object(provenance)))
