@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "annotator.commands.suggest",
     "annotator.commands.review",
     "annotator.commands.insights",
+    "annotator.commands.check",
 )
 
 

@@ -14,13 +14,17 @@ from .schemes import resolve_scheme
 SAMPLE_ANNOTATOR = "sample"
 
 
-def open_project(path: str | Path | None = None, url: str | None = None) -> Project:
-    """The project named by a file or a URL, else the default one (made if missing)."""
+def open_project(path: str | Path | None = None, url: str | None = None, *,
+                 readonly: bool = False) -> Project:
+    """The project named by a file or a URL, else the default one (made if
+    missing, unless ``readonly``)."""
     if url:
-        return Project.open(url=url)
+        return Project.open(url=url, readonly=readonly)
     if path:
-        return Project.open(path)
+        return Project.open(path, readonly=readonly)
     default = default_project_path()
+    if readonly:
+        return Project.open(default, readonly=True)
     if not default.exists():
         # Built aside and renamed into place: a crash never leaves half a default.
         draft = default.with_name(default.name + ".new")

@@ -43,5 +43,5 @@ class ProjectReadOnlyError(ProjectError):
 
 class DamagedRecordError(ProjectError):
     """A row of the project holds a value no version of the app writes (a blob or
-    NULL where text belongs). Raised without the file; :class:`~annotator.project.Project`
-    adds it."""
+    NULL where text belongs). Raised naming the record; :class:`~annotator.project.Project`
+    re-raises it with the file in front."""

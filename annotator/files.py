@@ -19,7 +19,7 @@ import fcntl
 import os
 import stat
 import threading
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,30 +31,37 @@ BACKUPS_SUFFIX = ".backups"
 
 _lock = threading.Lock()
 _live: Counter[Path] = Counter()  # resolved project path -> open SQLite connections
+# Releases are queued, not locked: a connection may be closed by the garbage
+# collector while this thread holds _lock. Every reader applies them first.
+_released: deque[Path] = deque()
 
 
 def _resolved(path: str | os.PathLike[str]) -> Path:
     return Path(os.path.abspath(Path(path).expanduser())).resolve()
 
 
-def register(path: str | os.PathLike[str]) -> None:
-    """Note that SQLite holds ``path`` open in this process (counted)."""
+def register(path: str | os.PathLike[str]) -> Path:
+    """Note that SQLite holds ``path`` open in this process (counted); the key
+    to give :func:`unregister`."""
+    key = _resolved(path)
     with _lock:
-        _live[_resolved(path)] += 1
+        _live[key] += 1
+    return key
 
 
-def unregister(path: str | os.PathLike[str]) -> None:
-    """Undo one :func:`register`."""
-    resolved = _resolved(path)
-    with _lock:
-        _live[resolved] -= 1
-        if _live[resolved] <= 0:
-            del _live[resolved]
+def unregister(key: Path) -> None:
+    """Undo one :func:`register` (safe from a finalizer: takes no lock)."""
+    _released.append(key)
 
 
 def live_projects() -> list[Path]:
     """The project files SQLite holds open in this process."""
     with _lock:
+        while _released:
+            key = _released.popleft()
+            _live[key] -= 1
+            if _live[key] <= 0:
+                del _live[key]
         return sorted(_live)
 
 

@@ -8,16 +8,17 @@ Unmatched documents are reported (or added, if asked). Each span keeps its
 annotator (renamed if asked); spans already present are skipped, so merging
 the same file twice adds nothing. One transaction: all or nothing.
 
-A colleague's project file is untrusted: it is copied to a private temporary
-folder and the copy opened read-only (``mode=ro``, ``query_only``,
-``trusted_schema=OFF``), and refused unless it is a project of this app at our
-schema revision. The file it came from is never opened by SQLite at all.
+A colleague's project file is untrusted: it is copied with SQLite's backup API
+(through a connection that writes nothing) to a private temporary folder and
+the copy opened read-only (``mode=ro``, ``query_only``, ``trusted_schema=OFF``),
+and refused unless it is a project of this app at our schema revision with
+exactly our schema. Errors name the colleague's file, never the copy.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
+import sqlite3
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,8 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from .domain import IncomingDocument, IncomingSpan, Progress, no_progress
-from .errors import FormatError
-from .project import Project, text_sha256
+from . import files, store
+from .errors import DamagedRecordError, FormatError, ProjectError
+from .project import Project, check_span, text_sha256
 from .rejected import problem as rejections_problem
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -64,30 +66,29 @@ class MergeReport:
 
 
 def is_project_file(path: Path) -> bool:
-    try:
-        with path.open("rb") as fh:
-            return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
-    except OSError:
-        return False
+    """Whether a colleague's file starts like an SQLite database (read through the guard)."""
+    return files.read_bytes(path, limit=len(SQLITE_MAGIC)) == SQLITE_MAGIC
 
 
 def read_project(path: Path) -> list[IncomingDocument]:
-    """Everything in a colleague's project file, read from a private copy."""
+    """Everything in a colleague's project file, read from a private copy made
+    with SQLite's backup API (their WAL included); errors name ``path``."""
+    files.check_input(path)
     with tempfile.TemporaryDirectory(prefix="annotator-merge-") as folder:
         copy = Path(folder) / "colleague.annotator"
         try:
-            shutil.copyfile(path, copy)
-            wal = path.with_name(path.name + "-wal")
-            if wal.exists():  # committed work not yet folded into the file
-                shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
-        except OSError as exc:
-            raise FormatError(f"cannot read: {exc.strerror}", file=str(path)) from None
-        with Project.open(copy, readonly=True) as theirs:
-            try:
+            with store.probe(path) as (source, _immutable):
+                store.copy_database(source, copy)
+        except sqlite3.DatabaseError as exc:
+            raise ProjectError(f"{path}: damaged or not a project database ({exc})") from None
+        try:
+            with Project.open(copy, readonly=True, name=str(path)) as theirs:
                 return _documents_of(theirs, str(path))
-            except (ValueError, TypeError, KeyError) as exc:  # values no app of ours wrote
-                raise FormatError(f"damaged project file ({type(exc).__name__}: {exc})",
-                                  file=str(path)) from None
+        except DamagedRecordError as exc:
+            raise FormatError(str(exc).removeprefix(f"{path}: "), file=str(path)) from None
+        except (ValueError, TypeError, KeyError) as exc:  # values no app of ours wrote
+            raise FormatError(f"damaged project file ({type(exc).__name__}: {exc})",
+                              file=str(path)) from None
 
 
 def _documents_of(theirs: Project, source: str) -> list[IncomingDocument]:
@@ -109,12 +110,13 @@ def _documents_of(theirs: Project, source: str) -> list[IncomingDocument]:
                 .join(Annotator)):
             statuses.setdefault(doc_id, {})[name] = status
         rows = s.execute(
-            select(Span.document_id, Span.start, Span.end, Span.label, Annotator.name,
+            select(Span.id, Span.document_id, Span.start, Span.end, Span.label, Annotator.name,
                    Span.note, type_coerce(Span.attributes, String), Span.origin,
                    type_coerce(Span.provenance, String))
             .join(Annotator).where(Span.deleted_at.is_(None))
             .order_by(Span.document_id, Span.start, Span.end, Span.id))
-        for doc_id, start, end, label, name, note, attributes, origin, provenance in rows:
+        for span_id, doc_id, start, end, label, name, note, attributes, origin, provenance in rows:
+            check_span(span_id, (doc_id, name, label, start, end, note, origin))
             spans.setdefault(doc_id, []).append(IncomingSpan(
                 start, end, label, name, note or "", _json_object(attributes), origin,
                 _json_object(provenance)))

@@ -157,7 +157,10 @@ class Project:
         try:
             yield
         except DamagedRecordError as exc:
-            raise ProjectError(f"{self.location}: {exc}; the project is damaged") from None
+            raise DamagedRecordError(f"{self.location}: {exc}; the project is damaged") from None
+        except json.JSONDecodeError as exc:
+            raise DamagedRecordError(f"{self.location}: a stored JSON value is not valid JSON "
+                                     f"({exc}); the project is damaged") from None
         except OperationalError as exc:
             message = str(exc.orig).splitlines()[0]
             if "disk" in message or "full" in message:
@@ -957,26 +960,71 @@ def _json_object(raw: str | None) -> dict[str, Any]:
 
 
 def _document_row(row: Any) -> DocumentData:
-    return DocumentData(*row[:9], meta=dict(row[9] or {}))
+    _check_document(row[0], row[1:9])
+    meta = row[9] if row[9] is not None else {}
+    if not isinstance(meta, dict):
+        raise DamagedRecordError(f"document {row[0]}: meta is not a JSON object")
+    return DocumentData(*row[:9], meta=dict(meta))
 
 
 def _span_row(row: Any) -> SpanData:
     (span_id, document_id, name, label, start, end, note, attributes, origin, provenance,
      created, updated) = row
+    check_span(span_id, (document_id, name, label, start, end, note, origin, created, updated))
     return SpanData(span_id, document_id, name, label, start, end, note or "",
                     _json_object(attributes), origin, _json_object(provenance),
                     datetime.fromisoformat(created), datetime.fromisoformat(updated))
 
 
 def document_data(row: Document) -> DocumentData:
+    _check_document(row.id, (row.external_id, row.title, row.text, row.sha256, row.outlet,
+                             row.author, row.published, row.url))
     return DocumentData(id=row.id, external_id=row.external_id, title=row.title, text=row.text,
                         sha256=row.sha256, outlet=row.outlet, author=row.author,
                         published=row.published, url=row.url, meta=dict(row.meta or {}))
 
 
 def span_data(row: Span, annotator: str) -> SpanData:
+    check_span(row.id, (row.document_id, annotator, row.label, row.start, row.end, row.note,
+                        row.origin))
     return SpanData(id=row.id, document_id=row.document_id, annotator=annotator, label=row.label,
                     start=row.start, end=row.end, note=row.note or "",
                     attributes=dict(row.attributes or {}), origin=row.origin,
                     provenance=dict(row.provenance or {}), created_at=row.created_at,
                     updated_at=row.updated_at)
+
+
+# Types a row must hold, checked where rows become data: a colleague's file (or
+# a damaged one) may hold a blob or NULL anywhere SQLite lets it.
+_TEXT, _MAYBE_TEXT, _NUMBER = (str,), (str, type(None)), (int,)
+_DOCUMENT_FIELDS = (("external_id", _MAYBE_TEXT), ("title", _TEXT), ("text", _TEXT),
+                    ("sha256", _TEXT), ("outlet", _MAYBE_TEXT), ("author", _MAYBE_TEXT),
+                    ("published", _MAYBE_TEXT), ("url", _MAYBE_TEXT))
+_SPAN_FIELDS = (("document", _NUMBER), ("annotator", _TEXT), ("label", _TEXT),
+                ("start", _NUMBER), ("end", _NUMBER), ("note", _MAYBE_TEXT), ("origin", _TEXT),
+                ("created_at", _TEXT), ("updated_at", _TEXT))
+
+
+def _check_document(document_id: Any, values: tuple[Any, ...]) -> None:
+    _check_types(f"document {document_id}", _DOCUMENT_FIELDS, values)
+
+
+def check_span(span_id: Any, values: tuple[Any, ...]) -> None:
+    """Raise DamagedRecordError unless (document_id, annotator, label, start, end,
+    note, origin[, created_at, updated_at]) have the types the app writes."""
+    _check_types(f"span {span_id}", _SPAN_FIELDS, values)
+
+
+def _check_types(record: str, fields: tuple[tuple[str, tuple[type, ...]], ...],
+                 values: tuple[Any, ...]) -> None:
+    for (name, types), value in zip(fields, values):
+        if type(value) not in types:
+            raise DamagedRecordError(f"{record}: {name} is {_kind(value)}, not "
+                                     + ("a number" if types is _NUMBER else "text"))
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "empty (NULL)"
+    return {bytes: "a blob", str: "text", int: "a number", float: "a decimal number"}.get(
+        type(value), type(value).__name__)

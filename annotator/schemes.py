@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import SchemeError
+from . import files
+from .errors import FormatError, SchemeError
 from .resources import SCHEMA_DIR
 
 DEFAULT_SCHEME = "media-bias"
@@ -191,11 +192,13 @@ def resolve_scheme(name_or_path: str | Path | None) -> Scheme:
 
 def load_scheme(path: str | Path) -> Scheme:
     path = Path(path)
+    if not path.exists():
+        raise SchemeError(f"{path}: no such scheme file")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SchemeError(f"{path}: no such scheme file") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(files.read_bytes(path).decode("utf-8"))
+    except FormatError as exc:
+        raise SchemeError(str(exc)) from None
+    except UnicodeDecodeError as exc:
         raise SchemeError(f"{path}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise SchemeError(f"{path}: not valid TOML: {exc}") from None

@@ -285,8 +285,8 @@ def _check_file(path: Path, where: str) -> None:
 
 @contextmanager
 def probe(path: Path) -> Iterator[tuple[sqlite3.Connection, bool]]:
-    """A connection to a file that writes nothing, and whether it had to be
-    ``immutable`` (read-only media without a WAL index).
+    """A connection to a file that writes nothing, in one read transaction, and
+    whether it had to be ``immutable`` (read-only media without a WAL index).
 
     Read-write open (but ``query_only``) when the file is writable and has no
     -wal or -journal yet, so a WAL file leaves no -wal/-shm behind once closed;
@@ -300,6 +300,7 @@ def probe(path: Path) -> Iterator[tuple[sqlite3.Connection, bool]]:
         try:
             conn.execute("PRAGMA query_only=ON")
             conn.execute("PRAGMA trusted_schema=OFF")
+            conn.execute("BEGIN")  # one snapshot: revision and schema agree
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.OperationalError as exc:
             conn.close()
@@ -433,9 +434,9 @@ class _Connection(sqlite3.Connection):
 
     def __init__(self, database: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(database, *args, **kwargs)
-        self._guarded = _database_file(database, kwargs.get("uri", False))
-        if self._guarded is not None:
-            files.register(self._guarded)
+        guarded = _database_file(database, kwargs.get("uri", False))
+        if guarded is not None:
+            self._guarded = files.register(guarded)
 
     def close(self) -> None:
         try:
@@ -454,7 +455,7 @@ class _Connection(sqlite3.Connection):
 
 def connect(database: str, *, uri: bool = False) -> sqlite3.Connection:
     """A raw SQLite connection, registered like the engines' ones."""
-    return sqlite3.connect(database, uri=uri, factory=_Connection,
+    return sqlite3.connect(database, uri=uri, factory=_Connection, isolation_level=None,
                            timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
 
 

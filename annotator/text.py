@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import files
 from .errors import FormatError
 
 # Sentence ends: the sentencizer's terminal punctuation (with closing quotes
@@ -157,13 +158,10 @@ def _undecodable(data: bytes, source: str, exc: UnicodeDecodeError, encoding: st
 
 def read_text(path: Path, encoding: str | None = None, *,
               keep_bom: bool = False) -> tuple[str, str | None]:
-    """A file's text and, when it was not UTF-8, the encoding used (``encoding``
-    if given, else detected); ``keep_bom`` as for :func:`decode`."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FormatError(f"cannot read: {exc.strerror}", file=str(path)) from None
-    return decode(data, str(path), encoding, keep_bom=keep_bom)
+    """A user's file's text (read through the guard) and, when it was not
+    UTF-8, the encoding used (``encoding`` if given, else detected);
+    ``keep_bom`` as for :func:`decode`."""
+    return decode(files.read_bytes(path), str(path), encoding, keep_bom=keep_bom)
 
 
 class Sentences:

@@ -63,13 +63,16 @@ def app_env(tmp_path: Path, display: int, annotator: str) -> dict[str, str]:
 
 
 @contextmanager
-def running_app(tmp_path: Path, project: Path, annotator: str) -> Iterator[tuple[subprocess.Popen, dict[str, str], str]]:
-    """``annotator gui`` on ``project`` under a fresh Xvfb: (process, env, main window id)."""
+def running_app(tmp_path: Path, project: Path, annotator: str,
+                prelude: str = "") -> Iterator[tuple[subprocess.Popen, dict[str, str], str]]:
+    """``annotator gui`` on ``project`` under a fresh Xvfb (after ``prelude``,
+    Python code, runs in its process): (process, env, main window id)."""
     xvfb, display = start_xvfb()
     env = app_env(tmp_path, display, annotator)
+    code = f"{prelude}\nfrom ui.cli import main\nraise SystemExit(main(['gui', '--project', {str(project)!r}]))"
     app = None
     try:
-        app = subprocess.Popen([sys.executable, "-m", "ui.cli", "gui", "--project", str(project)],
+        app = subprocess.Popen([sys.executable, "-c", code],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         window = poll(lambda: xdotool(env, "search", "--onlyvisible", "--name", "Media Bias Annotator"), 30)
         if not window:

@@ -24,7 +24,7 @@ from annotator.nlp import snap
 from annotator.schemes import resolve_scheme
 from annotator.text import UTF8, detect_encoding
 
-from . import file_dialogs, review
+from . import backups_dialog, file_dialogs, review
 from .article import ArticleView
 from .dialogs import (ExportDialog, ImportDialog, NewProjectDialog, ShortcutDialog, ask_annotator,
                       offer_read_only, show_error, show_info)
@@ -156,6 +156,8 @@ class MainWindow(QMainWindow):
         self._action(file, "&Export spans…", self.export_dialog, ["Ctrl+E"])
         self._action(file, "&Merge colleague's work…", lambda: review.merge_dialog(self), None,
                      "Bring in spans from a colleague's project file or export", edits=True)
+        self._action(file, "Restore from &backup…", lambda: backups_dialog.restore_dialog(self),
+                     None, "Put back an automatic backup of this project", edits=True)
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -295,6 +297,8 @@ class MainWindow(QMainWindow):
         self._update_history_actions()
         mode = " (read-only)" if self.read_only else ""
         self.setWindowTitle(f"{Path(self.project.location).stem}{mode} — Media Bias Annotator")
+        if not self.read_only:
+            backups_dialog.schedule_auto_backup(self)
 
     def set_project(self, project: Project, read_only: bool = False) -> None:
         """Show another project (the caller then picks the document with ``start``);

@@ -19,7 +19,7 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=init)
 
     p = sub.add_parser("stats", help="documents, spans per label and annotator, progress")
-    add_project_options(p)
+    add_project_options(p, read_only=True)
     p.add_argument("--json", action="store_true", help="print JSON")
     add_stats_options(p)
     p.set_defaults(func=stats)

@@ -47,7 +47,7 @@ def add(sub: argparse._SubParsersAction) -> None:
                        description="Export spans. Offsets are [start, end) in Unicode code "
                                    "points of the stored text, except in formats whose tools "
                                    "count UTF-16 units (labelstudio; doccano by default).")
-    add_project_options(p)
+    add_project_options(p, read_only=True)
     p.add_argument("--format", required=True, choices=sorted(f.name for f in writers()))
     p.add_argument("-o", "--output", default="-", metavar="PATH",
                    help="output file, or folder for semeval and brat "

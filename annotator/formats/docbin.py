@@ -34,6 +34,7 @@ from typing import Any
 
 from srsly.msgpack.exceptions import UnpackException
 
+from .. import files
 from ..domain import IncomingDocument, IncomingSpan
 from ..errors import FormatError
 from ..nlp import pipeline
@@ -153,9 +154,9 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     ignored: set[str] = set()
     for path in paths:
         try:
-            bin_ = DocBin(store_user_data=True).from_bytes(path.read_bytes())
-        except OSError as exc:
-            raise FormatError(f"cannot read: {exc.strerror}", file=str(path)) from None
+            bin_ = DocBin(store_user_data=True).from_bytes(files.read_bytes(path))
+        except FormatError:
+            raise
         except Exception as exc:  # msgpack and zlib raise their own types
             raise FormatError(f"not a spaCy DocBin file ({type(exc).__name__})",
                               file=str(path)) from None

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import files
 from ..domain import count
 from ..errors import FormatError
 
@@ -36,6 +37,7 @@ def open_folder(target: Path | None) -> Iterator[Path]:
     if target is None or str(target) == "-":
         raise FormatError("this format writes a folder: name it with -o DIR")
     target = Path(target)
+    files.check_output(target)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise FormatError("exists and is not an empty folder; choose a new or empty one",
                           file=str(target))
@@ -60,7 +62,9 @@ def open_folder(target: Path | None) -> Iterator[Path]:
 
 def write_text(path: Path, text: str) -> None:
     """UTF-8, line breaks exactly as in ``text`` (CRLF kept), a leading U+FEFF
-    too: the formats writing folders count it as a character (see :mod:`.bom`)."""
+    too: the formats writing folders count it as a character (see :mod:`.bom`).
+    The path goes through the output guard first."""
+    files.check_output(path)
     with open(path, "w", encoding="utf-8", newline="") as out:
         out.write(text)
 
@@ -99,9 +103,9 @@ class FileNames:
         return (len(name) <= MAX_STEM and _SAFE_STEM.fullmatch(stem) is not None
                 and name.split(".", 1)[0].upper() not in _DEVICES)
 
-    def report(self, folder: Path, report: ExportReport, files: str) -> None:
+    def report(self, folder: Path, report: ExportReport, what: str) -> None:
         """List the renamed documents in ``MAPPING_FILE`` and in a note of
-        ``report`` (``files``: what each stem names, e.g. ``.txt and .ann``)."""
+        ``report`` (``what``: what each stem names, e.g. ``.txt and .ann``)."""
         if not self.renamed:
             return
         from .csv import Writer  # every CSV the app writes is neutralized
@@ -114,6 +118,6 @@ class FileNames:
         shown = "; ".join(f"{key!r} -> {stem}" for key, stem in list(self.renamed.items())[:5])
         more = f"; ... ({len(self.renamed)} in all)" if len(self.renamed) > 5 else ""
         report.notes.append(
-            f"{count(len(self.renamed), 'document')} got file names ({files}) other than their "
+            f"{count(len(self.renamed), 'document')} got file names ({what}) other than their "
             "ids, which are unsafe as file names (characters, length, a Windows device name, "
             f"or differing from another only in case); {MAPPING_FILE} lists them: {shown}{more}")

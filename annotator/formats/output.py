@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .. import files
 from ..errors import FormatError
 
 # Read once, at import: os.umask can only be read by setting it, which is not
@@ -25,12 +26,16 @@ def open_output(target: Path | None, *, newline: str = "", binary: bool = False)
 
     A file is written beside its destination and renamed into place only when
     the writer finishes, so an error or a cancel never leaves half a file.
+    The one output path of the app: it refuses to write over an open project,
+    its journal, lock and backup files, and hard links to them
+    (:func:`annotator.files.check_output`).
     """
     if target is None or str(target) == "-":
         yield sys.stdout.buffer if binary else sys.stdout
         sys.stdout.flush()
         return
     target = Path(target)
+    files.check_output(target)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
                                    dir=target.parent if str(target.parent) else ".")
