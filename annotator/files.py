@@ -15,7 +15,6 @@ these names even when no project is live, if they belong to a registered one.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import stat
 import threading
@@ -27,6 +26,9 @@ from pathlib import Path
 from .errors import FormatError
 
 COMPANIONS = ("-wal", "-shm", "-journal", ".upgrade.lock")
+# Never block on a FIFO swapped in after the check, never take a terminal.
+_READ_FLAGS = (getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+               | getattr(os, "O_BINARY", 0))
 BACKUPS_SUFFIX = ".backups"
 
 _lock = threading.Lock()
@@ -144,7 +146,7 @@ def read_bytes(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
     path = Path(path)
     info = check_input(path)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_BINARY", 0))
+        fd = os.open(path, os.O_RDONLY | _READ_FLAGS)
         with os.fdopen(fd, "rb") as fh:
             now = os.fstat(fh.fileno())
             if (now.st_dev, now.st_ino) != (info.st_dev, info.st_ino):  # swapped since the check
@@ -177,7 +179,7 @@ def upgrade_lock(project: Path) -> Iterator[None]:
     while True:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            _lock_exclusive(fd)
             held, now = os.fstat(fd), _stat_or_none(lock_path)
             if now is not None and (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino):
                 break
@@ -188,8 +190,26 @@ def upgrade_lock(project: Path) -> Iterator[None]:
     try:
         yield
     finally:
-        lock_path.unlink(missing_ok=True)
+        try:
+            lock_path.unlink(missing_ok=True)
+        except OSError:  # Windows cannot remove a file others have open: leave it
+            pass
         os.close(fd)
+
+
+def _lock_exclusive(fd: int) -> None:
+    if os.name == "nt":
+        import msvcrt
+
+        while True:
+            try:
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # gives up after 10 s: ask again
+                return
+            except OSError:
+                continue
+    import fcntl
+
+    fcntl.flock(fd, fcntl.LOCK_EX)
 
 
 def _stat_or_none(path: Path) -> os.stat_result | None:
