@@ -84,13 +84,15 @@ def _belongs_to(candidate: Path, project: Path) -> bool:
             and name.endswith(".bak"))
 
 
-def _identities(project: Path) -> set[tuple[int, int]]:
-    """(st_dev, st_ino) of a project's files that exist now, backups included."""
+def _identities(project: Path, *, backups_too: bool) -> set[tuple[int, int]]:
+    """(st_dev, st_ino) of a project's files that exist now (and of its backups)."""
+    paths = protected_names(project)
+    if backups_too:
+        folder = project.with_name(project.name + BACKUPS_SUFFIX)
+        paths += project.parent.glob(f"{_glob_escape(project.name)}.rev*.bak")
+        if folder.is_dir():
+            paths += folder.rglob("*")
     found = set()
-    backups = project.with_name(project.name + BACKUPS_SUFFIX)
-    paths = [*protected_names(project), *project.parent.glob(f"{_glob_escape(project.name)}.rev*.bak")]
-    if backups.is_dir():
-        paths += list(backups.rglob("*"))
     for path in paths:
         try:
             info = os.stat(path)
@@ -113,8 +115,10 @@ def _refusal(path: Path, info: os.stat_result | None) -> str | None:
             return (f"is the open project {project} or one of its journal, lock or backup "
                     "files; choose another file")
     if info is not None and stat.S_ISREG(info.st_mode):
+        # Listing backups only for a file with several links keeps a folder import
+        # beside a live project from listing the folder once per file.
         for project in projects:
-            if (info.st_dev, info.st_ino) in _identities(project):
+            if (info.st_dev, info.st_ino) in _identities(project, backups_too=info.st_nlink > 1):
                 return (f"is a link to the open project {project} or to one of its journal, "
                         "lock or backup files; choose another file")
     return None
