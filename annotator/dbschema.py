@@ -1,8 +1,11 @@
 """The schema a project file must have, derived from the migrations.
 
 The expected ``sqlite_master`` of a revision (type, name, table and, for
-tables, the columns) is built once per revision by running Alembic up to it
-on an in-memory database, so a new migration needs no edit here. A project
+tables, the columns) is built once per revision on an in-memory database: for
+an older revision by running Alembic up to it, for the head from the models as
+:func:`annotator.store.create_schema` makes a new project (no Alembic to load
+on every open; a test checks both give the same). A new migration needs no
+edit here. A project
 whose schema differs (a trigger, view, table or index we do not make, or one
 missing) is refused before any query touches its tables: a colleague's file is
 untrusted input.
@@ -44,27 +47,36 @@ def actual(conn: Any) -> Schema:
 
 
 def expected(revision: str) -> Schema:
-    """The schema the migrations build up to ``revision`` (cached)."""
+    """The schema a project at ``revision`` has (cached)."""
     from . import store
 
-    return dict(_expected(store.MIGRATIONS_DIR, revision))
+    if revision == store.SCHEMA_REVISION:
+        return dict(_built(None, revision))
+    return dict(_built(store.MIGRATIONS_DIR, revision))
 
 
 @lru_cache(maxsize=8)
-def _expected(migrations: Path, revision: str) -> tuple[tuple[Entry, tuple[str, ...]], ...]:
-    from alembic.config import Config
+def _built(migrations: Path | None, revision: str) -> tuple[tuple[Entry, tuple[str, ...]], ...]:
+    """The schema the migrations build up to ``revision`` (None: the models, at head)."""
     from sqlalchemy import create_engine
     from sqlalchemy.pool import StaticPool
 
-    from alembic import command
+    from . import store
 
     engine = create_engine("sqlite://", poolclass=StaticPool)
-    config = Config()
-    config.set_main_option("script_location", str(migrations))
     try:
         with engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, revision)
+            if migrations is None:
+                store.create_schema(conn)
+            else:
+                from alembic.config import Config
+
+                from alembic import command
+
+                config = Config()
+                config.set_main_option("script_location", str(migrations))
+                config.attributes["connection"] = conn
+                command.upgrade(config, revision)
         with engine.connect() as conn:
             return tuple(sorted(actual(conn).items()))
     finally:

@@ -15,7 +15,6 @@ these names even when no project is live, if they belong to a registered one.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import stat
 import threading
@@ -27,6 +26,9 @@ from pathlib import Path
 from .errors import FormatError
 
 COMPANIONS = ("-wal", "-shm", "-journal", ".upgrade.lock")
+# Never block on a FIFO swapped in after the check, never take a terminal.
+_READ_FLAGS = (getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+               | getattr(os, "O_BINARY", 0))
 BACKUPS_SUFFIX = ".backups"
 
 _lock = threading.Lock()
@@ -82,13 +84,15 @@ def _belongs_to(candidate: Path, project: Path) -> bool:
             and name.endswith(".bak"))
 
 
-def _identities(project: Path) -> set[tuple[int, int]]:
-    """(st_dev, st_ino) of a project's files that exist now, backups included."""
+def _identities(project: Path, *, backups_too: bool) -> set[tuple[int, int]]:
+    """(st_dev, st_ino) of a project's files that exist now (and of its backups)."""
+    paths = protected_names(project)
+    if backups_too:
+        folder = project.with_name(project.name + BACKUPS_SUFFIX)
+        paths += project.parent.glob(f"{_glob_escape(project.name)}.rev*.bak")
+        if folder.is_dir():
+            paths += folder.rglob("*")
     found = set()
-    backups = project.with_name(project.name + BACKUPS_SUFFIX)
-    paths = [*protected_names(project), *project.parent.glob(f"{_glob_escape(project.name)}.rev*.bak")]
-    if backups.is_dir():
-        paths += list(backups.rglob("*"))
     for path in paths:
         try:
             info = os.stat(path)
@@ -111,8 +115,10 @@ def _refusal(path: Path, info: os.stat_result | None) -> str | None:
             return (f"is the open project {project} or one of its journal, lock or backup "
                     "files; choose another file")
     if info is not None and stat.S_ISREG(info.st_mode):
+        # Listing backups only for a file with several links keeps a folder import
+        # beside a live project from listing the folder once per file.
         for project in projects:
-            if (info.st_dev, info.st_ino) in _identities(project):
+            if (info.st_dev, info.st_ino) in _identities(project, backups_too=info.st_nlink > 1):
                 return (f"is a link to the open project {project} or to one of its journal, "
                         "lock or backup files; choose another file")
     return None
@@ -144,7 +150,7 @@ def read_bytes(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
     path = Path(path)
     info = check_input(path)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_BINARY", 0))
+        fd = os.open(path, os.O_RDONLY | _READ_FLAGS)
         with os.fdopen(fd, "rb") as fh:
             now = os.fstat(fh.fileno())
             if (now.st_dev, now.st_ino) != (info.st_dev, info.st_ino):  # swapped since the check
@@ -177,7 +183,7 @@ def upgrade_lock(project: Path) -> Iterator[None]:
     while True:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            _lock_exclusive(fd)
             held, now = os.fstat(fd), _stat_or_none(lock_path)
             if now is not None and (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino):
                 break
@@ -188,8 +194,26 @@ def upgrade_lock(project: Path) -> Iterator[None]:
     try:
         yield
     finally:
-        lock_path.unlink(missing_ok=True)
+        try:
+            lock_path.unlink(missing_ok=True)
+        except OSError:  # Windows cannot remove a file others have open: leave it
+            pass
         os.close(fd)
+
+
+def _lock_exclusive(fd: int) -> None:
+    if os.name == "nt":
+        import msvcrt
+
+        while True:
+            try:
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # gives up after 10 s: ask again
+                return
+            except OSError:
+                continue
+    import fcntl
+
+    fcntl.flock(fd, fcntl.LOCK_EX)
 
 
 def _stat_or_none(path: Path) -> os.stat_result | None:

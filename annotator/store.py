@@ -249,12 +249,7 @@ def create_database(url: str, scheme: dict[str, Any]) -> Engine:
     engine = make_engine(url)
     try:
         with engine.connect() as conn, conn.begin():
-            Base.metadata.create_all(conn)
-            conn.exec_driver_sql(
-                "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
-                "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
-            )
-            conn.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": SCHEMA_REVISION})
+            create_schema(conn)
             from .models import ProjectInfo
 
             conn.execute(
@@ -265,6 +260,16 @@ def create_database(url: str, scheme: dict[str, Any]) -> Engine:
         engine.dispose()
         raise ProjectError(f"{path or url}: cannot create project: {exc}") from None
     return engine
+
+
+def create_schema(conn: Any) -> None:
+    """The tables of a new project at ``SCHEMA_REVISION`` (from the models, stamped)."""
+    Base.metadata.create_all(conn)
+    conn.exec_driver_sql(
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+        "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+    )
+    conn.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": SCHEMA_REVISION})
 
 
 def _check_file(path: Path, where: str) -> None:
@@ -367,6 +372,8 @@ def _scripts() -> Any:
 
 def _check_known(revision: str, where: str) -> None:
     """Refuse a revision our migrations do not have: newer, or an unknown older one."""
+    if revision == SCHEMA_REVISION:
+        return  # the common case, without loading Alembic (a quarter second)
     _config, scripts = _scripts()
     known = [script.revision for script in scripts.walk_revisions()]
     if revision in known:

@@ -55,7 +55,7 @@ _FILE_ACCESS_ALLOWED = {
     ("formats/folder.py", 'open(path, "w"'),  # write_text: files.check_output(path) first
     ("formats/brat.py", '(folder / "annotation.conf").write_text('),  # inside open_folder's new folder
 }
-_FILE_ACCESS = re.compile(r"(?<![\w.])(?<!def )open\(|\bos\.(?:open|fdopen)\(|\.open\((?:\)|['\"])|"
+_FILE_ACCESS = re.compile(r"(?<![\w.])(?<!def )open\(|\bos\.(?:open|fdopen)\(|\.open\((?:\)|['\"]|mode=)|"
                           r"(?<!files)\.read_(?:bytes|text)\(|\.write_(?:bytes|text)\(|"
                           r"shutil\.copy|\b(?:gzip|bz2|lzma|io|tarfile|zipfile)\.open\(")
 
@@ -79,6 +79,7 @@ def test_the_guard_catches_what_it_is_meant_to() -> None:
     assert _FILE_ACCESS.search("data = path.read_bytes()")
     assert _FILE_ACCESS.search("with open(p) as fh:")
     assert _FILE_ACCESS.search("with p.open('rb') as fh:")
+    assert _FILE_ACCESS.search("with p.open(mode='rb') as fh:")
     assert _FILE_ACCESS.search("shutil.copyfile(a, b)")
     assert not _FILE_ACCESS.search("files.read_bytes(path)")
     assert not _FILE_ACCESS.search("Project.open(path, readonly=True)")

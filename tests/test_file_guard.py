@@ -182,3 +182,17 @@ def test_non_regular_inputs_are_refused_without_blocking(tmp_path: Path, make) -
     with pytest.raises(FormatError) as caught:
         files.read_bytes(path)  # a FIFO would block forever on open()
     assert str(caught.value).startswith(f"{path}: is ")
+
+
+def test_the_schema_drift_of_a_healthy_and_an_altered_project(live: Project,
+                                                              project_path: Path) -> None:
+    from annotator import dbschema, store
+
+    with live.engine.connect() as conn:
+        assert dbschema.schema_drift(conn, store.SCHEMA_REVISION) == []
+    with live.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TRIGGER eat AFTER INSERT ON span BEGIN SELECT 1; END")
+        conn.exec_driver_sql("DROP INDEX ix_document_external_id")
+    with live.engine.connect() as conn:
+        assert dbschema.schema_drift(conn, store.SCHEMA_REVISION) == [
+            "trigger eat on span is not ours", "index ix_document_external_id is missing"]

@@ -182,18 +182,19 @@ def test_merge_of_a_newer_file_names_it_and_never_says_upgrade(tmp_path: Path) -
 
 # -- revisions, backups, serialized upgrades -------------------------------------------
 def _release_0002(tmp_path: Path) -> Path:
-    """A copy of our migrations plus a 0002, as if this app were one release ahead."""
+    """A copy of our migrations plus a 0002, as if this app were one release ahead
+    (a data migration: the schema at head stays that of the models)."""
     migrations = tmp_path / "migrations"
     shutil.copytree(store.MIGRATIONS_DIR, migrations)
-    (migrations / "versions" / "0002_add_colour.py").write_text(textwrap.dedent('''
-        import sqlalchemy as sa
+    (migrations / "versions" / "0002_note_upgrade.py").write_text(textwrap.dedent('''
+        import time
         from alembic import op
         revision = "0002"
         down_revision = "0001"
         branch_labels = depends_on = None
         def upgrade():
-            with op.batch_alter_table("annotator") as batch:
-                batch.add_column(sa.Column("colour", sa.String(7), nullable=True))
+            time.sleep(0.5)  # a migration that takes a while: the others must wait
+            op.execute("INSERT INTO project_info (key, value) VALUES ('upgraded', '1')")
         def downgrade():
             pass
     '''), encoding="utf-8")
@@ -344,3 +345,10 @@ def test_the_cli_reads_a_project_on_read_only_media_with_read_only(tmp_path: Pat
     out = _run_on_read_only_folder(folder, script)
     assert "stats: 1" in out and "ro-stats: 0" in out and "ro-export: 0" in out, out
     assert "The regime lied again." in out or "regime" in out
+
+
+def test_the_head_schema_of_the_models_is_the_one_the_migrations_build() -> None:
+    from annotator import dbschema
+
+    assert dbschema._built(None, store.SCHEMA_REVISION) == dbschema._built(
+        store.MIGRATIONS_DIR, store.SCHEMA_REVISION)
