@@ -181,16 +181,20 @@ def test_merge_of_a_newer_file_names_it_and_never_says_upgrade(tmp_path: Path) -
 
 
 # -- revisions, backups, serialized upgrades -------------------------------------------
-def _release_0002(tmp_path: Path) -> Path:
-    """A copy of our migrations plus a 0002, as if this app were one release ahead
+HEAD = store.SCHEMA_REVISION  # the revision projects are made at
+AHEAD = "9000"  # one release ahead of it, in the tests that upgrade
+
+
+def _release_ahead(tmp_path: Path) -> Path:
+    """A copy of our migrations plus a 9000, as if this app were one release ahead
     (a data migration: the schema at head stays that of the models)."""
     migrations = tmp_path / "migrations"
     shutil.copytree(store.MIGRATIONS_DIR, migrations)
-    (migrations / "versions" / "0002_note_upgrade.py").write_text(textwrap.dedent('''
+    (migrations / "versions" / "9000_note_upgrade.py").write_text(textwrap.dedent(f'''
         import time
         from alembic import op
-        revision = "0002"
-        down_revision = "0001"
+        revision = "{AHEAD}"
+        down_revision = "{HEAD}"
         branch_labels = depends_on = None
         def upgrade():
             time.sleep(0.5)  # a migration that takes a while: the others must wait
@@ -213,30 +217,30 @@ def test_an_unknown_older_revision_is_not_called_newer(tmp_path: Path) -> None:
 def test_a_stale_backup_is_never_overwritten(tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     path = _made(tmp_path / "p.annotator")
-    stale = path.with_name(path.name + ".rev0001.bak")
+    stale = path.with_name(f"{path.name}.rev{HEAD}.bak")
     stale.write_bytes(b"an older backup the user keeps")
-    monkeypatch.setattr(store, "MIGRATIONS_DIR", _release_0002(tmp_path))
-    monkeypatch.setattr(store, "SCHEMA_REVISION", "0002")
+    monkeypatch.setattr(store, "MIGRATIONS_DIR", _release_ahead(tmp_path))
+    monkeypatch.setattr(store, "SCHEMA_REVISION", AHEAD)
     with Project.open(path) as p:
         assert p.annotators() == ["ana"]
     assert stale.read_bytes() == b"an older backup the user keeps"
-    fresh = path.with_name(path.name + ".rev0001-2.bak")
+    fresh = path.with_name(f"{path.name}.rev{HEAD}-2.bak")
     conn = sqlite3.connect(fresh)
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
     assert conn.execute("SELECT count(*) FROM span").fetchone() == (1,)
     conn.close()
 
 
 def test_four_processes_opening_an_older_project_all_succeed(tmp_path: Path) -> None:
     path = _made(tmp_path / "p.annotator")
-    migrations = _release_0002(tmp_path)
+    migrations = _release_ahead(tmp_path)
     script = textwrap.dedent(f"""
         import sys, time
         from annotator import store
         from annotator.errors import ProjectError
         from annotator.project import Project
         store.MIGRATIONS_DIR = __import__("pathlib").Path({str(migrations)!r})
-        store.SCHEMA_REVISION = "0002"
+        store.SCHEMA_REVISION = {AHEAD!r}
         while time.time() < {time.time() + 4}:  # start together
             time.sleep(0.005)
         try:
@@ -250,10 +254,10 @@ def test_four_processes_opening_an_older_project_all_succeed(tmp_path: Path) -> 
                               stderr=subprocess.PIPE, text=True) for n in range(4)]
     outputs = [proc.communicate(timeout=120) for proc in procs]
     assert [out.strip() for out, _err in outputs] == ["ok"] * 4, outputs
-    assert sorted(p.name for p in tmp_path.glob("p.annotator.rev*")) == ["p.annotator.rev0001.bak"]
+    assert sorted(p.name for p in tmp_path.glob("p.annotator.rev*")) == [f"p.annotator.rev{HEAD}.bak"]
     assert not path.with_name(path.name + ".upgrade.lock").exists()
     conn = sqlite3.connect(path)
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(AHEAD,)]
     assert conn.execute("SELECT count(*) FROM span").fetchone() == (5,)
     conn.close()
 

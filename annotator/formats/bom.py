@@ -1,6 +1,6 @@
 """A leading byte-order mark (U+FEFF): a character that offsets count, or a mark.
 
-Python's ``open(encoding="utf-8")`` keeps a leading BOM as the text's first
+Python's UTF-8 text reading keeps a leading BOM as the text's first
 character, so tools that read files that way count it in their offsets: the
 SemEval-2020 Task 11 organisers (2 of the 371 PTC training articles start with
 one) and brat. For those formats (``semeval``, ``brat``) the BOM is content:
