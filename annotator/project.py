@@ -15,12 +15,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy import (Connection, Dialect, Engine, Table, Text, func, or_, select, text,
-                        type_coerce, update)
+from sqlalchemy import Connection, Dialect, Engine, Table, func, or_, select, text, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import rejected, store
+from . import portable, rejected, store
 from .domain import (
     DocumentData,
     DocumentSummary,
@@ -325,9 +324,7 @@ class Project:
 
     def _contains(self, column: Any, search: str) -> Any:
         """``column`` contains ``search``, ignoring case in every script."""
-        if self.engine.dialect.name == "sqlite":  # store registers casefold()
-            return func.instr(func.casefold(column), search.casefold()) > 0
-        return column.ilike(f"%{_escape_like(search)}%", escape="\\")
+        return portable.contains(column, search, self.engine.dialect.name)
 
     # -- spans -------------------------------------------------------------
     def spans(self, document_id: int, annotators: Iterable[str] | None = None) -> list[SpanData]:
@@ -878,10 +875,6 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
         yield items[i:i + size]
 
 
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _check_offsets(start: int, end: int, length: int) -> None:
     if not (isinstance(start, int) and isinstance(end, int)):
         raise EditError("span offsets must be integers")
@@ -950,9 +943,9 @@ _DOCUMENT_COLUMNS = (Document.id, Document.external_id, Document.title, Document
 # JSON read as text and decoded only when not empty (most are "{}"); times as
 # text for the C-speed datetime.fromisoformat.
 _SPAN_COLUMNS = (Span.id, Span.document_id, Annotator.name, Span.label, Span.start, Span.end,
-                 Span.note, type_coerce(Span.attributes, Text), Span.origin,
-                 type_coerce(Span.provenance, Text), type_coerce(Span.created_at, Text),
-                 type_coerce(Span.updated_at, Text))
+                 Span.note, portable.as_text(Span.attributes), Span.origin,
+                 portable.as_text(Span.provenance), portable.as_text(Span.created_at),
+                 portable.as_text(Span.updated_at))
 
 
 def _json_object(raw: str | None) -> dict[str, Any]:
