@@ -18,6 +18,7 @@ from typing import Any, Callable
 from sqlalchemy import Connection, Dialect, Engine, Table, func, or_, select, text, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from . import portable, rejected, store
 from .domain import (
@@ -30,11 +31,12 @@ from .domain import (
     SpanFilter,
     no_progress,
 )
-from .errors import DamagedRecordError, EditError, FormatError, ProjectError
+from .errors import ConflictError, DamagedRecordError, EditError, FormatError, ProjectError
 from .models import (
     ORIGINS,
     STATUSES,
     Annotator,
+    Assignment,
     Document,
     DocumentLabel,
     DocumentStatus,
@@ -103,13 +105,14 @@ class Project:
         ``name`` is how errors call the file (default: ``path``).
         """
         url = url or store.project_url(path, readonly=readonly)  # type: ignore[arg-type]
-        location = name or str(path or url)
+        location = name or (str(path) if path else store.display_url(url))
         return cls(store.open_database(url, readonly=readonly, name=location), location)
 
     @classmethod
     def create(cls, path: str | Path | None, scheme: Scheme, *, url: str | None = None) -> Project:
         url = url or store.project_url(path)  # type: ignore[arg-type]
-        return cls(store.create_database(url, scheme.to_dict()), str(path or url))
+        return cls(store.create_database(url, scheme.to_dict()),
+                   str(path) if path else store.display_url(url))
 
     @property
     def path(self) -> Path | None:
@@ -160,6 +163,9 @@ class Project:
         except json.JSONDecodeError as exc:
             raise DamagedRecordError(f"{self.location}: a stored JSON value is not valid JSON "
                                      f"({exc}); the project is damaged") from None
+        except StaleDataError:
+            raise ConflictError(f"{self.location}: someone changed this at the same time; "
+                                "nothing was written: look again and redo it") from None
         except OperationalError as exc:
             message = str(exc.orig).splitlines()[0]
             if "disk" in message or "full" in message:
@@ -287,9 +293,11 @@ class Project:
         """A page of the document list, filtered and counted in SQL."""
         with self.reading() as s:
             query = self._summary_query(s, annotator, search, status)
-            rows = s.execute(query.order_by(Document.id).offset(offset).limit(limit))
-            return [DocumentSummary(r.id, r.external_id, r.title, r.outlet, r.spans, r.status)
-                    for r in rows]
+            # assigned documents first (team projects), then in import order
+            rows = s.execute(query.order_by(query.selected_columns.assigned.desc(), Document.id)
+                             .offset(offset).limit(limit))
+            return [DocumentSummary(r.id, r.external_id, r.title, r.outlet, r.spans, r.status,
+                                    r.assigned) for r in rows]
 
     def summary_count(self, annotator: str | None, *, search: str = "",
                       status: str | None = None) -> int:
@@ -313,8 +321,12 @@ class Project:
             .scalar_subquery(),
             "todo",
         )
+        assigned = select(Assignment.document_id).where(
+            Assignment.document_id == Document.id,
+            Assignment.annotator_id == annotator_id).exists()
         query = select(Document.id, Document.external_id, Document.title, Document.outlet,
-                       span_count.label("spans"), doc_status.label("status"))
+                       span_count.label("spans"), doc_status.label("status"),
+                       assigned.label("assigned"))
         if search:
             query = query.where(or_(*(self._contains(column, search)
                                       for column in (Document.title, Document.text))))
@@ -654,6 +666,7 @@ class Project:
         conn = s.connection()
         for insert in plan.inserts:
             insert.execute(conn, by_name)
+        store.after_explicit_ids(conn, Document.__table__)
         statuses = {(d, by_name[n]) for d, n in plan.statuses}
         carried: dict[tuple[int, int], str] = {}
         for (d, n), status in plan.carried.items():

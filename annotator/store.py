@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
 
 from . import files
@@ -84,7 +84,9 @@ def is_server(url: str) -> bool:
 def display_url(url: str) -> str:
     """``url`` without its password: for messages, logs and settings."""
     try:
-        return make_url(url).set(password=None).render_as_string(hide_password=False)
+        parsed = make_url(url)
+        return URL.create(parsed.drivername, parsed.username, None, parsed.host, parsed.port,
+                          parsed.database, parsed.query).render_as_string(hide_password=False)
     except ArgumentError:
         return "(not a database URL)"
 
@@ -341,6 +343,18 @@ def create_database(url: str, scheme: dict[str, Any]) -> Engine:
         detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         raise ProjectError(f"{where}: cannot create project: {detail}") from None
     return engine
+
+
+def after_explicit_ids(conn: Any, table: Any) -> None:
+    """After rows were inserted with explicit ids: on a server, move the
+    table's id sequence past them, so the next id it gives is free (SQLite
+    takes the largest id + 1 by itself)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy import func, select
+
+        largest = select(func.max(table.c.id)).scalar_subquery()
+        conn.execute(select(func.setval(func.pg_get_serial_sequence(table.name, "id"),
+                                        func.greatest(largest, 1))))
 
 
 def create_schema(conn: Any) -> None:
