@@ -160,3 +160,24 @@ def test_a_colleagues_edit_is_notified_within_a_second(team: Team) -> None:
         assert time.monotonic() - started < 1.0
     finally:
         feed.close()
+
+
+def test_a_password_reaches_the_server_only_as_a_scram_verifier(team: Team, monkeypatch) -> None:
+    sent: list[str] = []
+    make = roles.scram_verifier
+    monkeypatch.setattr(roles, "scram_verifier", lambda pw: sent.append(make(pw)) or sent[-1])
+    roles.add_user(team.owner, team.names["bob"], "annotator", password="correct horse")
+    with team.owner.reading() as s:
+        stored = s.connection().exec_driver_sql(
+            "SELECT rolpassword FROM pg_authid WHERE rolname = %(n)s",
+            {"n": team.names["bob"]}).scalar()
+    assert stored == sent[0] and stored.startswith("SCRAM-SHA-256$4096:")  # kept, not re-hashed
+    assert "correct horse" not in stored
+
+
+def test_a_reviewer_writes_review_settings_but_not_the_scheme(team: Team) -> None:
+    with Project.open(url=team.user_url("rev")) as rev:
+        rev.set_setting("review:annotators", ["x"])
+        assert rev.setting("review:annotators") == ["x"]
+        with pytest.raises(Exception, match="row-level security"):
+            rev.set_setting("shortcuts", {"a": "b"})

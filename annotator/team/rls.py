@@ -3,7 +3,7 @@
 - an annotator reads and writes only their own spans, statuses, document
   labels, rejections and work sessions, and sees only their assignments;
 - a reviewer reads everyone's and writes the gold layer (annotators of kind
-  ``gold``, and the adjudication settings);
+  ``gold``, and the adjudication and review settings);
 - an admin manages documents, the scheme and settings, annotators and
   assignments, and may add anyone's rows (imports, ``team push``) and raise
   their statuses, but, like everyone, changes and deletes only their own spans;
@@ -21,6 +21,8 @@ from psycopg import sql
 
 MINE = "annotator_id IN (SELECT id FROM annotator WHERE name = current_user)"
 GOLD = "annotator_id IN (SELECT id FROM annotator WHERE kind = 'gold')"
+# Settings a reviewer writes: the gold layer's rejections, the compare view's choice.
+REVIEW_SETTINGS = "key LIKE 'setting:adjudication:%' OR key LIKE 'setting:review:%'"
 # Tables whose rows belong to one annotator.
 OWNED = ("span", "document_status", "document_label", "rejected_suggestion",
          "annotation_session")
@@ -66,8 +68,7 @@ def install(cursor: Any, groups: dict[str, str]) -> None:
     policy("annotator", "self", "INSERT", everyone, None,
            "name = current_user AND kind = 'human'")
     policy("annotator", "gold", "INSERT", rev, None, "kind = 'gold'")
-    policy("project_info", "adjudication", "ALL", rev,
-           "key LIKE 'setting:adjudication:%'", "key LIKE 'setting:adjudication:%'")
+    policy("project_info", "review", "ALL", rev, REVIEW_SETTINGS, REVIEW_SETTINGS)
     policy("assignment", "own", "SELECT", ann, MINE)
     policy("assignment", "review", "SELECT", rev, "true")
     policy("assignment", "manage", "ALL", adm, "true", "true")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from psycopg import sql
+
 from . import notify, rls, roles
 
 
@@ -31,5 +33,6 @@ def _search_indexes(cursor: Any) -> None:
         return
     cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for column in ("title", "text"):
-        cursor.execute(f"CREATE INDEX ix_document_{column}_search ON document "
-                       f"USING gin (lower({column}) gin_trgm_ops)")
+        cursor.execute(sql.SQL("CREATE INDEX {} ON document USING gin (lower({}) gin_trgm_ops)")
+                       .format(sql.Identifier(f"ix_document_{column}_search"),
+                               sql.Identifier(column)))
