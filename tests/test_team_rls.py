@@ -146,7 +146,9 @@ def test_the_app_on_the_server_is_blind_and_edits_as_the_database_user(team: Tea
 
 
 def test_a_colleagues_edit_is_notified_within_a_second(team: Team) -> None:
-    feed = notify.PgChangeFeed(team.user_url("rev"))
+    reviewer = Project.open(url=team.user_url("rev"))
+    feed = notify.feed_for(reviewer)
+    assert feed is not None
     try:
         assert feed.poll() == []
         started = time.monotonic()
@@ -160,6 +162,7 @@ def test_a_colleagues_edit_is_notified_within_a_second(team: Team) -> None:
         assert time.monotonic() - started < 1.0
     finally:
         feed.close()
+        reviewer.close()
 
 
 def test_a_password_reaches_the_server_only_as_a_scram_verifier(team: Team, monkeypatch) -> None:

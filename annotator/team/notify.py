@@ -7,14 +7,22 @@ tables, so a 500,000-span import sends one notice per document, not per span).
 front end polls it (or watches :meth:`PgChangeFeed.fileno`) and reloads what a
 notice names. A notice says only which document changed, never what: blind
 annotators learn nothing a reload would not refuse them.
+
+Hook for the window's live view (issue 11's ``changed`` channel):
+:func:`feed_for` gives the feed of an open project (None for a file); each
+``(table, document_id)`` it polls is a colleague's committed edit to turn into
+the operations' ``Changes`` of that document.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psycopg import sql
+
+if TYPE_CHECKING:
+    from ..project import Project
 
 CHANNEL = "annotator_changes"
 # table -> its column naming the document
@@ -98,3 +106,10 @@ class PgChangeFeed:
 
     def close(self) -> None:
         self._conn.close()
+
+
+def feed_for(project: Project) -> PgChangeFeed | None:
+    """The change feed of a project on a server, as its user; None for a file."""
+    if project.engine.dialect.name != "postgresql":
+        return None
+    return PgChangeFeed(project.engine.url.render_as_string(hide_password=False))
