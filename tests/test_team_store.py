@@ -199,3 +199,24 @@ def test_core_updates_of_versioned_statuses_still_apply(project_path: Path) -> N
         with p.writing() as s:  # raw Core updates (adjudication's) leave the version alone
             s.execute(update(DocumentStatus).values(status="in_progress"))
         assert p.status(1, "ana") == "in_progress"
+
+
+def test_migrations_build_the_models_schema_on_postgresql_too(pg_url: str) -> None:
+    from alembic import command
+    from alembic.autogenerate import compare_metadata
+    from alembic.config import Config
+    from alembic.migration import MigrationContext
+
+    from annotator.models import Base
+
+    engine = store.make_engine(pg_url)
+    config = Config()
+    config.set_main_option("script_location", str(store.MIGRATIONS_DIR))
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+        with engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    finally:
+        engine.dispose()
