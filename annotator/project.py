@@ -293,9 +293,12 @@ class Project:
         """A page of the document list, filtered and counted in SQL."""
         with self.reading() as s:
             query = self._summary_query(s, annotator, search, status)
-            # assigned documents first (team projects), then in import order
-            rows = s.execute(query.order_by(query.selected_columns.assigned.desc(), Document.id)
-                             .offset(offset).limit(limit))
+            # assigned documents first (team projects), then in import order; the
+            # sort by assignment only when there is one (else the index order serves)
+            assigned = s.scalar(select(Assignment.document_id).join(Annotator).where(
+                Annotator.name == annotator).limit(1)) is not None
+            order = (query.selected_columns.assigned.desc(),) if assigned else ()
+            rows = s.execute(query.order_by(*order, Document.id).offset(offset).limit(limit))
             return [DocumentSummary(r.id, r.external_id, r.title, r.outlet, r.spans, r.status,
                                     r.assigned) for r in rows]
 

@@ -30,8 +30,12 @@ from typing import Any
 LABELS = ("loaded-term", "unsupported-claim")
 
 
-def _annotate(url: str, name: str, actions: int, start: Any, out: Any) -> None:
-    """One annotator's process: ``actions`` spans, each timed from call to commit."""
+def _annotate(url: str, name: str, actions: int, think: float, start: Any, out: Any) -> None:
+    """One annotator's process: ``actions`` spans, each timed from call to
+    commit, ``think`` seconds apart (on average, jittered)."""
+    import random
+
+    rng = random.Random(name)
     from annotator.project import Project
 
     with Project.open(url=url) as project:
@@ -45,6 +49,8 @@ def _annotate(url: str, name: str, actions: int, start: Any, out: Any) -> None:
             project.add_span(1, name, label, begin, begin + 5)
             times.append(time.perf_counter() - t0)
             made.append((label, begin, begin + 5))
+            if think:
+                time.sleep(rng.uniform(0.5, 1.5) * think)
     out.put((name, times, made))
 
 
@@ -63,7 +69,7 @@ def _drop(admin: Any, name: str) -> None:
         admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
 
 
-def concurrent(server: str, admin: Any, annotators: int, actions: int) -> bool:
+def concurrent(server: str, admin: Any, annotators: int, actions: int, think: float) -> bool:
     from sqlalchemy.engine import make_url
 
     from annotator.domain import IncomingDocument
@@ -85,7 +91,7 @@ def concurrent(server: str, admin: Any, annotators: int, actions: int) -> bool:
         start, out = context.Event(), context.Queue()
         workers = [context.Process(target=_annotate, args=(
             make_url(url).set(username=m).render_as_string(hide_password=False), m, actions,
-            start, out)) for m in members]
+            think, start, out)) for m in members]
         for w in workers:
             w.start()
         time.sleep(3)  # every process connected and waiting
@@ -102,7 +108,8 @@ def concurrent(server: str, admin: Any, annotators: int, actions: int) -> bool:
         exact = all(stored[m] == sorted(made) for m, _t, made in results)
         times = sorted(t for _m, ts, _made in results for t in ts)
         p50, p95 = times[len(times) // 2], times[int(len(times) * 0.95)]
-        print(f"{annotators} annotators x {actions} label actions on one article: "
+        pause = f", {think * 1000:.0f} ms apart" if think else ", flat out"
+        print(f"{annotators} annotators x {actions} label actions on one article{pause}: "
               f"{len(times)} actions in {wall:.1f} s ({len(times) / wall:.0f}/s)")
         print(f"  lost: {lost}; each annotator's spans exactly theirs: {exact}")
         print(f"  per action: p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, "
@@ -193,6 +200,8 @@ def main() -> int:
     parser.add_argument("--server", default="postgresql+psycopg://postgres@127.0.0.1:5432")
     parser.add_argument("--annotators", type=int, default=20)
     parser.add_argument("--actions", type=int, default=500)
+    parser.add_argument("--think", type=float, default=0.0, metavar="SECONDS",
+                        help="mean pause between one annotator's actions (default 0: flat out)")
     parser.add_argument("--documents", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", choices=["concurrent", "versus"], default=None)
@@ -209,7 +218,7 @@ def main() -> int:
     ok = True
     with admin:
         if args.only in (None, "concurrent"):
-            ok &= concurrent(args.server, admin, args.annotators, args.actions)
+            ok &= concurrent(args.server, admin, args.annotators, args.actions, args.think)
         if args.only in (None, "versus"):
             ok &= versus(args.server, admin, args.documents, args.runs)
     return 0 if ok else 1
