@@ -8,6 +8,8 @@ in-memory :class:`History` for undo and redo across documents.
 from __future__ import annotations
 
 import json
+import re
+import zlib
 from datetime import datetime
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -21,6 +23,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import rejected, store
+from .intake import neardup
 from .domain import (
     DocumentData,
     DocumentSummary,
@@ -39,8 +42,11 @@ from .models import (
     Document,
     DocumentLabel,
     DocumentStatus,
+    Fingerprint,
     ProjectInfo,
+    RawSource,
     Span,
+    Tombstone,
     utcnow,
 )
 from .schemes import Scheme
@@ -689,6 +695,10 @@ class Project:
                                     value=value, updated_at=plan.now))
             else:
                 label.value, label.updated_at = value, plan.now
+        for doc_id, story in plan.stories.items():  # documents already here join a story
+            row = s.get(Document, doc_id)
+            if row is not None and isinstance(row.meta, dict) and "story" not in row.meta:
+                row.meta = {**row.meta, "story": story}
         report = plan.report
         for gold, by_sha in plan.rejections.items():
             report.rejections_added += rejected.add(s, gold, by_sha)
@@ -786,6 +796,7 @@ class _ImportPlan:
     carried: dict[tuple[int, str], str] = field(default_factory=dict)  # statuses a merge brings
     labels: list[tuple[int, str, str, Any]] = field(default_factory=list)
     rejections: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
+    stories: dict[int, str] = field(default_factory=dict)  # documents already here -> new story
 
     @classmethod
     def make(cls, s: Session, docs: list[IncomingDocument], shas: list[str], annotator: str,
@@ -810,6 +821,7 @@ class _ImportPlan:
         statuses: set[tuple[int, str]] = set()
         carried: dict[tuple[int, str], str] = {}
         report, now, total = plan.report, plan.now, len(docs)
+        intake = _IntakeRows(s)
         for n, (doc, sha) in enumerate(zip(docs, shas)):
             if sha in by_sha:
                 doc_id = by_sha[sha]
@@ -821,9 +833,10 @@ class _ImportPlan:
                 documents.append({
                     "id": doc_id, "external_id": doc.external_id, "title": doc.title,
                     "outlet": doc.outlet, "author": doc.author, "published": doc.published,
-                    "url": doc.url, "text": doc.text, "sha256": sha, "meta": doc.meta,
-                    "imported_at": now,
+                    "url": doc.url, "language": doc.language, "text": doc.text, "sha256": sha,
+                    "meta": doc.meta, "imported_at": now,  # in the table's column order
                 })
+                intake.add(doc_id, doc, documents[-1])
             seen = existing.setdefault(doc_id, set())
             for span in doc.spans:
                 name = span.annotator or annotator
@@ -869,8 +882,72 @@ class _ImportPlan:
         dialect = s.get_bind().dialect
         plan.inserts = [_Insert.of(table, rows, dialect) for table, rows in (
             (Document.__table__, documents), (Span.__table__, spans),
-            (DocumentStatus.__table__, new_statuses)) if rows]
+            (DocumentStatus.__table__, new_statuses),
+            (RawSource.__table__, intake.raw), (Fingerprint.__table__, intake.fingerprints))
+            if rows]
+        plan.stories = intake.stories
+        if intake.copies:
+            report.notes.append(f"{intake.copies} documents are near copies of others "
+                                "(same story, see their meta 'story' and 'near_copy_of')")
         return plan
+
+
+class _IntakeRows:
+    """What an import adds beside new documents: raw sources (zlib), MinHash
+    fingerprints, and stories: a near copy of a document joins its story, and
+    a document that had none gets one named after it."""
+
+    def __init__(self, s: Session):
+        self._s = s
+        self._index: Any = None
+        self._info: dict[int, tuple[str, str | None]] = {}  # id -> (title or key, story)
+        self.raw: list[dict[str, Any]] = []
+        self.fingerprints: list[dict[str, Any]] = []
+        self.stories: dict[int, str] = {}
+        self._rows: dict[int, dict[str, Any]] = {}
+        self.copies = 0
+
+    def add(self, doc_id: int, doc: IncomingDocument, row: dict[str, Any]) -> None:
+        if doc.raw is not None:
+            self.raw.append({"document_id": doc_id, "url": doc.raw.url,
+                             "content_type": doc.raw.content_type[:200],
+                             "data": zlib.compress(doc.raw.data, 6)})
+        value = neardup.fingerprint(doc.text)
+        if value is None:
+            return
+        self.fingerprints.append({"document_id": doc_id, "minhash": value})
+        index = self._load()
+        found = index.similar(value)
+        story = doc.meta.get("story") if isinstance(doc.meta.get("story"), str) else None
+        if found and story is None:
+            other = found[0][1]
+            name, story = self._info[other]
+            if story is None:
+                story = f"{name} (#{other})"
+                self._info[other] = (name, story)
+                if other in self._rows:  # new in this import
+                    self._rows[other]["meta"] = {**self._rows[other]["meta"], "story": story}
+                else:
+                    self.stories[other] = story
+            row["meta"] = {**doc.meta, "story": story, "near_copy_of": name}
+            self.copies += 1
+        index.add(doc_id, value)
+        self._rows[doc_id] = row
+        self._info[doc_id] = (doc.title or doc.external_id or str(doc_id), story)
+
+    def _load(self) -> Any:
+        """The fingerprints of the documents already here (loaded on first use)."""
+        if self._index is None:
+            s = self._s
+            self._index = neardup.Index(s.execute(select(Fingerprint.document_id,
+                                                         Fingerprint.minhash)).all())
+            for doc_id, title, external, story in s.execute(
+                    select(Document.id, Document.title, Document.external_id,
+                           Document.meta["story"].as_string())
+                    .join(Fingerprint, Fingerprint.document_id == Document.id)):
+                self._info[doc_id] = (title or external or str(doc_id),
+                                      story if isinstance(story, str) else None)
+        return self._index
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
@@ -946,7 +1023,7 @@ def _validate_incoming(doc: IncomingDocument, scheme: Scheme) -> None:
 
 _DOCUMENT_COLUMNS = (Document.id, Document.external_id, Document.title, Document.text,
                      Document.sha256, Document.outlet, Document.author, Document.published,
-                     Document.url, Document.meta)
+                     Document.url, Document.meta, Document.language)
 # JSON read as text and decoded only when not empty (most are "{}"); times as
 # text for the C-speed datetime.fromisoformat.
 _SPAN_COLUMNS = (Span.id, Span.document_id, Annotator.name, Span.label, Span.start, Span.end,
@@ -964,7 +1041,7 @@ def _document_row(row: Any) -> DocumentData:
     meta = row[9] if row[9] is not None else {}
     if not isinstance(meta, dict):
         raise DamagedRecordError(f"document {row[0]}: meta is not a JSON object")
-    return DocumentData(*row[:9], meta=dict(meta))
+    return DocumentData(*row[:9], meta=dict(meta), language=_text_or_none(row[10]))
 
 
 def _span_row(row: Any) -> SpanData:
@@ -981,7 +1058,13 @@ def document_data(row: Document) -> DocumentData:
                              row.author, row.published, row.url))
     return DocumentData(id=row.id, external_id=row.external_id, title=row.title, text=row.text,
                         sha256=row.sha256, outlet=row.outlet, author=row.author,
-                        published=row.published, url=row.url, meta=dict(row.meta or {}))
+                        published=row.published, url=row.url, meta=dict(row.meta or {}),
+                        language=_text_or_none(row.language))
+
+
+def _text_or_none(value: Any) -> str | None:
+    """A text column that is not the file's own (e.g. ``language``): anything but text is None."""
+    return value if isinstance(value, str) else None
 
 
 def span_data(row: Span, annotator: str) -> SpanData:
