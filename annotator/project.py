@@ -30,6 +30,7 @@ from .domain import (
     ImportReport,
     IncomingDocument,
     Progress,
+    RawData,
     SpanData,
     SpanFilter,
     no_progress,
@@ -512,6 +513,80 @@ class Project:
                 DocumentStatus.document_id == document_id, Annotator.name == annotator))
             return found or "todo"
 
+    # -- correcting documents (the text itself never changes: offsets count it) --
+    def update_document(self, document_id: int, **fields: Any) -> DocumentData:
+        """Change title, outlet, author, published, url or language (one undo step);
+        an empty value clears a field (the title stays text)."""
+        unknown = set(fields) - set(DOCUMENT_FIELDS)
+        if unknown:
+            raise EditError(f"cannot change {', '.join(sorted(unknown))} of a document "
+                            f"(only {', '.join(DOCUMENT_FIELDS)})")
+        changes = {key: _document_value(key, value) for key, value in fields.items()}
+        before = self.document(document_id)
+        old = {key: getattr(before, key) for key in changes}
+        if old == changes:
+            return before
+        self._put_document(document_id, changes)
+        what = "Rename document" if set(changes) == {"title"} else "Edit document details"
+        self.history.push(Edit(what, document_id,
+                               undo=lambda: self._put_document(document_id, old),
+                               redo=lambda: self._put_document(document_id, changes)))
+        return self.document(document_id)
+
+    def _put_document(self, document_id: int, values: dict[str, Any]) -> None:
+        with self.writing() as s:
+            row = s.get(Document, document_id)
+            if row is None:
+                raise EditError(f"no document with id {document_id}")
+            for key, value in values.items():
+                setattr(row, key, value)
+
+    def remove_document(self, document_id: int) -> RemovedDocument:
+        """Remove a document with everything on it (one transaction, one undo
+        step); its SHA-256 is kept as a tombstone so a merge does not bring it back."""
+        with self.writing() as s:
+            saved = _saved_rows(s, document_id)
+            spans = sum(1 for row in saved.get("span", []) if row["deleted_at"] is None)
+            self._delete_document(s, document_id, saved)
+        (doc,) = saved["document"]
+        removed = RemovedDocument(document_id, doc["title"], spans)
+
+        def undo() -> None:
+            with self.writing() as s:
+                s.execute(Tombstone.__table__.delete().where(Tombstone.sha256 == doc["sha256"]))
+                for table in _document_tables():
+                    if saved.get(table.name):
+                        s.execute(table.insert(), saved[table.name])
+
+        def redo() -> None:
+            with self.writing() as s:
+                self._delete_document(s, document_id, saved)
+
+        self.history.push(Edit(f"Remove document {doc['title'] or document_id}", document_id,
+                               undo=undo, redo=redo))
+        return removed
+
+    @staticmethod
+    def _delete_document(s: Session, document_id: int, saved: dict[str, list[dict[str, Any]]]) -> None:
+        (doc,) = saved["document"]
+        for table in reversed(_document_tables()):
+            column = table.c.id if table.name == "document" else table.c.document_id
+            s.execute(table.delete().where(column == document_id))
+        s.merge(Tombstone(sha256=doc["sha256"], title=doc["title"] or "", removed_at=utcnow()))
+
+    def tombstones(self) -> set[str]:
+        """SHA-256 of the documents removed from this project."""
+        with self.reading() as s:
+            return set(s.scalars(select(Tombstone.sha256)))
+
+    def raw_source(self, document_id: int) -> RawData | None:
+        """The bytes a document was extracted from, if kept."""
+        with self.reading() as s:
+            row = s.get(RawSource, document_id)
+            if row is None:
+                return None
+            return RawData(zlib.decompress(row.data), row.content_type, row.url)
+
     def undo(self) -> int | None:
         """Undo the last edit; returns the document it touched."""
         if not self.history.done:
@@ -948,6 +1023,52 @@ class _IntakeRows:
                 self._info[doc_id] = (title or external or str(doc_id),
                                       story if isinstance(story, str) else None)
         return self._index
+
+
+DOCUMENT_FIELDS = ("title", "outlet", "author", "published", "url", "language")
+_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2}(?:[T ][0-9:.+\-Z]*)?)?)?$")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True)
+class RemovedDocument:
+    id: int
+    title: str
+    spans: int  # live spans it held
+
+
+def _document_value(key: str, value: Any) -> str | None:
+    """A document field as stored; EditError for a date or language that is not ISO."""
+    if value is not None and not isinstance(value, str):
+        raise EditError(f"{key} must be text")
+    value = (value or "").strip()
+    if key == "title":
+        return value
+    if value and key == "published" and not _DATE.match(value):
+        raise EditError(f"the date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    if value and key == "language" and not _LANGUAGE.match(value):
+        raise EditError(f"the language {value!r} is not a code such as en or pt-BR")
+    return value or None
+
+
+def _document_tables() -> list[Table]:
+    """The document table, then every table whose rows belong to one document."""
+    from .models import Base
+
+    return [t for t in Base.metadata.sorted_tables
+            if t.name == "document" or "document_id" in t.c]
+
+
+def _saved_rows(s: Session, document_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Every row of a document (to put back on undo); EditError if there is none."""
+    saved: dict[str, list[dict[str, Any]]] = {}
+    for table in _document_tables():
+        column = table.c.id if table.name == "document" else table.c.document_id
+        saved[table.name] = [dict(row) for row in s.execute(
+            select(table).where(column == document_id)).mappings()]
+    if not saved["document"]:
+        raise EditError(f"no document with id {document_id}")
+    return saved
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
