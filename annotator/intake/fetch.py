@@ -53,9 +53,12 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_Redirects)
 
 
-def fetch(url: str, *, timeout: float = TIMEOUT_S, accept: str = "text/html,*/*;q=0.8") -> Fetched:
-    """GET ``url``; every failure is a FormatError naming it."""
+def fetch(url: str, *, timeout: float | None = None,
+          accept: str = "text/html,*/*;q=0.8") -> Fetched:
+    """GET ``url`` (``timeout`` seconds per network wait, default ``TIMEOUT_S``);
+    every failure is a FormatError naming it."""
     check_url(url)
+    timeout = TIMEOUT_S if timeout is None else timeout
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": accept})
     try:
         with _OPENER.open(request, timeout=timeout) as response:

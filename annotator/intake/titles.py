@@ -37,17 +37,10 @@ def heading_like(line: str) -> bool:
 
 def title_from_text(text: str, lines: int = 6) -> str:
     """The first heading-like line among the first ``lines`` non-empty lines
-    (datelines skipped), else ""."""
-    seen = 0
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        if heading_like(line):
-            return line.strip()
-        seen += 1
-        if seen >= lines:
-            break
-    return ""
+    (datelines skipped), else the first short line that is no dateline, else ""."""
+    candidates = [line.strip() for line in text.splitlines() if line.strip()][:lines]
+    return next((line for line in candidates if heading_like(line)), None) or next(
+        (line for line in candidates if len(line) <= _MAX_TITLE and not is_dateline(line)), "")
 
 
 def better_title(title: str, text: str) -> str:
