@@ -1044,11 +1044,23 @@ def _document_value(key: str, value: Any) -> str | None:
     value = (value or "").strip()
     if key == "title":
         return value
-    if value and key == "published" and not _DATE.match(value):
+    if value and key == "published" and not _is_date(value):
         raise EditError(f"the date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
     if value and key == "language" and not _LANGUAGE.match(value):
         raise EditError(f"the language {value!r} is not a code such as en or pt-BR")
     return value or None
+
+
+def _is_date(value: str) -> bool:
+    """An ISO 8601 date: a year, a year and month, a day, or a time stamp."""
+    if not _DATE.match(value):
+        return False
+    padded = value + "-01-01"[len(value) - 4:] if len(value) < 10 else value
+    try:
+        datetime.fromisoformat(padded)
+    except ValueError:
+        return False
+    return True
 
 
 def _document_tables() -> list[Table]:
