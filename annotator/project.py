@@ -521,7 +521,7 @@ class Project:
         if unknown:
             raise EditError(f"cannot change {', '.join(sorted(unknown))} of a document "
                             f"(only {', '.join(DOCUMENT_FIELDS)})")
-        changes = {key: _document_value(key, value) for key, value in fields.items()}
+        changes = {key: document_field_value(key, value) for key, value in fields.items()}
         before = self.document(document_id)
         old = {key: getattr(before, key) for key in changes}
         if old == changes:
@@ -553,10 +553,17 @@ class Project:
 
         def undo() -> None:
             with self.writing() as s:
+                if s.get(Document, document_id) is not None:
+                    raise EditError("a document imported since has taken its place; import "
+                                    "the removed one again instead")
                 s.execute(Tombstone.__table__.delete().where(Tombstone.sha256 == doc["sha256"]))
                 for table in _document_tables():
-                    if saved.get(table.name):
-                        s.execute(table.insert(), saved[table.name])
+                    rows = saved.get(table.name)
+                    if rows and table.name != "document" and "id" in table.c:
+                        # SQLite reuses freed row ids: the spans and sessions get new ones
+                        rows = [{k: v for k, v in row.items() if k != "id"} for row in rows]
+                    if rows:
+                        s.execute(table.insert(), rows)
 
         def redo() -> None:
             with self.writing() as s:
@@ -1037,7 +1044,7 @@ class RemovedDocument:
     spans: int  # live spans it held
 
 
-def _document_value(key: str, value: Any) -> str | None:
+def document_field_value(key: str, value: Any) -> str | None:
     """A document field as stored; EditError for a date or language that is not ISO."""
     if value is not None and not isinstance(value, str):
         raise EditError(f"{key} must be text")

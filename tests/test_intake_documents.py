@@ -120,3 +120,14 @@ def test_near_copies_across_outlets_are_one_story(project: Project, tmp_path: Pa
     import_files(project, [tmp_path / "b.jsonl"], annotator="ana")
     later = next(d for d in project.documents() if d.title == "Bill clears Senate")
     assert later.meta["story"] == story
+
+
+def test_undo_of_a_removal_whose_row_was_taken_says_so_and_changes_nothing(
+        project: Project, doc_id: int, tmp_path: Path) -> None:
+    project.remove_document(doc_id)
+    write_jsonl(tmp_path / "new.jsonl", {"text": "A new article took the freed row."})
+    import_files(project, [tmp_path / "new.jsonl"], annotator="ana")
+    with pytest.raises(EditError, match="imported since has taken its place"):
+        project.undo()
+    assert [d.text for d in project.documents()] == ["A new article took the freed row."]
+    assert project.tombstones()
