@@ -136,6 +136,18 @@ class ImportReport:
 
 
 @dataclass(frozen=True)
+class DocumentFilter:
+    """Which documents the list shows (empty means all): an outlet, a date
+    range (ISO prefixes, both ends included: ``2024-03`` is all of March),
+    a story."""
+
+    outlet: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    story: str | None = None
+
+
+@dataclass(frozen=True)
 class SpanFilter:
     """Which spans an export or a statistic covers (empty means all)."""
 

@@ -26,6 +26,7 @@ from . import rejected, store
 from .intake import neardup
 from .domain import (
     DocumentData,
+    DocumentFilter,
     DocumentSummary,
     ImportReport,
     IncomingDocument,
@@ -291,22 +292,31 @@ class Project:
                 yield document_data(row)
 
     def summaries(self, annotator: str | None, *, offset: int = 0, limit: int = 200,
-                  search: str = "", status: str | None = None) -> list[DocumentSummary]:
+                  search: str = "", status: str | None = None,
+                  where: DocumentFilter = DocumentFilter()) -> list[DocumentSummary]:
         """A page of the document list, filtered and counted in SQL."""
         with self.reading() as s:
-            query = self._summary_query(s, annotator, search, status)
+            query = self._summary_query(s, annotator, search, status, where)
             rows = s.execute(query.order_by(Document.id).offset(offset).limit(limit))
             return [DocumentSummary(r.id, r.external_id, r.title, r.outlet, r.spans, r.status)
                     for r in rows]
 
     def summary_count(self, annotator: str | None, *, search: str = "",
-                      status: str | None = None) -> int:
+                      status: str | None = None, where: DocumentFilter = DocumentFilter()) -> int:
         with self.reading() as s:
-            query = self._summary_query(s, annotator, search, status).subquery()
+            query = self._summary_query(s, annotator, search, status, where).subquery()
             return s.scalar(select(func.count()).select_from(query)) or 0
 
+    def document_values(self, field: str) -> list[tuple[str, int]]:
+        """The outlets (``outlet``) or stories (``story``) of the documents, with counts."""
+        column = Document.outlet if field == "outlet" else Document.meta["story"].as_string()
+        with self.reading() as s:
+            rows = s.execute(select(column, func.count()).where(column.is_not(None))
+                             .group_by(column).order_by(column))
+            return [(value, n) for value, n in rows if isinstance(value, str) and value]
+
     def _summary_query(self, s: Session, annotator: str | None, search: str,
-                       status: str | None) -> Any:
+                       status: str | None, where: DocumentFilter = DocumentFilter()) -> Any:
         annotator_id = s.scalar(select(Annotator.id).where(Annotator.name == annotator)) or -1
         span_count = (
             select(func.count(Span.id))
@@ -328,6 +338,15 @@ class Project:
                                       for column in (Document.title, Document.text))))
         if status:
             query = query.where(doc_status == status)
+        if where.outlet:
+            query = query.where(Document.outlet == where.outlet)
+        if where.date_from:
+            query = query.where(Document.published >= where.date_from)
+        if where.date_to:
+            query = query.where(func.substr(Document.published, 1, len(where.date_to))
+                                <= where.date_to)
+        if where.story:
+            query = query.where(Document.meta["story"].as_string() == where.story)
         return query
 
     def _contains(self, column: Any, search: str) -> Any:

@@ -160,3 +160,33 @@ def test_import_from_url_opens_the_article(qtbot, project, make_window, dialogs)
         qtbot.waitUntil(lambda: window.document is not None, timeout=10000)
     assert window.document.title == "Senate passes climate bill"
     assert window.document.url == "https://planet.example/news/senate-climate-bill"
+
+
+def test_the_list_filters_by_outlet_date_range_and_story(qtbot, project, make_window) -> None:
+    from annotator.domain import IncomingDocument
+
+    wire = ("The Senate on Tuesday passed a sweeping climate bill after months of bitter "
+            "negotiation between the two parties, critics calling it a giveaway and supporters "
+            "a historic step toward cleaner energy for families across the whole country.")
+    project.import_documents([
+        IncomingDocument(text=wire, source="t", title="Wire", outlet="AP", published="2024-03-05"),
+        IncomingDocument(text=wire + " Updated.", source="t", title="Copy", outlet="Planet",
+                         published="2024-03-06"),
+        IncomingDocument(text="Floods in town.", source="t", title="Floods", outlet="Planet",
+                         published="2023-12-31")], annotator=ANNOTATOR)
+    window = make_window(project)
+    lst = window.doc_list
+    assert [lst.outlet.itemText(i) for i in range(lst.outlet.count())] == [
+        "All outlets", "AP (1)", "Planet (2)"]
+    lst.outlet.setCurrentIndex(2)
+    lst.outlet.activated.emit(2)
+    qtbot.waitUntil(lambda: _titles(window) == ["Copy", "Floods"])
+    lst.date_to.setText("2024-03")
+    lst.date_from.setText("2024")
+    qtbot.waitUntil(lambda: _titles(window) == ["Copy"])
+    lst.outlet.setCurrentIndex(0)
+    lst.date_from.clear()
+    lst.date_to.clear()
+    lst.story.setCurrentIndex(1)  # the one story: the wire text and its copy
+    lst.story.activated.emit(1)
+    qtbot.waitUntil(lambda: _titles(window) == ["Wire", "Copy"])

@@ -151,6 +151,7 @@ def clipboard_dialog(window: MainWindow) -> None:
             show_error(window, "The article could not be added", exc)
             continue  # the dialog again, as it was
         window.doc_model.reload()
+        window.doc_list.fill_choices()
         if report.documents_added:
             window.open_document(first)
             window.statusBar().showMessage("Added the article from the clipboard", 5000)
@@ -175,6 +176,7 @@ def edit_detail(window: MainWindow, key: str, value: str) -> None:
 def refresh_document(window: MainWindow, document_id: int) -> None:
     """Redraw what shows a document's details: the list, the heading, the Document tab."""
     window.doc_model.reload()
+    window.doc_list.fill_choices()
     if window.document is not None and window.document.id == document_id:
         window.document = window.project.document(document_id)
         window._show_title()
@@ -213,6 +215,7 @@ def remove_document(window: MainWindow) -> None:
 def show_after_removal(window: MainWindow, neighbour: int | None) -> None:
     window.document = None
     window.doc_model.reload()
+    window.doc_list.fill_choices()
     if neighbour is not None and window._exists(neighbour):
         window.open_document(neighbour)
     elif window.doc_model.rowCount():
@@ -228,6 +231,7 @@ def after_history_step(window: MainWindow, description: str | None, document_id:
         return False
     if window._exists(document_id):
         window.doc_model.reload()
+        window.doc_list.fill_choices()
         window.open_document(document_id)
     else:  # a removal redone
         show_after_removal(window, None)

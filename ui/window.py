@@ -297,6 +297,7 @@ class MainWindow(QMainWindow):
         self._rebuild_label_actions()
         self.doc_model.project = self.project
         self.doc_model.reload(annotator=self.annotator)
+        self.doc_list.fill_choices()
         self.who.setText(f"Annotator: {self.annotator}")
         self._update_history_actions()
         mode = " (read-only)" if self.read_only else ""
@@ -817,6 +818,7 @@ class MainWindow(QMainWindow):
 
     def _imported(self, report: Any) -> None:
         self.doc_model.reload()
+        self.doc_list.fill_choices()
         message = report.summary() + "".join(f"\n{note}" for note in report.notes)
         self.statusBar().showMessage("Imported: " + report.summary(), 8000)
         first, self._first_new = self._first_new, None
