@@ -168,3 +168,11 @@ def test_the_seed_layout_txt_takes_the_headline_not_the_date(project: Project, t
     path.write_text("Wednesday, October 19, 2016\n\nUS Envoy Says Talks Failed\n\nby Someone\n\n"
                     "The talks failed on Tuesday.\n", encoding="utf-8")
     assert _one(project, path).title == "US Envoy Says Talks Failed"
+
+
+def test_no_date_is_guessed_from_the_text(project: Project, tmp_path: Path) -> None:
+    page = tmp_path / "undated.html"
+    page.write_text(NEWS_PAGE.replace('<meta property="article:published_time" '
+                                      'content="2024-03-05T10:00:00Z">', ""), encoding="utf-8")
+    assert "Copyright 2024" in page.read_text(encoding="utf-8")
+    assert _one(project, page).published is None

@@ -20,6 +20,10 @@ from .titles import better_title
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+# The publication date only where the page declares one: htmldate's extensive
+# search guesses from any date in the text ("Copyright 2024" became 2024-01-01),
+# and a wrong date is worse than none in a comparison by time; it is also 5x slower.
+DATE_SEARCH = {"extensive_search": False, "original_date": True}
 MIN_TEXT = 40  # characters: less is no article (a consent wall, an index page, an app shell)
 
 
@@ -76,7 +80,8 @@ def extract(markup: str, source: str, url: str | None = None) -> Page:
     except Exception:  # lxml refuses empty or markup-free documents
         raise FormatError("no web page in this file (empty, or not HTML)", file=source) from None
     found = trafilatura.bare_extraction(tree, url=url, with_metadata=True,
-                                        include_comments=False, include_tables=True)
+                                        include_comments=False, include_tables=True,
+                                        date_extraction_params=DATE_SEARCH)
     text = (getattr(found, "text", None) or "").strip() if found is not None else ""
     if len(text) < MIN_TEXT:
         raise FormatError("no article text could be extracted from this page (is it the "
