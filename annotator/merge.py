@@ -127,7 +127,7 @@ def _documents_of(theirs: Project, source: str) -> list[IncomingDocument]:
     return [IncomingDocument(
         text=doc.text, source=source, external_id=doc.external_id, title=doc.title,
         outlet=doc.outlet, author=doc.author, published=doc.published, url=doc.url,
-        meta=doc.meta, sha256=doc.sha256, spans=spans.get(doc.id, []),
+        language=doc.language, meta=doc.meta, sha256=doc.sha256, spans=spans.get(doc.id, []),
         document_labels=labels.get(doc.id, {}), statuses=statuses.get(doc.id, {}),
         rejected={gold: by_sha[doc.sha256] for gold, by_sha in rejections.items()
                   if doc.sha256 in by_sha})
