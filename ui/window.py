@@ -24,7 +24,7 @@ from annotator.nlp import snap
 from annotator.schemes import resolve_scheme
 from annotator.text import UTF8, detect_encoding
 
-from . import backups_dialog, file_dialogs, review
+from . import backups_dialog, file_dialogs, intake, review
 from .article import ArticleView
 from .dialogs import (ExportDialog, ImportDialog, NewProjectDialog, ShortcutDialog, ask_annotator,
                       offer_read_only, show_error, show_info)
@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.own: list[SpanData] = []
         self.others: list[SpanData] = []
         self.current: SpanData | None = None
+        self._first_new: int | None = None  # the first document an import adds, opened after it
         self.setAcceptDrops(True)
         self.setMinimumSize(760, 480)
 
@@ -153,6 +154,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Import articles…", self.import_dialog, ["Ctrl+I"],
                      "Import articles and spans in any format (or drop files on the window)",
                      edits=True)
+        self._intake_menu = file  # intake.add_actions adds to it and to Edit
         self._action(file, "&Export spans…", self.export_dialog, ["Ctrl+E"])
         self._action(file, "&Merge colleague's work…", lambda: review.merge_dialog(self), None,
                      "Bring in spans from a colleague's project file or export", edits=True)
@@ -178,6 +180,8 @@ class MainWindow(QMainWindow):
                      QKeySequence.StandardKey.FindPrevious)
         edit.addSeparator()
         self._action(edit, "&Switch annotator…", self.switch_annotator, ["Ctrl+Shift+A"])
+        edit.addSeparator()
+        intake.add_actions(self, self._intake_menu, edit)
 
         view = bar.addMenu("&View")
         self.others_action = self._action(view, "Show &colleagues' spans", self.toggle_others,
@@ -293,6 +297,7 @@ class MainWindow(QMainWindow):
         self._rebuild_label_actions()
         self.doc_model.project = self.project
         self.doc_model.reload(annotator=self.annotator)
+        self.doc_list.fill_choices()
         self.who.setText(f"Annotator: {self.annotator}")
         self._update_history_actions()
         mode = " (read-only)" if self.read_only else ""
@@ -342,7 +347,8 @@ class MainWindow(QMainWindow):
 
     def _show_empty(self) -> None:
         self.title.setText("<h2>No articles yet</h2><p>Use File &gt; Import articles (Ctrl+I) "
-                           "or drop .txt, .jsonl or .csv files on this window.</p>")
+                           "or Import from URL, or drop saved web pages, PDF, Word, .txt, "
+                           ".jsonl or .csv files on this window.</p>")
         self.position.setText("")
 
     def new_project(self) -> None:
@@ -472,6 +478,7 @@ class MainWindow(QMainWindow):
         status = self.project.status(self.document.id, self.annotator)
         values = self.project.document_labels(self.document.id, self.annotator)
         self.panel.document_editor.show_values(values, status == "done")
+        self.panel.document_editor.details.show_document(self.document)
         self.done_action.setChecked(status == "done")
         self.doc_model.update_document(self.document.id, span_count=len(self.own), status=status)
 
@@ -680,7 +687,9 @@ class MainWindow(QMainWindow):
         if document_id is None:
             self.statusBar().showMessage(f"Nothing to {verb[:-1].lower()}", 2000)
             return
-        if self.document is None or self.document.id != document_id:
+        if intake.after_history_step(self, text, document_id):
+            pass
+        elif self.document is None or self.document.id != document_id:
             self.open_document(document_id)
         else:
             self.current = None
@@ -767,11 +776,13 @@ class MainWindow(QMainWindow):
         if self.refuse_if_read_only():
             return
 
+        self._first_new = intake.first_new_document(self)
+
         def check(progress: Callable[[int, int], None]) -> list[NotUtf8]:
             found = []
             for n, path in enumerate(paths):
                 progress(n, len(paths))
-                if path.is_dir():
+                if path.is_dir() or intake.decodes_itself(path):
                     continue  # a folder of .txt files: each is read as detected
                 data = files.read_bytes(path)  # refused: the open project, or a link to it
                 guess = detect_encoding(data)
@@ -807,9 +818,13 @@ class MainWindow(QMainWindow):
 
     def _imported(self, report: Any) -> None:
         self.doc_model.reload()
+        self.doc_list.fill_choices()
         message = report.summary() + "".join(f"\n{note}" for note in report.notes)
         self.statusBar().showMessage("Imported: " + report.summary(), 8000)
-        if self.document is None:
+        first, self._first_new = self._first_new, None
+        if report.documents_added and first is not None:
+            self.open_document(first)  # the first document imported
+        elif self.document is None:
             self.start()
         else:
             self.doc_list.select(self.document.id)
