@@ -30,6 +30,7 @@ from . import files, store
 from .errors import DamagedRecordError, FormatError, ProjectError
 from .project import Project, check_span, text_sha256
 from .rejected import problem as rejections_problem
+from .wording import plural
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -49,19 +50,19 @@ class MergeReport:
     rejections_added: int = 0  # the adjudicator's rejections of spans (new ones)
 
     def summary(self) -> str:
-        parts = [f"{self.documents_by_sha256 + self.documents_by_id} documents matched "
-                 f"({self.documents_by_sha256} by text, {self.documents_by_id} by id)"]
+        matched = plural(self.documents_by_sha256 + self.documents_by_id, "document")
+        parts = [f"{matched} matched ({self.documents_by_sha256} by text, {self.documents_by_id} by id)"]
         if self.documents_added:
             parts.append(f"{self.documents_added} added")
         if self.unmatched_documents:
             parts.append(f"{len(self.unmatched_documents)} unmatched, not merged")
-        parts.append(f"{self.spans_added} spans added")
+        parts.append(f"{plural(self.spans_added, 'span')} added")
         if self.spans_duplicate:
             parts.append(f"{self.spans_duplicate} already present")
         if self.unmatched_spans:
             parts.append(f"{self.unmatched_spans} not merged (the text differs there)")
         if self.rejections_added:
-            parts.append(f"{self.rejections_added} rejections added")
+            parts.append(f"{plural(self.rejections_added, 'rejection')} added")
         return ", ".join(parts)
 
 

@@ -45,6 +45,7 @@ from .models import (
 )
 from .schemes import Scheme
 from .text import text_sha256
+from .wording import plural
 
 
 @dataclass
@@ -647,7 +648,7 @@ class Project:
             self._scheme = scheme
         if report.documents_existing:
             report.notes.append(
-                f"{report.documents_existing} documents were already in the project; "
+                f"{plural(report.documents_existing, 'document')} {'was' if report.documents_existing == 1 else 'were'} already in the project; "
                 "their spans were attached to them")
         return report
 

@@ -173,7 +173,7 @@ def test_cli_premerge_and_progress(team: Project, project_path: Path,
     team.close()
     args = ["adjudicate", "--project", str(project_path), "--adjudicator", "zoe"]
     assert main([*args, "--premerge", "--min-agree", "2"]) == 0
-    assert "pre-merged 2 spans into gold in 1 documents" in capsys.readouterr().out
+    assert "pre-merged 2 spans into gold in 1 document" in capsys.readouterr().out
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "a1" in out.splitlines()[1] and "in_progress" in out

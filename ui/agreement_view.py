@@ -22,6 +22,7 @@ from annotator.agreement import (COHEN, EXACT, F1, FLEISS, KRIPPENDORFF, OVERLAP
                                  POSITION_OVERLAP, PRECISION, RECALL, UNITIZING, Agreement, Figure,
                                  measure, write_csv)
 from annotator.errors import AnnotatorError, Cancelled
+from annotator.wording import plural
 
 from . import file_dialogs
 from .colors import is_dark, mix
@@ -178,7 +179,7 @@ class AgreementDialog(QDialog):
         self.result = result
         notes = "".join(f"<br><span style='color:gray'>{escape(n)}</span>" for n in result.notes)
         self.summary.setText(
-            f"<b>{result.documents}</b> documents · annotators "
+            f"<b>{plural(result.documents, 'document')}</b> · annotators "
             f"<b>{escape(', '.join(result.annotators))}</b> (reference: {escape(result.reference or '')})"
             + (" · token measures over marked tokens only" if result.annotated_only else "")
             + notes)

@@ -29,6 +29,7 @@ from annotator.insights import charts
 from annotator.insights.process import Pace, Period, agreement_over_time, pace
 from annotator.insights.stats import (GROUPINGS, SMALL_N, Dataset, default_layer, distribution,
                                       documents_behind, grouped, load, top_terms)
+from annotator.wording import plural
 
 from . import file_dialogs
 from .dialogs import show_error
@@ -365,7 +366,7 @@ class InsightsView(QDialog):
         found = documents_behind(self.data, self.by.currentText(), group, label,
                                  self.layer.currentText(), self._mask())
         self.behind.clear()
-        self.behind_title.setText(f"<b>{escape(group)}</b>: {len(found)} documents, "
+        self.behind_title.setText(f"<b>{escape(group)}</b>: {plural(len(found), 'document')}, "
                                   f"{sum(n for *_rest, n in found)} {escape(label)} spans")
         for doc_id, key, title, spans in found:
             item = QListWidgetItem(f"{spans} · {title or key}")

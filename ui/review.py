@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogBut
                                QWidget)
 
 from annotator.errors import Cancelled
+from annotator.wording import plural
 
 from . import file_dialogs
 from .dialogs import show_error
@@ -281,8 +282,9 @@ def premerge_run(window: MainWindow, annotators: list[str], min_agree: int | Non
             window.open_document(window.document.id)
         if then is not None:
             then()
-        message = (f"{report.spans_added} gold spans added in {report.documents} documents; "
-                   f"{report.skipped_adjudicated} agreed spans were already settled.")
+        message = (f"{plural(report.spans_added, 'gold span')} added in "
+                   f"{plural(report.documents, 'document')}; "
+                   f"{plural(report.skipped_adjudicated, 'agreed span')} already settled.")
         window.statusBar().showMessage("Pre-merge: " + message, 8000)
         QMessageBox.information(window, "Pre-merge finished", message)
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..domain import IncomingDocument, Progress, SpanFilter, count, no_progress
+from ..domain import IncomingDocument, Progress, SpanFilter, no_progress
+from ..wording import plural
 from ..errors import FormatError
 from ..schemes import label_key_problem
 from ..text import read_text
@@ -63,7 +64,7 @@ class ExportReport:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return f"{count(self.spans, 'span')} from {count(self.documents, 'document')}"
+        return f"{plural(self.spans, 'span')} from {plural(self.documents, 'document')}"
 
 
 Reader = Callable[[Sequence[Path], ReadOptions], list[IncomingDocument]]

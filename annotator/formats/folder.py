@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import files
-from ..domain import count
 from ..errors import FormatError
+from ..wording import plural
 
 if TYPE_CHECKING:
     from . import ExportReport
