@@ -8,6 +8,7 @@ in-memory :class:`History` for undo and redo across documents.
 from __future__ import annotations
 
 import json
+import unicodedata
 from datetime import datetime
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -15,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy import (Connection, Dialect, Engine, Table, Text, func, or_, select, text,
-                        type_coerce, update)
+from sqlalchemy import (Connection, Dialect, Engine, Table, Text, func, literal_column, or_,
+                        select, text, type_coerce, update)
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,6 +33,7 @@ from .domain import (
     no_progress,
 )
 from .errors import DamagedRecordError, EditError, FormatError, ProjectError
+from .find import fold
 from .models import (
     ORIGINS,
     STATUSES,
@@ -325,10 +327,12 @@ class Project:
         return query
 
     def _contains(self, column: Any, search: str) -> Any:
-        """``column`` contains ``search``, ignoring case in every script."""
-        if self.engine.dialect.name == "sqlite":  # store registers casefold()
-            return func.instr(func.casefold(column), search.casefold()) > 0
-        return column.ilike(f"%{_escape_like(search)}%", escape="\\")
+        """``column`` contains ``search``, ignoring case and Unicode composition
+        ("café" finds "cafe\u0301"; see :func:`annotator.find.fold`)."""
+        if self.engine.dialect.name == "sqlite":  # store registers casefold() as fold()
+            return func.instr(func.casefold(column), fold(search)) > 0
+        needle = unicodedata.normalize("NFC", search.lower())  # PostgreSQL: lower(), then NFC
+        return func.strpos(func.normalize(func.lower(column), literal_column("NFC")), needle) > 0
 
     # -- spans -------------------------------------------------------------
     def spans(self, document_id: int, annotators: Iterable[str] | None = None) -> list[SpanData]:
@@ -877,10 +881,6 @@ class _ImportPlan:
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
-
-
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _check_offsets(start: int, end: int, length: int) -> None:
