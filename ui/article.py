@@ -20,7 +20,7 @@ from annotator.domain import DocumentData, SpanData
 from annotator.find import Finder
 from annotator.offsets import OffsetMap
 from annotator.schemes import Scheme
-from annotator.text import Sentences
+from annotator.text import Sentences, whole_word
 
 from .colors import is_dark, mix
 from .segments import SegmentIndex, flatten
@@ -306,8 +306,14 @@ class ArticleView(QPlainTextEdit):
 
     # -- events ------------------------------------------------------------------
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        """Qt selects the word; a hyphenated one ("so-called") is taken whole."""
         super().mouseDoubleClickEvent(event)
         self._double_click = (time.monotonic(), event.position().toPoint())
+        selected = self.selection_codepoints()
+        if selected is not None:
+            grown = whole_word(self.offsets.text, *selected)
+            if grown != selected:
+                self.select_codepoints(*grown)
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         """A third click soon after a double-click selects the sentence."""

@@ -664,11 +664,11 @@ class CompareWindow(QMainWindow):
         if finding is None or self.document is None:
             return
         selected = self.article.selection_codepoints() or (finding.start, finding.end)
-        snapped = snap(self.document.text, *selected)
+        label = self.edit_label.currentData()
+        snapped = snap(self.document.text, *selected, label=self.project.scheme.label(label))
         if snapped is None:
             self.statusBar().showMessage("Nothing to settle: the selection is only white space", 3000)
             return
-        label = self.edit_label.currentData()
         ids = [s.id for s in finding.spans]
         self._decide("Could not settle the span",
                      lambda: adjudication.settle(self.project, ids, self.main.annotator, label=label,

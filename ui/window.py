@@ -571,7 +571,7 @@ class MainWindow(QMainWindow):
         label = self.project.scheme.label(key)
         selected = self.article.selection_codepoints()
         if selected is not None:
-            snapped = snap(self.document.text, *selected)
+            snapped = snap(self.document.text, *selected, label=label)
             if snapped is None:
                 self.statusBar().showMessage("Nothing to tag: the selection is only white space", 3000)
                 return
