@@ -150,6 +150,11 @@ def _json_object(raw: str | None) -> dict[str, Any]:
     return value
 
 
+def annotators_of(incoming: Sequence[IncomingDocument]) -> list[str]:
+    """The annotators whose spans a colleague's files hold, by name (what a rename renames)."""
+    return sorted({span.annotator for doc in incoming for span in doc.spans if span.annotator})
+
+
 def read_source(path: Path, format_name: str = "auto") -> list[IncomingDocument]:
     """A colleague's project file or an export in any format we read."""
     from .formats import read_files

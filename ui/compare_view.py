@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import (QAction, QBrush, QCloseEvent, QColor, QKeySequence, QPainter, QPalette,
                            QPen, QTextCharFormat)
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView,
@@ -42,6 +42,8 @@ ANNOTATOR_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B
 CATEGORY_COLORS = {EXACT: "#3A9E5C", LABEL: "#E69F00", BOUNDARY: "#CC79A7",
                    INCOMPLETE: "#56B4E9", ONLY_ONE: "#8C8C8C"}
 LANE = 3.0  # vertical distance between annotator lanes, pixels
+LEGEND = ("tint: the label's colour, strong for gold, faint for an annotator's span · "
+          "lines: annotators' spans (dashed: accepted)")
 
 
 def annotator_color(index: int) -> str:
@@ -166,13 +168,14 @@ class CompareArticle(ArticleView):
 
 
 def finding_decision(finding: Disagreement, state: adjudication.State) -> str:
-    """open, accepted, rejected, or partly (some of its spans settled)."""
+    """accepted (a version is in gold: the finding is settled), rejected (all
+    turned down), partly (some turned down, the rest open) or open."""
     decisions = {state.decision(s.id) for s in finding.spans}
-    if decisions == {"open"}:
-        return "open"
-    if "open" in decisions:
-        return "partly"
-    return "accepted" if "accepted" in decisions else "rejected"
+    if "accepted" in decisions:
+        return "accepted"
+    if decisions == {"rejected"}:
+        return "rejected"
+    return "partly" if "rejected" in decisions else "open"
 
 
 class CompareWindow(QMainWindow):
@@ -208,6 +211,8 @@ class CompareWindow(QMainWindow):
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.title.setContentsMargins(18, 10, 18, 2)
         self.legend = QLabel()
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)  # no resize loop
+        self.legend.setToolTip(LEGEND)
         self.legend.setContentsMargins(18, 0, 18, 6)
         self.legend.setText(self._legend_html())
         self.article = CompareArticle()
@@ -315,7 +320,7 @@ class CompareWindow(QMainWindow):
         chips = [f"<span style='color:{annotator_color(n)}; font-size:15px'>&#9644;</span>&nbsp;"
                  f"<b>{n + 1}</b>&nbsp;{escape(name)}" for n, name in enumerate(self.annotators)]
         return ("&nbsp;&nbsp;&nbsp;".join(chips)
-                + "&nbsp;&nbsp;&nbsp;<span style='color:gray'>tinted: gold · dashed: accepted</span>")
+                + "&nbsp;&nbsp;&nbsp;<span style='color:gray'>" + LEGEND + "</span>")
 
     def _keys_html(self) -> str:
         numbers = ", ".join(str(n + 1) for n in range(len(self.annotators)))
@@ -637,8 +642,15 @@ class CompareWindow(QMainWindow):
         if not ids:
             self.statusBar().showMessage(f"{self.annotators[n]} has no span here", 3000)
             return
-        self._decide("Could not accept the span",
-                     lambda: adjudication.accept(self.project, ids, self.main.annotator, gold=self.gold))
+        self._decide("Could not accept the span", lambda: self._say_replaced(
+            adjudication.accept(self.project, ids, self.main.annotator, gold=self.gold)))
+
+    def _say_replaced(self, result: adjudication.Accepted) -> None:
+        if result.replaced:
+            text = self.document.text if self.document else ""
+            old = "; ".join(f"“{text[g.start:g.end]}”" for g in result.replaced)
+            message = f"Accepted; it replaced the gold span {old} (Ctrl+Z undoes)"
+            QTimer.singleShot(0, lambda: self.statusBar().showMessage(message, 6000))  # after the redraw
 
     def accept_all(self) -> None:
         finding = self._need()
