@@ -109,6 +109,7 @@ class ImportReport:
     spans_duplicate: int = 0
     notes: list[str] = field(default_factory=list)
     rejections_added: int = 0  # adjudicators' rejections a merge or JSONL brought
+    first_document_id: int | None = None  # the first document of the import (to open it)
 
     def summary(self) -> str:
         parts = [f"{plural(self.documents_added, 'document')} added"]

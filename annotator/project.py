@@ -651,9 +651,13 @@ class Project:
         if new_scheme:
             self._scheme = scheme
         if report.documents_existing:
-            report.notes.append(
-                f"{plural(report.documents_existing, 'document')} {'was' if report.documents_existing == 1 else 'were'} already in the project; "
-                "their spans were attached to them")
+            were = "was" if report.documents_existing == 1 else "were"
+            report.notes.append(f"{plural(report.documents_existing, 'document')} {were} already "
+                                "in the project; their spans were attached to them")
+        if shas:
+            with self.reading() as s:
+                report.first_document_id = s.scalar(select(Document.id).where(
+                    Document.sha256 == shas[0]).order_by(Document.id).limit(1))
         return report
 
     def _insert(self, s: Session, plan: _ImportPlan) -> ImportReport:

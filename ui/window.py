@@ -809,7 +809,9 @@ class MainWindow(QMainWindow):
         self.doc_model.reload()
         message = report.summary() + "".join(f"\n{note}" for note in report.notes)
         self.statusBar().showMessage("Imported: " + report.summary(), 8000)
-        if self.document is None:
+        if report.first_document_id is not None:
+            self.open_document(report.first_document_id)  # what was imported, shown
+        elif self.document is None:
             self.start()
         else:
             self.doc_list.select(self.document.id)
@@ -866,8 +868,8 @@ class MainWindow(QMainWindow):
         rows = []
         for menu in self.menuBar().findChildren(type(self.labels_menu)):
             for action in menu.actions():
-                keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
-                                 for k in action.shortcuts())
+                keys = action.shortcuts()[0].toString(QKeySequence.SequenceFormat.NativeText) \
+                    if action.shortcuts() else ""  # the first binding, in the platform's words
                 if keys and action.text():
                     rows.append(f"<tr><td>{escape(action.text().replace('&', ''))}</td>"
                                 f"<td><b>{escape(keys)}</b></td></tr>")
