@@ -28,7 +28,8 @@ def run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProc
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="X11 and Wayland displays are Linux's")
-@pytest.mark.parametrize("env", [{}, {"DISPLAY": ":97"}])
+@pytest.mark.parametrize("env", [{}, {"DISPLAY": ":97"}, {"QT_QPA_PLATFORM": "xcb"},
+                                 {"QT_QPA_PLATFORM": "wayland"}])
 def test_no_reachable_display_is_one_line_naming_the_offscreen_platform(tmp_path: Path, env) -> None:
     done = run([], tmp_path, **env)
     assert done.returncode == 1
@@ -53,6 +54,7 @@ def test_a_screenshot_needs_no_display_nor_environment_variable(tmp_path: Path) 
 
 def test_the_platform_the_user_chose_is_left_alone(monkeypatch) -> None:
     monkeypatch.setenv("QT_QPA_PLATFORM", "minimal")
+    assert headless.prepare(screenshot=False) is None
     assert headless.prepare(screenshot=True) is None
     assert os.environ["QT_QPA_PLATFORM"] == "minimal"
     monkeypatch.delenv("QT_QPA_PLATFORM")

@@ -23,17 +23,19 @@ XCB_QPA = ("Qt", "lib", "libQt6XcbQpa.so.6")  # Qt's X11 platform, in the PySide
 def prepare(screenshot: bool) -> str | None:
     """Choose the offscreen platform for a screenshot (unless one was chosen);
     else why no window can open here, or None when one can."""
-    chosen = os.environ.get("QT_QPA_PLATFORM")
+    chosen = os.environ.get("QT_QPA_PLATFORM", "")
     if screenshot and not chosen:
         os.environ["QT_QPA_PLATFORM"] = OFFSCREEN
         return None
-    if chosen or sys.platform in ("win32", "darwin"):
-        return None  # the user's choice, or a platform that always has a screen
-    if os.environ.get("WAYLAND_DISPLAY"):
+    platform = chosen.split(":")[0]
+    if sys.platform in ("win32", "darwin") or platform not in ("", "xcb", "wayland"):
+        return None  # a platform that always has a screen, or one chosen that needs none
+    if platform != "xcb" and os.environ.get("WAYLAND_DISPLAY"):
         return None
     display = os.environ.get("DISPLAY")
-    if not display:
-        return f"no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); {ADVICE}"
+    if platform == "wayland" or not display:
+        unset = "WAYLAND_DISPLAY is" if platform == "wayland" else "DISPLAY and WAYLAND_DISPLAY are"
+        return f"no display to open the window on ({unset} unset); {ADVICE}"
     return x11_problem(display)
 
 
