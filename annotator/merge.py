@@ -30,7 +30,7 @@ from . import files, store
 from .errors import DamagedRecordError, FormatError, ProjectError
 from .project import Project, check_span, text_sha256
 from .rejected import problem as rejections_problem
-from .wording import plural
+from .wording import agree, plural
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -245,14 +245,16 @@ def merge_documents(project: Project, incoming: Sequence[IncomingDocument], *, s
         notes.append("nobody called " + ", ".join(sorted(set(rename) - seen))
                      + " in what was merged; nothing renamed for them")
     if unmatched:
-        notes.append(f"{len(unmatched)} documents are not in this project and were not merged: "
+        notes.append(f"{plural(len(unmatched), 'document')} {agree(len(unmatched), 'is', 'are')} not in "
+                     "this project and were not merged: "
                      + ", ".join(unmatched[:10]) + (" ..." if len(unmatched) > 10 else ""))
     if ambiguous & {d.external_id for d in incoming if d.external_id is not None}:
         notes.append("some ids name several documents of this project, so they matched "
                      "nothing by id: " + ", ".join(sorted(ambiguous)[:10]))
     if counts["unmatched_spans"]:
-        notes.append(f"{counts['unmatched_spans']} spans were not merged: their document was "
-                     "found by id but its text differs under them")
+        notes.append(f"{plural(counts['unmatched_spans'], 'span')} "
+                     f"{agree(counts['unmatched_spans'], 'was', 'were')} not merged: their document "
+                     "was found by id but its text differs under them")
     return MergeReport(source, counts["sha"], counts["id"], report.documents_added,
                        report.spans_added, report.spans_duplicate, tuple(unmatched),
                        counts["unmatched_spans"], tuple(sorted(names)), tuple(notes),

@@ -47,7 +47,7 @@ from .models import (
 )
 from .schemes import Scheme
 from .text import text_sha256
-from .wording import plural
+from .wording import agree, plural
 
 
 @dataclass
@@ -651,7 +651,7 @@ class Project:
         if new_scheme:
             self._scheme = scheme
         if report.documents_existing:
-            were = "was" if report.documents_existing == 1 else "were"
+            were = agree(report.documents_existing, "was", "were")
             report.notes.append(f"{plural(report.documents_existing, 'document')} {were} already "
                                 "in the project; their spans were attached to them")
         if shas:

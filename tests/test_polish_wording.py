@@ -29,3 +29,14 @@ def test_init_names_the_labels_in_the_right_number(tmp_path: Path, capsys) -> No
                       encoding="utf-8")
     assert main(["init", str(tmp_path / "p.annotator"), "--scheme", str(scheme)]) == 0
     assert "(1 label)" in capsys.readouterr().out
+
+
+def test_the_verb_agrees_too(tmp_path: Path, capsys) -> None:
+    data = tmp_path / "one.jsonl"
+    data.write_text('{"text": "A text.", "spans": [{"start": 0, "end": 1, "label": "spin"}]}\n',
+                    encoding="utf-8")
+    main(["init", str(tmp_path / "p.annotator")])
+    capsys.readouterr()
+    assert main(["import", "--project", str(tmp_path / "p.annotator"), str(data),
+                 "--annotator", "ana"]) == 1
+    assert "1 label is not in the scheme 'media-bias'" in capsys.readouterr().err

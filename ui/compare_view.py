@@ -26,6 +26,7 @@ from annotator.domain import DocumentData, SpanData
 from annotator.errors import AnnotatorError
 from annotator.nlp import snap
 from annotator.schemes import Scheme
+from annotator.wording import plural
 
 from .article import ArticleView, Shown
 from .colors import is_dark, mix
@@ -404,9 +405,9 @@ class CompareWindow(QMainWindow):
         done = row.status == "done"
         name = QTableWidgetItem(("✓ " if done else "") + (row.title or row.key))
         name.setData(Qt.ItemDataRole.UserRole, row.document_id)
-        name.setToolTip(tip(f"{row.title or row.key}\n{row.findings} findings, {row.decided} settled, "
-                            f"{row.open} open; {row.agreements} exact agreements; "
-                            f"{row.gold_spans} gold spans" + ("; adjudicated" if done else "")))
+        name.setToolTip(tip(f"{row.title or row.key}\n{plural(row.findings, 'finding')}, {row.decided} settled, "
+                            f"{row.open} open; {plural(row.agreements, 'exact agreement')}; "
+                            f"{plural(row.gold_spans, 'gold span')}" + ("; adjudicated" if done else "")))
         cells = [name, QTableWidgetItem(str(row.open)), QTableWidgetItem(str(row.decided)),
                  QTableWidgetItem(str(row.gold_spans))]
         for c, cell in enumerate(cells):

@@ -299,8 +299,8 @@ class InsightsView(QDialog):
         notes = " ".join(table.notes)
         why = "" if table.by == "annotator" or layer != self.default_layer \
             else f" ({self.layer_reason})"
-        self.status.setText(f"Layer {escape(layer)}{escape(why)}; {table.documents:,} documents, "
-                            f"{table.words:,} words; groups under {SMALL_N} documents are hatched."
+        self.status.setText(f"Layer {escape(layer)}{escape(why)}; {plural(table.documents, 'document')}, "
+                            f"{plural(table.words, 'word')}; groups under {SMALL_N} documents are hatched."
                             f" {escape(table.message or notes)}")
 
     def _fill_terms(self, terms: Any) -> None:
@@ -367,7 +367,7 @@ class InsightsView(QDialog):
                                  self.layer.currentText(), self._mask())
         self.behind.clear()
         self.behind_title.setText(f"<b>{escape(group)}</b>: {plural(len(found), 'document')}, "
-                                  f"{sum(n for *_rest, n in found)} {escape(label)} spans")
+                                  f"{plural(sum(n for *_rest, n in found), escape(label) + ' span')}")
         for doc_id, key, title, spans in found:
             item = QListWidgetItem(f"{spans} · {title or key}")
             item.setData(ROLE_ID, doc_id)

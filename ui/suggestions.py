@@ -22,6 +22,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QLabel, QMenu
 
 from annotator.errors import AnnotatorError, Cancelled
+from annotator.wording import plural
 
 from . import file_dialogs
 from .dialogs import show_error
@@ -439,7 +440,7 @@ class SuggestionController(QObject):
             window.own.extend(spans)
             window._spans_added(spans)
             window.statusBar().showMessage(
-                f"Accepted {len(spans)} suggestions of {self._title(suggester)} "
+                f"Accepted {plural(len(spans), 'suggestion')} of {self._title(suggester)} "
                 "(Ctrl+Z undoes them all)", 5000)
 
         self._submit(work, done)

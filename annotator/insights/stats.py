@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from ..domain import Progress, no_progress
 from ..errors import AnnotatorError
-from ..wording import plural
+from ..wording import agree, plural
 from .terms import log_odds, span_terms, words
 
 if TYPE_CHECKING:
@@ -472,7 +472,7 @@ def top_terms(data: Dataset, label: str, layer: str, *, by: str = "outlet",
                  for t in chosen)
     if empty:
         notes.append(f"{plural(empty, 'span')} over punctuation only "
-                     f"{'is not a term' if empty == 1 else 'are not terms'}")
+                     f"{agree(empty, 'is not a term', 'are not terms')}")
     return Terms(label, layer, by, tuple(names),
                  {names[g]: int(counts[g].sum()) for g in range(len(groups))}, rows, spans,
                  tuple(notes))
