@@ -405,7 +405,8 @@ class CompareWindow(QMainWindow):
         done = row.status == "done"
         name = QTableWidgetItem(("✓ " if done else "") + (row.title or row.key))
         name.setData(Qt.ItemDataRole.UserRole, row.document_id)
-        name.setToolTip(tip(f"{row.title or row.key}\n{plural(row.findings, 'finding')}, {row.decided} settled, "
+        name.setToolTip(tip(f"{row.title or row.key}\n{plural(row.findings, 'finding')}, "
+                            f"{row.decided} settled, "
                             f"{row.open} open; {plural(row.agreements, 'exact agreement')}; "
                             f"{plural(row.gold_spans, 'gold span')}" + ("; adjudicated" if done else "")))
         cells = [name, QTableWidgetItem(str(row.open)), QTableWidgetItem(str(row.decided)),

@@ -241,7 +241,8 @@ def import_files(project: Project, paths: Sequence[Path], *, format_name: str = 
     unknown = unknown_labels(docs, scheme)
     if unknown and not add_labels:
         listed = ", ".join(f"{label!r} ({_at(*where)})" for label, where in unknown.items())
-        raise FormatError(f"{plural(len(unknown), 'label')} {agree(len(unknown), 'is', 'are')} not in the scheme {scheme.name!r}: "
+        raise FormatError(f"{plural(len(unknown), 'label')} {agree(len(unknown), 'is', 'are')} "
+                          f"not in the scheme {scheme.name!r}: "
                           f"{listed}; add them with --add-labels")
     for label, (source, line) in unknown.items():
         if problem := label_key_problem(label):

@@ -109,8 +109,9 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
         out.write(data)
     if misaligned:
         report.notes.append(
-            f"{plural(len(misaligned), 'span')} {agree(len(misaligned), 'does', 'do')} not start and end on token "
-            f"boundaries and {agree(len(misaligned), 'was', 'were')} not written (snap them to whole words to include them): {'; '.join(misaligned[:EXAMPLES])}"
+            f"{plural(len(misaligned), 'span')} {agree(len(misaligned), 'does', 'do')} not start "
+            f"and end on token boundaries and {agree(len(misaligned), 'was', 'were')} not written "
+            f"(snap them to whole words to include them): {'; '.join(misaligned[:EXAMPLES])}"
             + (" ..." if len(misaligned) > EXAMPLES else ""))
     return report
 

@@ -220,7 +220,8 @@ class SpancatSuggester(Suggester):
         self.labels = tuple(label for label in pipe.labels if scheme.has_label(label))
         if not self.labels:
             raise Unavailable(f"the trained model {path} proposes no label of the scheme")
-        self.notes = [f"trained on {plural(len(self.trained_documents), 'document')}; threshold {threshold}"]
+        self.notes = [f"trained on {plural(len(self.trained_documents), 'document')}; "
+                      f"threshold {threshold}"]
         self._last: tuple[tuple[int, str], list[Suggestion]] | None = None
 
     def evaluable(self, document_id: int) -> bool:
