@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 import zlib
 from datetime import datetime
 from collections.abc import Iterable, Iterator
@@ -17,8 +18,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy import (Connection, Dialect, Engine, Table, Text, func, or_, select, text,
-                        type_coerce, update)
+from sqlalchemy import (Connection, Dialect, Engine, Table, Text, func, literal_column, or_,
+                        select, text, type_coerce, update)
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,6 +38,7 @@ from .domain import (
     no_progress,
 )
 from .errors import DamagedRecordError, EditError, FormatError, ProjectError
+from .find import fold
 from .models import (
     ORIGINS,
     STATUSES,
@@ -53,6 +55,7 @@ from .models import (
 )
 from .schemes import Scheme
 from .text import text_sha256
+from .wording import agree, plural
 
 
 @dataclass
@@ -350,10 +353,12 @@ class Project:
         return query
 
     def _contains(self, column: Any, search: str) -> Any:
-        """``column`` contains ``search``, ignoring case in every script."""
-        if self.engine.dialect.name == "sqlite":  # store registers casefold()
-            return func.instr(func.casefold(column), search.casefold()) > 0
-        return column.ilike(f"%{_escape_like(search)}%", escape="\\")
+        """``column`` contains ``search``, ignoring case and Unicode composition
+        ("café" finds "cafe\u0301"; see :func:`annotator.find.fold`)."""
+        if self.engine.dialect.name == "sqlite":  # store registers casefold() as fold()
+            return func.instr(func.casefold(column), fold(search)) > 0
+        needle = unicodedata.normalize("NFC", search.lower())  # PostgreSQL: lower(), then NFC
+        return func.strpos(func.normalize(func.lower(column), literal_column("NFC")), needle) > 0
 
     # -- spans -------------------------------------------------------------
     def spans(self, document_id: int, annotators: Iterable[str] | None = None) -> list[SpanData]:
@@ -753,9 +758,13 @@ class Project:
         if new_scheme:
             self._scheme = scheme
         if report.documents_existing:
-            report.notes.append(
-                f"{report.documents_existing} documents were already in the project; "
-                "their spans were attached to them")
+            were = agree(report.documents_existing, "was", "were")
+            report.notes.append(f"{plural(report.documents_existing, 'document')} {were} already "
+                                "in the project; their spans were attached to them")
+        if shas:
+            with self.reading() as s:
+                report.first_document_id = s.scalar(select(Document.id).where(
+                    Document.sha256 == shas[0]).order_by(Document.id).limit(1))
         return report
 
     def _insert(self, s: Session, plan: _ImportPlan) -> ImportReport:
@@ -1112,10 +1121,6 @@ def _saved_rows(s: Session, document_id: int) -> dict[str, list[dict[str, Any]]]
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
-
-
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _check_offsets(start: int, end: int, length: int) -> None:

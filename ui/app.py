@@ -23,7 +23,7 @@ from annotator.errors import AnnotatorError, Cancelled, ProjectReadOnlyError
 from annotator.resources import ASSETS_DIR
 
 from .colors import apply_system_palette
-from .dialogs import ask_annotator, offer_read_only, show_error
+from .dialogs import ask_first_annotator, offer_read_only, show_error
 from .settings import open_settings
 from .window import MainWindow
 
@@ -105,10 +105,11 @@ def run(args: argparse.Namespace) -> int:
     settings = open_settings()
     screenshot = getattr(args, "screenshot", None)
     annotator = settings.value("annotator", "", type=str)
+    defaulted = False
     if not annotator:
         annotator = default_annotator()
         if not screenshot:
-            annotator = ask_annotator(None, annotator, first=True) or annotator
+            annotator, defaulted = ask_first_annotator(annotator)
         settings.setValue("annotator", annotator)
     window = MainWindow(settings, annotator)
     if not screenshot:
@@ -131,6 +132,9 @@ def run(args: argparse.Namespace) -> int:
     if screenshot:
         return take_screenshot(app, window, args.doc, Path(screenshot))
     window.start(args.doc)
+    if defaulted:
+        window.statusBar().showMessage(f"Annotating as {annotator} (Edit > Switch annotator… "
+                                       "changes it)", 15000)
     app.restoreOverrideCursor()
     QTimer.singleShot(0, warm_nlp)
     code = app.exec()

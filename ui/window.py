@@ -59,7 +59,6 @@ class MainWindow(QMainWindow):
         self.own: list[SpanData] = []
         self.others: list[SpanData] = []
         self.current: SpanData | None = None
-        self._first_new: int | None = None  # the first document an import adds, opened after it
         self.setAcceptDrops(True)
         self.setMinimumSize(760, 480)
 
@@ -578,7 +577,7 @@ class MainWindow(QMainWindow):
         label = self.project.scheme.label(key)
         selected = self.article.selection_codepoints()
         if selected is not None:
-            snapped = snap(self.document.text, *selected)
+            snapped = snap(self.document.text, *selected, label=label)
             if snapped is None:
                 self.statusBar().showMessage("Nothing to tag: the selection is only white space", 3000)
                 return
@@ -776,7 +775,6 @@ class MainWindow(QMainWindow):
         if self.refuse_if_read_only():
             return
 
-        self._first_new = intake.first_new_document(self)
 
         def check(progress: Callable[[int, int], None]) -> list[NotUtf8]:
             found = []
@@ -821,9 +819,8 @@ class MainWindow(QMainWindow):
         self.doc_list.fill_choices()
         message = report.summary() + "".join(f"\n{note}" for note in report.notes)
         self.statusBar().showMessage("Imported: " + report.summary(), 8000)
-        first, self._first_new = self._first_new, None
-        if report.documents_added and first is not None:
-            self.open_document(first)  # the first document imported
+        if report.first_document_id is not None:
+            self.open_document(report.first_document_id)  # what was imported, shown
         elif self.document is None:
             self.start()
         else:
@@ -881,8 +878,8 @@ class MainWindow(QMainWindow):
         rows = []
         for menu in self.menuBar().findChildren(type(self.labels_menu)):
             for action in menu.actions():
-                keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
-                                 for k in action.shortcuts())
+                keys = action.shortcuts()[0].toString(QKeySequence.SequenceFormat.NativeText) \
+                    if action.shortcuts() else ""  # the first binding, in the platform's words
                 if keys and action.text():
                     rows.append(f"<tr><td>{escape(action.text().replace('&', ''))}</td>"
                                 f"<td><b>{escape(keys)}</b></td></tr>")

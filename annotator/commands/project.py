@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from ..wording import plural
 from . import add_project_options, open_from_args
 from .insights import add_stats_options, grouped_stats
 
@@ -36,7 +37,7 @@ def init(args: argparse.Namespace) -> int:
     scheme = resolve_scheme(args.scheme)
     with Project.create(Path(args.path), scheme):
         pass
-    print(f"created {args.path} with the {scheme.name} scheme ({len(scheme.labels)} labels)")
+    print(f"created {args.path} with the {scheme.name} scheme ({plural(len(scheme.labels), 'label')})")
     return 0
 
 
