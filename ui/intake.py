@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFormLay
                                QLineEdit, QMessageBox, QPlainTextEdit, QVBoxLayout, QWidget)
 
 from annotator import formats
-from annotator.domain import IncomingDocument, RawData, count
+from annotator.domain import IncomingDocument, RawData
+from annotator.wording import plural
 from annotator.errors import AnnotatorError, FormatError
 
 from .dialogs import show_error
@@ -184,7 +185,7 @@ def remove_document(window: MainWindow) -> None:
     doc = window.document
     spans = window.project.spans(doc.id)
     own = sum(1 for s in spans if s.annotator == window.annotator)
-    held = (f"It holds {count(len(spans), 'span')} ({own} yours)." if spans
+    held = (f"It holds {plural(len(spans), 'span')} ({own} yours)." if spans
             else "It holds no spans.")
     answer = QMessageBox.question(
         window, "Remove document",
@@ -199,7 +200,7 @@ def remove_document(window: MainWindow) -> None:
                            lambda: window.project.remove_document(doc.id))
     if removed is None:
         return
-    window.statusBar().showMessage(f"Removed “{removed.title}” ({count(removed.spans, 'span')})",
+    window.statusBar().showMessage(f"Removed “{removed.title}” ({plural(removed.spans, 'span')})",
                                    5000)
     show_after_removal(window, neighbour)
 
