@@ -79,10 +79,10 @@ class SuggestionController(QObject):
             app.aboutToQuit.connect(self.stop)
 
     def stop(self) -> None:
-        """Drop queued work and let the running job end (no thread outlives the app)."""
+        """Drop queued work; a running job is not waited for (the app ends the
+        process without it, ``ui.app.leave``)."""
         self._timer.stop()
         self._pool.clear()
-        self._pool.waitForDone(10_000)
 
     @property
     def project(self) -> Any:
