@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from .window import MainWindow
 
 DEBOUNCE_MS = 250  # edits in quick succession cost one computation
+# Longer articles get no suggestions: spaCy needs about 0.5 GB per MB of text
+# for them (a 5 MB article took minutes and 2.7 GB), more than a reader gains.
+MAX_CHARACTERS = 1_000_000
 NO_LEMMAS = "Lexicons match listed variants only (the pipeline has no lemmatizer)"
 LEXICON_FILTER = "Lexicons (*.txt *.tsv);;All files (*)"
 
@@ -254,6 +257,10 @@ class SuggestionController(QObject):
     def schedule(self, delay: int = DEBOUNCE_MS) -> None:
         """Recompute soon (edits in quick succession cost one computation)."""
         if self.window.document is None:
+            return
+        if len(self.window.document.text) > MAX_CHARACTERS:
+            self.pending = False
+            self.count_label.setText(f"Suggestions: off (over {MAX_CHARACTERS:,} characters)")
             return
         self.pending = True
         self._timer.start(delay)
