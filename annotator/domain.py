@@ -62,6 +62,7 @@ class DocumentSummary:
     outlet: str | None
     span_count: int
     status: str
+    assigned: bool = False  # given to this annotator by a team admin
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,10 @@ from annotator.errors import AnnotatorError, Cancelled, ProjectReadOnlyError
 from annotator.formats.options import read_options, write_options
 from annotator.nlp import snap
 from annotator.schemes import resolve_scheme
+from annotator.store import is_server
 from annotator.text import UTF8, detect_encoding
 
-from . import backups_dialog, file_dialogs, intake, review
+from . import backups_dialog, connect_dialog, file_dialogs, intake, review
 from .article import ArticleView
 from .dialogs import (ExportDialog, ImportDialog, NewProjectDialog, ShortcutDialog, ask_annotator,
                       offer_read_only, show_error, show_info)
@@ -147,6 +148,8 @@ class MainWindow(QMainWindow):
         self._action(file, "&Open project…", self.open_project_dialog, QKeySequence.StandardKey.Open)
         self._action(file, "Open read-&only…", lambda: self.open_project_dialog(read_only=True), None,
                      "Open a project without changing it (for a file on read-only media)")
+        self._action(file, "Connect to &team project…", lambda: connect_dialog.connect_dialog(self),
+                     None, "Open a shared project on a PostgreSQL server")
         self.recent_menu = file.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addSeparator()
@@ -377,6 +380,8 @@ class MainWindow(QMainWindow):
         """Open and show a project; one that cannot be written may be opened read-only."""
         if path == self.project.location and read_only == self.read_only:
             return
+        if is_server(path):  # a recent team project
+            return connect_dialog.connect(self, path)
         from annotator.project import Project
 
         try:
