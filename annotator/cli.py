@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "annotator.commands.review",
     "annotator.commands.insights",
     "annotator.commands.check",
+    "annotator.commands.documents",
     "annotator.commands.team",
 )
 

@@ -7,6 +7,7 @@ script (:func:`contains`).
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from sqlalchemy import Text, func, type_coerce
@@ -14,6 +15,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.functions import GenericFunction
+
+from .find import fold
 
 
 class as_text(GenericFunction[str]):  # noqa: N801 (a SQL function's name)
@@ -55,11 +58,13 @@ def raw_rows(s: Session, query: Select[Any]) -> list[tuple[Any, ...]]:
 def contains(column: Any, search: str, dialect: str) -> ColumnElement[bool]:
     """``column`` contains ``search``, ignoring case in every script.
 
-    SQLite: the ``casefold()`` the store registers on each connection.
-    PostgreSQL: ``lower()`` (Unicode-aware in a UTF-8 database) in a LIKE the
+    SQLite: the ``casefold()`` the store registers on each connection
+    (:func:`annotator.find.fold`: NFC, case-folded, so "café" finds "cafe\u0301").
+    PostgreSQL: ``lower()`` of the NFC needle (Unicode-aware in a UTF-8 database) in a LIKE the
     trigram indexes of :mod:`annotator.team.setup` serve.
     """
     if dialect == "sqlite":
-        return func.instr(func.casefold(column), search.casefold()) > 0
+        return func.instr(func.casefold(column), fold(search)) > 0
+    search = unicodedata.normalize("NFC", search)
     pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return func.lower(type_coerce(column, Text)).like(func.lower(pattern), escape="\\")

@@ -33,6 +33,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAl
 
 from . import files
 from .errors import PasswordRequired, ProjectError, ProjectReadOnlyError
+from .find import fold
 from .models import Base
 
 APP_ID = "media-bias-annotator"
@@ -175,7 +176,7 @@ def begin_immediate(dbapi_conn: sqlite3.Connection,
 
 
 def _casefold(value: str | None) -> str | None:
-    return value.casefold() if isinstance(value, str) else value
+    return fold(value) if isinstance(value, str) else value
 
 
 def open_database(url: str, *, readonly: bool = False, name: str | None = None) -> Engine:

@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from ..wording import plural
 from . import add_project_options, open_from_args
 from .insights import add_stats_options, grouped_stats
 
@@ -44,7 +45,7 @@ def init(args: argparse.Namespace) -> int:
     with Project.create(Path(args.path) if args.path else None, scheme, url=args.db):
         pass
     where = args.path or display_url(args.db)
-    print(f"created {where} with the {scheme.name} scheme ({len(scheme.labels)} labels)")
+    print(f"created {where} with the {scheme.name} scheme ({plural(len(scheme.labels), 'label')})")
     return 0
 
 

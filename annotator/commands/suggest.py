@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from ..wording import plural
 from . import add_project_options, annotator_of, open_from_args, stderr_progress
 
 
@@ -159,7 +160,7 @@ def evaluate_(args: argparse.Namespace) -> int:
             for s in result.scores]}, indent=2))
         _notes(result.notes)
         return 0
-    print(f"{result.documents} documents with spans; "
+    print(f"{plural(result.documents, 'document')} with spans; "
           f"{'overlap' if args.overlap else 'exact'} match")
     print(f"{'suggester':<24} {'label':<22} {'pred':>6} {'ref':>6} "
           f"{'precision':>9} {'recall':>7} {'F1':>6}")

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from ..domain import Progress, no_progress
 from ..errors import AnnotatorError
+from ..wording import agree, plural
 from .terms import log_odds, span_terms, words
 
 if TYPE_CHECKING:
@@ -472,7 +473,8 @@ def top_terms(data: Dataset, label: str, layer: str, *, by: str = "outlet",
                          {names[g]: round(float(z[g, t]), 3) for g in range(len(groups))})
                  for t in chosen)
     if empty:
-        notes.append(f"{empty} spans over punctuation only are not terms")
+        notes.append(f"{plural(empty, 'span')} over punctuation only "
+                     f"{agree(empty, 'is not a term', 'are not terms')}")
     return Terms(label, layer, by, tuple(names),
                  {names[g]: int(counts[g].sum()) for g in range(len(groups))}, rows, spans,
                  tuple(notes))
