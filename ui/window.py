@@ -22,7 +22,6 @@ from annotator.errors import AnnotatorError, Cancelled, ProjectReadOnlyError
 from annotator.formats.options import read_options, write_options
 from annotator.nlp import snap
 from annotator.schemes import resolve_scheme
-from annotator.store import is_server
 from annotator.text import UTF8, detect_encoding
 
 from . import backups_dialog, connect_dialog, file_dialogs, intake, review
@@ -380,7 +379,7 @@ class MainWindow(QMainWindow):
         """Open and show a project; one that cannot be written may be opened read-only."""
         if path == self.project.location and read_only == self.read_only:
             return
-        if is_server(path):  # a recent team project
+        if connect_dialog.is_team_url(path):  # a recent team project
             return connect_dialog.connect(self, path)
         from annotator.project import Project
 
