@@ -15,6 +15,8 @@ from urllib.parse import parse_qsl
 
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QInputDialog, QLineEdit,
                                QSpinBox, QWidget)
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 from annotator.errors import PasswordRequired
 
@@ -25,22 +27,12 @@ if TYPE_CHECKING:
     from .window import MainWindow
 
 SETTING = "team/last_url"  # display_url: never a password
-SCHEMES = ("postgresql://", "postgresql+")
-
-
-def is_team_url(location: str) -> bool:
-    """Whether a remembered project location is a server's URL (not a file);
-    told without loading SQLAlchemy, which the window loads only with a project."""
-    return location.startswith(SCHEMES)
 
 
 class ConnectDialog(QDialog):
     """Where the team project is; :meth:`url` is what was entered."""
 
     def __init__(self, parent: QWidget | None, last: str = ""):
-        from sqlalchemy.engine import make_url
-        from sqlalchemy.exc import ArgumentError
-
         super().__init__(parent)
         self.setWindowTitle("Connect to team project")
         try:
@@ -70,8 +62,6 @@ class ConnectDialog(QDialog):
 
     def url(self) -> str:
         """The SQLAlchemy URL entered (no password)."""
-        from sqlalchemy.engine import URL
-
         return URL.create("postgresql+psycopg", username=self.user.text().strip() or None,
                           host=self.host.text().strip() or None, port=self.port.value(),
                           database=self.database.text().strip() or None,
@@ -89,8 +79,6 @@ def connect_dialog(window: MainWindow) -> None:
 def connect(window: MainWindow, url: str) -> None:
     """Open the team project at ``url`` in a worker and show it, as its
     database user; a password is asked for if the server wants one."""
-    from sqlalchemy.engine import make_url
-
     from annotator.project import Project
     from annotator.store import display_url
     from annotator.team.roles import current_user
