@@ -42,8 +42,7 @@ def read_feed(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocum
 
 def read_url(url: str, options: ReadOptions) -> list[IncomingDocument]:
     """The article, PDF, Word file or feed at ``url``."""
-    options.progress(0, 1)
-    got = fetch(url)
+    got = fetch(url, progress=options.progress)
     kind = got.content_type
     if kind in feeds.FEED_TYPES or (kind in ("text/html", "text/plain") and feeds.is_feed(got.data)):
         return _feed(got.data, url, got.url, options)
