@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "annotator.commands.insights",
     "annotator.commands.check",
     "annotator.commands.documents",
+    "annotator.commands.team",
 )
 
 

@@ -6,17 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
+from .wording import plural
+
 # progress(done, total): long work reports through it; it may raise Cancelled.
 Progress = Callable[[int, int], None]
 
 
 def no_progress(_done: int, _total: int) -> None:
     """The progress callback of work nobody watches."""
-
-
-def count(n: int, word: str) -> str:
-    """``1 document``, ``2 documents``."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 @dataclass(frozen=True)
@@ -65,6 +62,7 @@ class DocumentSummary:
     outlet: str | None
     span_count: int
     status: str
+    assigned: bool = False  # given to this annotator by a team admin
 
 
 @dataclass(frozen=True)
@@ -124,14 +122,15 @@ class ImportReport:
     spans_duplicate: int = 0
     notes: list[str] = field(default_factory=list)
     rejections_added: int = 0  # adjudicators' rejections a merge or JSONL brought
+    first_document_id: int | None = None  # the first document of the import (to open it)
 
     def summary(self) -> str:
-        parts = [f"{count(self.documents_added, 'document')} added"]
+        parts = [f"{plural(self.documents_added, 'document')} added"]
         if self.documents_existing:
             parts.append(f"{self.documents_existing} already in the project (spans attached)")
-        parts.append(f"{count(self.spans_added, 'span')} added")
+        parts.append(f"{plural(self.spans_added, 'span')} added")
         if self.spans_duplicate:
-            parts.append(f"{count(self.spans_duplicate, 'span')} already present, skipped")
+            parts.append(f"{plural(self.spans_duplicate, 'span')} already present, skipped")
         return ", ".join(parts)
 
 

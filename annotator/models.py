@@ -114,6 +114,10 @@ class DocumentLabel(Base):
     key: Mapped[str] = mapped_column(String(200))
     value: Mapped[Any] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped by every ORM update, which matches the version it read: a
+    # concurrent change makes it fail (ConflictError) instead of being lost.
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
 
 class DocumentStatus(Base):
@@ -127,6 +131,8 @@ class DocumentStatus(Base):
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id"), primary_key=True)
     status: Mapped[str] = mapped_column(String(16), default="todo")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")  # see DocumentLabel
+    __mapper_args__ = {"version_id_col": version}
 
 
 class RejectedSuggestion(Base):
@@ -194,3 +200,14 @@ class Tombstone(Base):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     title: Mapped[str] = mapped_column(Text, default="")
     removed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Assignment(Base):
+    """A document an admin gave an annotator to do (team projects)."""
+
+    __tablename__ = "assignment"
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), primary_key=True)
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id"), primary_key=True,
+                                              index=True)
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)

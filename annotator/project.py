@@ -17,12 +17,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy import (Connection, Dialect, Engine, Table, Text, func, or_, select, text,
-                        type_coerce, update)
+from sqlalchemy import (Connection, Dialect, Engine, Table, func, or_,
+                        select, text, update)
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from . import rejected, store
+from . import portable, rejected, store
 from .intake import neardup
 from .domain import (
     DocumentData,
@@ -36,11 +37,12 @@ from .domain import (
     SpanFilter,
     no_progress,
 )
-from .errors import DamagedRecordError, EditError, FormatError, ProjectError
+from .errors import ConflictError, DamagedRecordError, EditError, FormatError, ProjectError
 from .models import (
     ORIGINS,
     STATUSES,
     Annotator,
+    Assignment,
     Document,
     DocumentLabel,
     DocumentStatus,
@@ -53,6 +55,7 @@ from .models import (
 )
 from .schemes import Scheme
 from .text import text_sha256
+from .wording import agree, plural
 
 
 @dataclass
@@ -112,13 +115,14 @@ class Project:
         ``name`` is how errors call the file (default: ``path``).
         """
         url = url or store.project_url(path, readonly=readonly)  # type: ignore[arg-type]
-        location = name or str(path or url)
+        location = name or (str(path) if path else store.display_url(url))
         return cls(store.open_database(url, readonly=readonly, name=location), location)
 
     @classmethod
     def create(cls, path: str | Path | None, scheme: Scheme, *, url: str | None = None) -> Project:
         url = url or store.project_url(path)  # type: ignore[arg-type]
-        return cls(store.create_database(url, scheme.to_dict()), str(path or url))
+        return cls(store.create_database(url, scheme.to_dict()),
+                   str(path) if path else store.display_url(url))
 
     @property
     def path(self) -> Path | None:
@@ -169,6 +173,9 @@ class Project:
         except json.JSONDecodeError as exc:
             raise DamagedRecordError(f"{self.location}: a stored JSON value is not valid JSON "
                                      f"({exc}); the project is damaged") from None
+        except StaleDataError:
+            raise ConflictError(f"{self.location}: someone changed this at the same time; "
+                                "nothing was written: look again and redo it") from None
         except OperationalError as exc:
             message = str(exc.orig).splitlines()[0]
             if "disk" in message or "full" in message:
@@ -297,9 +304,14 @@ class Project:
         """A page of the document list, filtered and counted in SQL."""
         with self.reading() as s:
             query = self._summary_query(s, annotator, search, status, where)
-            rows = s.execute(query.order_by(Document.id).offset(offset).limit(limit))
-            return [DocumentSummary(r.id, r.external_id, r.title, r.outlet, r.spans, r.status)
-                    for r in rows]
+            # assigned documents first (team projects), then in import order; the
+            # sort by assignment only when there is one (else the index order serves)
+            assigned = s.scalar(select(Assignment.document_id).join(Annotator).where(
+                Annotator.name == annotator).limit(1)) is not None
+            order = (query.selected_columns.assigned.desc(),) if assigned else ()
+            rows = s.execute(query.order_by(*order, Document.id).offset(offset).limit(limit))
+            return [DocumentSummary(r.id, r.external_id, r.title, r.outlet, r.spans, r.status,
+                                    r.assigned) for r in rows]
 
     def summary_count(self, annotator: str | None, *, search: str = "",
                       status: str | None = None, where: DocumentFilter = DocumentFilter()) -> int:
@@ -331,8 +343,12 @@ class Project:
             .scalar_subquery(),
             "todo",
         )
+        assigned = select(Assignment.document_id).where(
+            Assignment.document_id == Document.id,
+            Assignment.annotator_id == annotator_id).exists()
         query = select(Document.id, Document.external_id, Document.title, Document.outlet,
-                       span_count.label("spans"), doc_status.label("status"))
+                       span_count.label("spans"), doc_status.label("status"),
+                       assigned.label("assigned"))
         if search:
             query = query.where(or_(*(self._contains(column, search)
                                       for column in (Document.title, Document.text))))
@@ -350,10 +366,9 @@ class Project:
         return query
 
     def _contains(self, column: Any, search: str) -> Any:
-        """``column`` contains ``search``, ignoring case in every script."""
-        if self.engine.dialect.name == "sqlite":  # store registers casefold()
-            return func.instr(func.casefold(column), search.casefold()) > 0
-        return column.ilike(f"%{_escape_like(search)}%", escape="\\")
+        """``column`` contains ``search``, ignoring case and Unicode composition
+        ("café" finds "cafe\u0301"; see :func:`annotator.find.fold`)."""
+        return portable.contains(column, search, self.engine.dialect.name)
 
     # -- spans -------------------------------------------------------------
     def spans(self, document_id: int, annotators: Iterable[str] | None = None) -> list[SpanData]:
@@ -753,9 +768,13 @@ class Project:
         if new_scheme:
             self._scheme = scheme
         if report.documents_existing:
-            report.notes.append(
-                f"{report.documents_existing} documents were already in the project; "
-                "their spans were attached to them")
+            were = agree(report.documents_existing, "was", "were")
+            report.notes.append(f"{plural(report.documents_existing, 'document')} {were} already "
+                                "in the project; their spans were attached to them")
+        if shas:
+            with self.reading() as s:
+                report.first_document_id = s.scalar(select(Document.id).where(
+                    Document.sha256 == shas[0]).order_by(Document.id).limit(1))
         return report
 
     def _insert(self, s: Session, plan: _ImportPlan) -> ImportReport:
@@ -764,6 +783,7 @@ class Project:
         conn = s.connection()
         for insert in plan.inserts:
             insert.execute(conn, by_name)
+        store.after_explicit_ids(conn, Document.__table__)
         statuses = {(d, by_name[n]) for d, n in plan.statuses}
         carried: dict[tuple[int, int], str] = {}
         for (d, n), status in plan.carried.items():
@@ -1114,10 +1134,6 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
         yield items[i:i + size]
 
 
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _check_offsets(start: int, end: int, length: int) -> None:
     if not (isinstance(start, int) and isinstance(end, int)):
         raise EditError("span offsets must be integers")
@@ -1186,9 +1202,9 @@ _DOCUMENT_COLUMNS = (Document.id, Document.external_id, Document.title, Document
 # JSON read as text and decoded only when not empty (most are "{}"); times as
 # text for the C-speed datetime.fromisoformat.
 _SPAN_COLUMNS = (Span.id, Span.document_id, Annotator.name, Span.label, Span.start, Span.end,
-                 Span.note, type_coerce(Span.attributes, Text), Span.origin,
-                 type_coerce(Span.provenance, Text), type_coerce(Span.created_at, Text),
-                 type_coerce(Span.updated_at, Text))
+                 Span.note, portable.as_text(Span.attributes), Span.origin,
+                 portable.as_text(Span.provenance), portable.as_text(Span.created_at),
+                 portable.as_text(Span.updated_at))
 
 
 def _json_object(raw: str | None) -> dict[str, Any]:

@@ -70,7 +70,7 @@ def test_a_merge_does_not_bring_back_a_removed_document(project: Project, doc_id
     report = merge(project, [tmp_path / "colleague.jsonl"], add_unmatched=True)
     assert project.document_count() == 0
     assert report.documents_removed_here == 1
-    assert "1 documents removed here were not brought back" in report.summary()
+    assert "1 document removed here not brought back" in report.summary()
     # Imported on purpose, it comes back.
     assert import_files(project, [tmp_path / "colleague.jsonl"],
                         annotator="ana").documents_added == 1

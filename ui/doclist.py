@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QTableView, QVBoxLayout, QWidget)
 
 from annotator.domain import DocumentFilter, DocumentSummary
+from annotator.wording import plural
 
 from .dialogs import show_error
 from .plain import tip
@@ -158,7 +159,7 @@ class DocumentListModel(QAbstractTableModel):
         elif role == Qt.ItemDataRole.ToolTipRole:
             key = row.external_id or row.id
             return tip(f"{row.title}\n{row.outlet or ''} · id {key}\n"
-                       f"{row.span_count} spans · {STATUS_TEXT.get(row.status, row.status)}")
+                       f"{plural(row.span_count, 'span')} · {STATUS_TEXT.get(row.status, row.status)}")
         elif role == Qt.ItemDataRole.AccessibleTextRole and column == 3:
             return STATUS_TEXT.get(row.status, row.status)
         elif role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):

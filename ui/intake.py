@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFormLay
                                QLineEdit, QMessageBox, QPlainTextEdit, QVBoxLayout, QWidget)
 
 from annotator import formats
-from annotator.domain import IncomingDocument, RawData, count
+from annotator.domain import IncomingDocument, RawData
+from annotator.wording import plural
 from annotator.errors import AnnotatorError, FormatError
 
 from .dialogs import show_error
@@ -43,12 +44,6 @@ def add_actions(window: MainWindow, file_menu: Any, edit_menu: Any) -> None:
         lambda key, value: edit_detail(window, key, value))
 
 
-def first_new_document(window: MainWindow) -> int:
-    """The id the next imported document gets (ids only grow)."""
-    ids = window.project.document_ids()
-    return (ids[-1] if ids else 0) + 1
-
-
 def import_url_dialog(window: MainWindow, url: str | None = None) -> None:
     """Ask for a URL (unless given) and import it in the worker, with progress and Cancel."""
     if window.refuse_if_read_only():
@@ -61,7 +56,6 @@ def import_url_dialog(window: MainWindow, url: str | None = None) -> None:
         if not ok or url in ("", "https://"):
             return
     project, annotator = window.project, window.annotator
-    window._first_new = first_new_document(window)
 
     def work(progress: Callable[[int, int], None]) -> Any:
         return formats.import_files(project, [url], annotator=annotator,
@@ -145,15 +139,14 @@ def clipboard_dialog(window: MainWindow) -> None:
     while dialog.exec():
         try:
             doc = dialog.document()
-            first = first_new_document(window)
             report = window.project.import_documents([doc], annotator=window.annotator)
         except AnnotatorError as exc:
             show_error(window, "The article could not be added", exc)
             continue  # the dialog again, as it was
         window.doc_model.reload()
         window.doc_list.fill_choices()
-        if report.documents_added:
-            window.open_document(first)
+        if report.documents_added and report.first_document_id is not None:
+            window.open_document(report.first_document_id)
             window.statusBar().showMessage("Added the article from the clipboard", 5000)
         else:
             window.statusBar().showMessage("That text is already in the project", 5000)
@@ -192,7 +185,7 @@ def remove_document(window: MainWindow) -> None:
     doc = window.document
     spans = window.project.spans(doc.id)
     own = sum(1 for s in spans if s.annotator == window.annotator)
-    held = (f"It holds {count(len(spans), 'span')} ({own} yours)." if spans
+    held = (f"It holds {plural(len(spans), 'span')} ({own} yours)." if spans
             else "It holds no spans.")
     answer = QMessageBox.question(
         window, "Remove document",
@@ -207,7 +200,7 @@ def remove_document(window: MainWindow) -> None:
                            lambda: window.project.remove_document(doc.id))
     if removed is None:
         return
-    window.statusBar().showMessage(f"Removed “{removed.title}” ({count(removed.spans, 'span')})",
+    window.statusBar().showMessage(f"Removed “{removed.title}” ({plural(removed.spans, 'span')})",
                                    5000)
     show_after_removal(window, neighbour)
 

@@ -22,9 +22,10 @@ from annotator.errors import AnnotatorError, Cancelled, ProjectReadOnlyError
 from annotator.formats.options import read_options, write_options
 from annotator.nlp import snap
 from annotator.schemes import resolve_scheme
+from annotator.store import is_server
 from annotator.text import UTF8, detect_encoding
 
-from . import backups_dialog, file_dialogs, intake, review
+from . import backups_dialog, connect_dialog, file_dialogs, intake, review
 from .article import ArticleView
 from .dialogs import (ExportDialog, ImportDialog, NewProjectDialog, ShortcutDialog, ask_annotator,
                       offer_read_only, show_error, show_info)
@@ -59,7 +60,6 @@ class MainWindow(QMainWindow):
         self.own: list[SpanData] = []
         self.others: list[SpanData] = []
         self.current: SpanData | None = None
-        self._first_new: int | None = None  # the first document an import adds, opened after it
         self.setAcceptDrops(True)
         self.setMinimumSize(760, 480)
 
@@ -148,6 +148,8 @@ class MainWindow(QMainWindow):
         self._action(file, "&Open project…", self.open_project_dialog, QKeySequence.StandardKey.Open)
         self._action(file, "Open read-&only…", lambda: self.open_project_dialog(read_only=True), None,
                      "Open a project without changing it (for a file on read-only media)")
+        self._action(file, "Connect to &team project…", lambda: connect_dialog.connect_dialog(self),
+                     None, "Open a shared project on a PostgreSQL server")
         self.recent_menu = file.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addSeparator()
@@ -378,6 +380,8 @@ class MainWindow(QMainWindow):
         """Open and show a project; one that cannot be written may be opened read-only."""
         if path == self.project.location and read_only == self.read_only:
             return
+        if is_server(path):  # a recent team project
+            return connect_dialog.connect(self, path)
         from annotator.project import Project
 
         try:
@@ -578,7 +582,7 @@ class MainWindow(QMainWindow):
         label = self.project.scheme.label(key)
         selected = self.article.selection_codepoints()
         if selected is not None:
-            snapped = snap(self.document.text, *selected)
+            snapped = snap(self.document.text, *selected, label=label)
             if snapped is None:
                 self.statusBar().showMessage("Nothing to tag: the selection is only white space", 3000)
                 return
@@ -776,7 +780,6 @@ class MainWindow(QMainWindow):
         if self.refuse_if_read_only():
             return
 
-        self._first_new = intake.first_new_document(self)
 
         def check(progress: Callable[[int, int], None]) -> list[NotUtf8]:
             found = []
@@ -821,9 +824,8 @@ class MainWindow(QMainWindow):
         self.doc_list.fill_choices()
         message = report.summary() + "".join(f"\n{note}" for note in report.notes)
         self.statusBar().showMessage("Imported: " + report.summary(), 8000)
-        first, self._first_new = self._first_new, None
-        if report.documents_added and first is not None:
-            self.open_document(first)  # the first document imported
+        if report.first_document_id is not None:
+            self.open_document(report.first_document_id)  # what was imported, shown
         elif self.document is None:
             self.start()
         else:
@@ -881,8 +883,8 @@ class MainWindow(QMainWindow):
         rows = []
         for menu in self.menuBar().findChildren(type(self.labels_menu)):
             for action in menu.actions():
-                keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
-                                 for k in action.shortcuts())
+                keys = action.shortcuts()[0].toString(QKeySequence.SequenceFormat.NativeText) \
+                    if action.shortcuts() else ""  # the first binding, in the platform's words
                 if keys and action.text():
                     rows.append(f"<tr><td>{escape(action.text().replace('&', ''))}</td>"
                                 f"<td><b>{escape(keys)}</b></td></tr>")

@@ -88,9 +88,15 @@ def import_(args: argparse.Namespace) -> int:
                           spans_key=args.spans_key, offset_unit=args.offset_unit,
                           reanchor=args.reanchor, encoding=args.encoding)
     with open_from_args(args) as project:
+        annotator = args.annotator or default_annotator()
+        if project.engine.dialect.name == "postgresql":  # a team project: admins import
+            from ..team.roles import current_user, require_admin
+
+            require_admin(project, "import articles (and use --annotator)")
+            annotator = args.annotator or current_user(project)
         report = import_files(project, [p if is_url(p) else Path(p) for p in args.paths],
                               format_name=args.format,
-                              annotator=args.annotator or default_annotator(), options=options,
+                              annotator=annotator, options=options,
                               add_labels=args.add_labels)
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..domain import IncomingDocument, Progress, SpanFilter, count, no_progress
+from ..domain import IncomingDocument, Progress, SpanFilter, no_progress
+from ..wording import agree, plural
 from ..errors import FormatError
 from ..schemes import label_key_problem
 from ..text import read_text
@@ -63,7 +64,7 @@ class ExportReport:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return f"{count(self.spans, 'span')} from {count(self.documents, 'document')}"
+        return f"{plural(self.spans, 'span')} from {plural(self.documents, 'document')}"
 
 
 Reader = Callable[[Sequence[Path], ReadOptions], list[IncomingDocument]]
@@ -251,14 +252,15 @@ def import_files(project: Project, paths: Sequence[Path | str], *, format_name: 
     unknown = unknown_labels(docs, scheme)
     if unknown and not add_labels:
         listed = ", ".join(f"{label!r} ({_at(*where)})" for label, where in unknown.items())
-        raise FormatError(f"{len(unknown)} labels are not in the scheme {scheme.name!r}: "
+        raise FormatError(f"{plural(len(unknown), 'label')} {agree(len(unknown), 'is', 'are')} "
+                          f"not in the scheme {scheme.name!r}: "
                           f"{listed}; add them with --add-labels")
     for label, (source, line) in unknown.items():
         if problem := label_key_problem(label):
             raise FormatError(f"cannot add label {label!r}: {problem}", file=source, line=line)
     if unknown:
         scheme = scheme.with_labels(list(unknown))
-        options.notes.append(f"added {len(unknown)} labels to the scheme: {', '.join(unknown)}")
+        options.notes.append(f"added {plural(len(unknown), 'label')} to the scheme: {', '.join(unknown)}")
     if add_labels:  # and the attributes the labels lack (else the import names the first)
         scheme, added = scheme.with_attributes((s.label, k, v) for doc in docs
                                                for s in doc.spans for k, v in s.attributes.items())
