@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QInputDia
 from sqlalchemy.engine import URL, make_url
 
 from annotator.errors import PasswordRequired
-from annotator.store import display_url
 
 from .dialogs import show_error
 from .tasks import run_with_progress
@@ -80,6 +79,7 @@ def connect(window: MainWindow, url: str) -> None:
     """Open the team project at ``url`` in a worker and show it, as its
     database user; a password is asked for if the server wants one."""
     from annotator.project import Project
+    from annotator.store import display_url
     from annotator.team.roles import current_user
 
     def work(_progress: object) -> tuple[Project, str]:
