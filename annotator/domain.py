@@ -44,6 +44,7 @@ class DocumentData:
     published: str | None = None
     url: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    language: str | None = None
 
     @property
     def key(self) -> str:
@@ -61,6 +62,7 @@ class DocumentSummary:
     outlet: str | None
     span_count: int
     status: str
+    assigned: bool = False  # given to this annotator by a team admin
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,15 @@ class IncomingSpan:
     provenance: dict[str, Any] = field(default_factory=dict)
     line: int | None = None
     source: str | None = None  # the file the span was read from, when not the document's
+
+
+@dataclass(frozen=True)
+class RawData:
+    """The bytes a document was extracted from (a page, a PDF...), kept beside it."""
+
+    data: bytes
+    content_type: str
+    url: str | None = None
 
 
 @dataclass
@@ -99,6 +110,8 @@ class IncomingDocument:
     statuses: dict[str, str] = field(default_factory=dict)  # annotator -> status ("": the importer)
     # gold layer -> spans its adjudicator turned down, by identity (annotator.rejected)
     rejected: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    language: str | None = None
+    raw: RawData | None = None  # kept (compressed) beside a new document
 
 
 @dataclass
@@ -119,6 +132,18 @@ class ImportReport:
         if self.spans_duplicate:
             parts.append(f"{plural(self.spans_duplicate, 'span')} already present, skipped")
         return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    """Which documents the list shows (empty means all): an outlet, a date
+    range (ISO prefixes, both ends included: ``2024-03`` is all of March),
+    a story."""
+
+    outlet: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    story: str | None = None
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ class MergeReport:
     annotators: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
     rejections_added: int = 0  # the adjudicator's rejections of spans (new ones)
+    documents_removed_here: int = 0  # in the source, removed from this project: not brought back
 
     def summary(self) -> str:
         matched = plural(self.documents_by_sha256 + self.documents_by_id, "document")
@@ -63,6 +64,9 @@ class MergeReport:
             parts.append(f"{self.unmatched_spans} not merged (the text differs there)")
         if self.rejections_added:
             parts.append(f"{plural(self.rejections_added, 'rejection')} added")
+        if self.documents_removed_here:
+            removed = plural(self.documents_removed_here, "document")
+            parts.append(f"{removed} removed here not brought back")
         return ", ".join(parts)
 
 
@@ -124,7 +128,7 @@ def _documents_of(theirs: Project, source: str) -> list[IncomingDocument]:
     return [IncomingDocument(
         text=doc.text, source=source, external_id=doc.external_id, title=doc.title,
         outlet=doc.outlet, author=doc.author, published=doc.published, url=doc.url,
-        meta=doc.meta, sha256=doc.sha256, spans=spans.get(doc.id, []),
+        language=doc.language, meta=doc.meta, sha256=doc.sha256, spans=spans.get(doc.id, []),
         document_labels=labels.get(doc.id, {}), statuses=statuses.get(doc.id, {}),
         rejected={gold: by_sha[doc.sha256] for gold, by_sha in rejections.items()
                   if doc.sha256 in by_sha})
@@ -189,7 +193,8 @@ def merge_documents(project: Project, incoming: Sequence[IncomingDocument], *, s
             by_id.setdefault(doc.external_id, (doc.id, doc.text))
     for key in ambiguous:
         del by_id[key]
-    counts = {"sha": 0, "id": 0, "unmatched_spans": 0}
+    counts = {"sha": 0, "id": 0, "unmatched_spans": 0, "removed": 0}
+    removed = project.tombstones()
     unmatched: list[str] = []
     names: set[str] = set()
     ready: list[IncomingDocument] = []
@@ -215,7 +220,11 @@ def merge_documents(project: Project, incoming: Sequence[IncomingDocument], *, s
         if doc.sha256 is not None and doc.sha256 != text_sha256(doc.text):
             raise FormatError("the document's text differs from the one its spans were made "
                               "on (SHA-256 mismatch)", file=doc.source, line=doc.line)
-        found = by_sha.get(text_sha256(doc.text))
+        sha = text_sha256(doc.text)
+        found = by_sha.get(sha)
+        if found is None and sha in removed:
+            counts["removed"] += 1  # removed here on purpose: a merge does not undo that
+            continue
         if found is not None:
             counts["sha"] += 1
         elif doc.external_id is not None and doc.external_id in by_id:
@@ -251,6 +260,10 @@ def merge_documents(project: Project, incoming: Sequence[IncomingDocument], *, s
     if ambiguous & {d.external_id for d in incoming if d.external_id is not None}:
         notes.append("some ids name several documents of this project, so they matched "
                      "nothing by id: " + ", ".join(sorted(ambiguous)[:10]))
+    if counts["removed"]:
+        removed = plural(counts["removed"], "document")
+        notes.append(f"{removed} removed here {agree(counts['removed'], 'was', 'were')} not "
+                     "brought back (import them again to have them back)")
     if counts["unmatched_spans"]:
         notes.append(f"{plural(counts['unmatched_spans'], 'span')} "
                      f"{agree(counts['unmatched_spans'], 'was', 'were')} not merged: their document "
@@ -258,4 +271,4 @@ def merge_documents(project: Project, incoming: Sequence[IncomingDocument], *, s
     return MergeReport(source, counts["sha"], counts["id"], report.documents_added,
                        report.spans_added, report.spans_duplicate, tuple(unmatched),
                        counts["unmatched_spans"], tuple(sorted(names)), tuple(notes),
-                       report.rejections_added)
+                       report.rejections_added, counts["removed"])

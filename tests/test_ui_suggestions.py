@@ -375,3 +375,15 @@ def test_tab_starts_from_the_text_cursor(qtbot, opened):
     window.article.setTextCursor(cursor)
     key(qtbot, window, Qt.Key.Key_Tab)
     assert window.suggestions.focused == second
+
+
+def test_an_article_too_long_for_suggestions_gets_none_and_says_so(qtbot, project, make_window,
+                                                                   monkeypatch):
+    import ui.suggestions
+
+    monkeypatch.setattr(ui.suggestions, "MAX_CHARACTERS", len(TEXT) - 1)
+    add_documents(project, TEXT)
+    window = make_window(project)
+    qtbot.wait(500)
+    assert not window.suggestions.pending and window.suggestions.items == []
+    assert "off" in window.suggestions.count_label.text()

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
     from .window import MainWindow
 
 DEBOUNCE_MS = 250  # edits in quick succession cost one computation
+# Longer articles get no suggestions: spaCy needs about 0.5 GB per MB of text
+# for them (a 5 MB article took minutes and 2.7 GB), more than a reader gains.
+MAX_CHARACTERS = 1_000_000
 NO_LEMMAS = "Lexicons match listed variants only (the pipeline has no lemmatizer)"
 LEXICON_FILTER = "Lexicons (*.txt *.tsv);;All files (*)"
 
@@ -81,10 +84,10 @@ class SuggestionController(QObject):
             app.aboutToQuit.connect(self.stop)
 
     def stop(self) -> None:
-        """Drop queued work and let the running job end (no thread outlives the app)."""
+        """Drop queued work; a running job is not waited for (the app ends the
+        process without it, ``ui.app.leave``)."""
         self._timer.stop()
         self._pool.clear()
-        self._pool.waitForDone(10_000)
 
     @property
     def project(self) -> Any:
@@ -256,6 +259,10 @@ class SuggestionController(QObject):
     def schedule(self, delay: int = DEBOUNCE_MS) -> None:
         """Recompute soon (edits in quick succession cost one computation)."""
         if self.window.document is None:
+            return
+        if len(self.window.document.text) > MAX_CHARACTERS:
+            self.pending = False
+            self.count_label.setText(f"Suggestions: off (over {MAX_CHARACTERS:,} characters)")
             return
         self.pending = True
         self._timer.start(delay)

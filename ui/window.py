@@ -22,9 +22,10 @@ from annotator.errors import AnnotatorError, Cancelled, ProjectReadOnlyError
 from annotator.formats.options import read_options, write_options
 from annotator.nlp import snap
 from annotator.schemes import resolve_scheme
+from annotator.store import is_server
 from annotator.text import UTF8, detect_encoding
 
-from . import backups_dialog, file_dialogs, review
+from . import backups_dialog, connect_dialog, file_dialogs, intake, review
 from .article import ArticleView
 from .dialogs import (ExportDialog, ImportDialog, NewProjectDialog, ShortcutDialog, ask_annotator,
                       offer_read_only, show_error, show_info)
@@ -147,12 +148,15 @@ class MainWindow(QMainWindow):
         self._action(file, "&Open project…", self.open_project_dialog, QKeySequence.StandardKey.Open)
         self._action(file, "Open read-&only…", lambda: self.open_project_dialog(read_only=True), None,
                      "Open a project without changing it (for a file on read-only media)")
+        self._action(file, "Connect to &team project…", lambda: connect_dialog.connect_dialog(self),
+                     None, "Open a shared project on a PostgreSQL server")
         self.recent_menu = file.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addSeparator()
         self._action(file, "&Import articles…", self.import_dialog, ["Ctrl+I"],
                      "Import articles and spans in any format (or drop files on the window)",
                      edits=True)
+        self._intake_menu = file  # intake.add_actions adds to it and to Edit
         self._action(file, "&Export spans…", self.export_dialog, ["Ctrl+E"])
         self._action(file, "&Merge colleague's work…", lambda: review.merge_dialog(self), None,
                      "Bring in spans from a colleague's project file or export", edits=True)
@@ -178,6 +182,8 @@ class MainWindow(QMainWindow):
                      QKeySequence.StandardKey.FindPrevious)
         edit.addSeparator()
         self._action(edit, "&Switch annotator…", self.switch_annotator, ["Ctrl+Shift+A"])
+        edit.addSeparator()
+        intake.add_actions(self, self._intake_menu, edit)
 
         view = bar.addMenu("&View")
         self.others_action = self._action(view, "Show &colleagues' spans", self.toggle_others,
@@ -293,6 +299,7 @@ class MainWindow(QMainWindow):
         self._rebuild_label_actions()
         self.doc_model.project = self.project
         self.doc_model.reload(annotator=self.annotator)
+        self.doc_list.fill_choices()
         self.who.setText(f"Annotator: {self.annotator}")
         self._update_history_actions()
         mode = " (read-only)" if self.read_only else ""
@@ -342,7 +349,8 @@ class MainWindow(QMainWindow):
 
     def _show_empty(self) -> None:
         self.title.setText("<h2>No articles yet</h2><p>Use File &gt; Import articles (Ctrl+I) "
-                           "or drop .txt, .jsonl or .csv files on this window.</p>")
+                           "or Import from URL, or drop saved web pages, PDF, Word, .txt, "
+                           ".jsonl or .csv files on this window.</p>")
         self.position.setText("")
 
     def new_project(self) -> None:
@@ -372,6 +380,8 @@ class MainWindow(QMainWindow):
         """Open and show a project; one that cannot be written may be opened read-only."""
         if path == self.project.location and read_only == self.read_only:
             return
+        if is_server(path):  # a recent team project
+            return connect_dialog.connect(self, path)
         from annotator.project import Project
 
         try:
@@ -472,6 +482,7 @@ class MainWindow(QMainWindow):
         status = self.project.status(self.document.id, self.annotator)
         values = self.project.document_labels(self.document.id, self.annotator)
         self.panel.document_editor.show_values(values, status == "done")
+        self.panel.document_editor.details.show_document(self.document)
         self.done_action.setChecked(status == "done")
         self.doc_model.update_document(self.document.id, span_count=len(self.own), status=status)
 
@@ -680,7 +691,9 @@ class MainWindow(QMainWindow):
         if document_id is None:
             self.statusBar().showMessage(f"Nothing to {verb[:-1].lower()}", 2000)
             return
-        if self.document is None or self.document.id != document_id:
+        if intake.after_history_step(self, text, document_id):
+            pass
+        elif self.document is None or self.document.id != document_id:
             self.open_document(document_id)
         else:
             self.current = None
@@ -767,11 +780,12 @@ class MainWindow(QMainWindow):
         if self.refuse_if_read_only():
             return
 
+
         def check(progress: Callable[[int, int], None]) -> list[NotUtf8]:
             found = []
             for n, path in enumerate(paths):
                 progress(n, len(paths))
-                if path.is_dir():
+                if path.is_dir() or intake.decodes_itself(path):
                     continue  # a folder of .txt files: each is read as detected
                 data = files.read_bytes(path)  # refused: the open project, or a link to it
                 guess = detect_encoding(data)
@@ -807,6 +821,7 @@ class MainWindow(QMainWindow):
 
     def _imported(self, report: Any) -> None:
         self.doc_model.reload()
+        self.doc_list.fill_choices()
         message = report.summary() + "".join(f"\n{note}" for note in report.notes)
         self.statusBar().showMessage("Imported: " + report.summary(), 8000)
         if report.first_document_id is not None:

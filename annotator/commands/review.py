@@ -118,7 +118,7 @@ def merge(args: argparse.Namespace) -> int:
 def adjudicate(args: argparse.Namespace) -> int:
     from .. import adjudication
     from ..errors import AnnotatorError
-    from . import default_annotator
+    from . import annotator_of
 
     with open_from_args(args) as project:
         humans = adjudication.human_annotators(project)
@@ -134,7 +134,7 @@ def adjudicate(args: argparse.Namespace) -> int:
             ids.append(doc.id)
         if args.premerge:
             report = adjudication.premerge(project, annotators,
-                                           args.adjudicator or default_annotator(),
+                                           annotator_of(project, args.adjudicator),
                                            min_agree=args.min_agree, gold=args.gold,
                                            documents=ids)
             print(f"pre-merged {plural(report.spans_added, 'span')} into {args.gold} in "

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ..wording import plural
-from . import add_project_options, default_annotator, open_from_args, stderr_progress
+from . import add_project_options, annotator_of, open_from_args, stderr_progress
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -82,7 +82,7 @@ def suggest_(args: argparse.Namespace) -> int:
         for status in engine.status():
             if not status.available:
                 print(f"note: {status.name} cannot run: {status.reason}", file=sys.stderr)
-        annotator = args.annotator or default_annotator()
+        annotator = annotator_of(project, args.annotator)
         engine.suggesters(args.suggesters)  # unknown names fail before any work
         for document in project.documents(args.documents):
             for s in engine.suggest(document.id, enabled=args.suggesters, annotator=annotator):

@@ -200,11 +200,14 @@ def json_lines(path: Path, options: ReadOptions) -> Iterator[tuple[int, dict[str
 
 def _load_all() -> None:
     from . import brat, csv, docbin, doccano, jsonl, labelstudio, semeval, txt, w3c  # noqa: F401
+    from ..intake import sources  # noqa: F401  (html, pdf, docx, feed)
 
 
-def read_files(paths: Sequence[Path], format_name: str = "auto",
+def read_files(paths: Sequence[Path | str], format_name: str = "auto",
                options: ReadOptions | None = None) -> list[IncomingDocument]:
-    """Read every file first (all or nothing); the format is detected per file."""
+    """Read every file first (all or nothing); the format is detected per file.
+
+    A ``str`` holding ``scheme://`` is a URL: fetched (http and https only)."""
     options = options or ReadOptions()
     if not paths:
         raise FormatError("no files to import")
@@ -213,9 +216,17 @@ def read_files(paths: Sequence[Path], format_name: str = "auto",
         fmt = get(format_name)
         if fmt.read is None:
             raise FormatError(f"the {fmt.name} format cannot be imported")
-        docs = fmt.read(list(paths), options)
+        docs = fmt.read([Path(p) for p in paths], options)
     else:
         for path in paths:
+            if isinstance(path, str):
+                from ..intake.fetch import is_url
+                from ..intake.sources import read_url
+
+                if is_url(path):
+                    docs.extend(read_url(path, options))
+                    continue
+                path = Path(path)
             if not path.exists():
                 raise FormatError("no such file or folder", file=str(path))
             fmt = detect(path)
@@ -225,7 +236,7 @@ def read_files(paths: Sequence[Path], format_name: str = "auto",
     return docs
 
 
-def import_files(project: Project, paths: Sequence[Path], *, format_name: str = "auto",
+def import_files(project: Project, paths: Sequence[Path | str], *, format_name: str = "auto",
                  annotator: str, options: ReadOptions | None = None,
                  add_labels: bool = False) -> Any:
     """Read then import files in one transaction; returns the ImportReport.

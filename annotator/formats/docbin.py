@@ -32,8 +32,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from srsly.msgpack.exceptions import UnpackException
-
 from .. import files
 from ..domain import IncomingDocument, IncomingSpan
 from ..errors import FormatError
@@ -45,10 +43,11 @@ from .output import open_output
 from .txt import title_of
 
 EXAMPLES = 5
-# What spaCy and msgpack raise on damaged DocBin contents (strings missing,
-# arrays cut short, bytes changed).
+# What spaCy raises on damaged DocBin contents (strings missing, arrays cut
+# short, bytes changed); msgpack's own error is added where it is imported
+# (srsly costs about 0.2-0.4 s to import, not to be paid at start-up).
 DAMAGED = (KeyError, IndexError, ValueError, TypeError, AttributeError, OverflowError,
-           RecursionError, UnpackException)
+           RecursionError)
 _registry_lock = threading.Lock()
 
 
@@ -148,6 +147,7 @@ def _add_layers(bin_: Any, nlp: Any, doc: Any, spans: list[Any], done: dict[int,
 
 def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     from spacy.tokens import DocBin
+    from srsly.msgpack.exceptions import UnpackException
 
     vocab = pipeline().vocab
     key = options.spans_key
@@ -168,7 +168,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
                 for sdoc in bin_.get_docs(vocab):
                     without += _read_doc(sdoc, n, str(path), key, docs, ignored)
                     n += 1
-        except DAMAGED as exc:
+        except (*DAMAGED, UnpackException) as exc:
             raise FormatError(f"damaged spaCy DocBin: Doc {n} cannot be read "
                               f"({type(exc).__name__})", file=str(path), line=n) from None
         options.progress(len(docs), len(docs))

@@ -205,17 +205,19 @@ def load(project: Project, progress: Progress = no_progress) -> Dataset:
     About 2 s for 10,000 articles: run it off the GUI thread. ``progress``
     may raise ``Cancelled``.
     """
-    from ..models import Annotator, DocumentLabel, DocumentStatus
+    from ..models import Annotator, Document, DocumentLabel, DocumentStatus, Span
+    from ..portable import raw_rows
 
     scheme = project.scheme
     with project.reading() as s:
         people = s.execute(select(Annotator.id, Annotator.name, Annotator.kind)
                            .order_by(Annotator.name)).all()
-        raw = s.connection().connection.driver_connection  # plain rows: 10,000 texts
-        docs = raw.execute("SELECT id, external_id, title, text, outlet, author, published, "
-                           "json_extract(meta, '$.story') FROM document ORDER BY id").fetchall()
-        spans = raw.execute("SELECT document_id, annotator_id, label, start, \"end\" FROM span "
-                            "WHERE deleted_at IS NULL").fetchall()
+        docs = s.execute(select(Document.id, Document.external_id, Document.title,
+                                Document.text, Document.outlet, Document.author,
+                                Document.published, Document.meta["story"].as_string())
+                         .order_by(Document.id)).all()
+        spans = raw_rows(s, select(Span.document_id, Span.annotator_id, Span.label, Span.start,
+                                   Span.end).where(Span.deleted_at.is_(None)))
         statuses = s.execute(select(DocumentStatus.document_id, DocumentStatus.annotator_id)
                              .where(DocumentStatus.status != "todo")).all()
         labels = s.execute(select(DocumentLabel.document_id, DocumentLabel.annotator_id,
