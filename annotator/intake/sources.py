@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import select
-
 from .. import files
 from ..domain import IncomingDocument
 from ..errors import FormatError
@@ -65,6 +63,8 @@ def _feed(data: bytes, source: str, base: str | None,
     urls: set[str] = set()
     shas: set[str] = set()
     if options.project is not None:
+        from sqlalchemy import select
+
         from ..models import Document
 
         with options.project.reading() as s:
