@@ -4,8 +4,8 @@ The examples run in order in one temporary folder, each through the installed
 command's entry point (``ui.cli.main``) in this process; ``gui --screenshot``
 runs in a child process (it starts Qt's offscreen platform itself), other
 ``gui`` lines and lines of other programs (pip, python -m spacy, apt-get) are
-left out, and so are the team examples (``--db`` and ``team``: they need a
-PostgreSQL server; tests/test_team_cli.py runs them). The test first puts
+left out (the team examples, which need a PostgreSQL server, are in a text
+block, not ``sh``: tests/test_team_cli.py runs them). The test first puts
 there what the README supposes the reader has: ``articles/`` (text files),
 ``more.jsonl`` (documents a1, with ana's and bob's spans, and a2),
 ``saved-page.html``, ``report.pdf``, ``memo.docx``, ``mine.txt`` (a lexicon)
@@ -121,8 +121,6 @@ def test_every_readme_example_runs_as_written(tmp_path: Path, monkeypatch, capsy
 
 def run_all(tmp_path: Path, capsys, base: str) -> None:
     for args in examples():
-        if "--db" in args or args[0] == "team":
-            continue
         args = [a.replace(WEB, base) for a in args]
         if args[0] == "gui":
             if "--screenshot" in args:
