@@ -68,8 +68,8 @@ def test_capitalised_attributes_and_notes_import_with_add_labels(
     assert group.attribute("Negated").type == "bool"
     notes = " ".join(report.notes)
     assert "attribute Mention of Person" in notes
-    for counted in ("1 equivalences", "1 events", "1 normalizations", "1 relations",
-                    "2 attributes of events", "1 notes of events"):
+    for counted in ("equivalences (1)", "events (1)", "normalizations (1)", "relations (1)",
+                    "attributes of events (2)", "notes of events (1)"):
         assert counted in notes
 
 

@@ -70,7 +70,7 @@ def test_brat_files_over_crlf_text_import_on_the_right_characters(project: Proje
     notes = " ".join(report.notes)
     assert "1 discontinuous brat spans were imported as one span per fragment" in notes
     assert "riot.ann:2 (T2, 2 fragments)" in notes
-    assert "1 equivalences, 1 events, 1 normalizations, 1 relations" in notes
+    assert "equivalences (1), events (1), normalizations (1), relations (1)" in notes
 
 
 def test_ann_counting_crlf_as_one_character_is_converted_and_reported(

@@ -83,7 +83,7 @@ def test_a_feed_imports_each_linked_article_skipping_duplicates(project: Project
         assert (0, 5) in seen and (5, 5) in seen
         notes = " ".join(report.notes)
         assert "2 feed items skipped as duplicates" in notes
-        assert "1 feed items could not be imported" in notes and "/gone" in notes
+        assert "1 feed item could not be imported" in notes and "/gone" in notes
         titles = sorted(d.title for d in project.documents())
         assert titles == ["Markets rally after the vote", "Senate passes climate bill"]
         # Again: everything is known by URL now.

@@ -4,10 +4,14 @@ The examples run in order in one temporary folder, each through the installed
 command's entry point (``ui.cli.main``) in this process; ``gui --screenshot``
 runs in a child process (it starts Qt's offscreen platform itself), other
 ``gui`` lines and lines of other programs (pip, python -m spacy, apt-get) are
-left out. The test first puts there what the README supposes the reader has:
-``articles/`` (text files), ``more.jsonl`` (document a1 with ana's and bob's
-spans), ``mine.txt`` (a lexicon) and ``colleague.annotator`` (a colleague's
-project); before ``backup --restore NAME`` it names the newest backup NAME,
+left out (the team examples, which need a PostgreSQL server, are in a text
+block, not ``sh``: tests/test_team_cli.py runs them). The test first puts
+there what the README supposes the reader has: ``articles/`` (text files),
+``more.jsonl`` (documents a1, with ana's and bob's spans, and a2),
+``saved-page.html``, ``report.pdf``, ``memo.docx``, ``mine.txt`` (a lexicon)
+and ``colleague.annotator`` (a colleague's project); the README's
+``https://example.org`` pages are served from 127.0.0.1 (tests never need the
+internet); before ``backup --restore NAME`` it names the newest backup NAME,
 as ``backup --list`` would show it.
 """
 
@@ -26,6 +30,8 @@ from annotator.backups import backup_folder
 from annotator.domain import IncomingDocument
 from annotator.project import Project
 from annotator.schemes import resolve_scheme
+from intake_support import BODY, JSONLD_BODY, JSONLD_PAGE, NEWS_PAGE, Reply, docx_bytes, \
+    pdf_bytes, serving
 from ui.cli import main
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -65,8 +71,12 @@ def inputs(folder: Path) -> None:
              {**at("slammed the plan"), "label": "loaded-term", "annotator": "bob"}]
     (folder / "more.jsonl").write_text(json.dumps(
         {"id": "a1", "title": "Council rams through towers", "text": TEXT,
-         "meta": {"outlet": "Daily Post", "date": "2026-05-04"}, "spans": spans}) + "\n",
+         "meta": {"outlet": "Daily Post", "date": "2026-05-04"}, "spans": spans}) + "\n"
+        + json.dumps({"id": "a2", "title": "A note", "text": "A short note to remove."}) + "\n",
         encoding="utf-8")
+    (folder / "saved-page.html").write_text(NEWS_PAGE, encoding="utf-8")
+    (folder / "report.pdf").write_bytes(pdf_bytes([["Annual report", BODY[:90]]]))
+    (folder / "memo.docx").write_bytes(docx_bytes("Memo", [JSONLD_BODY]))
     (folder / "mine.txt").write_text("rams through\tloaded-term\n", encoding="utf-8")
     with Project.create(folder / "colleague.annotator", resolve_scheme("media-bias")) as theirs:
         theirs.import_documents([IncomingDocument(text=TEXT, source="c", external_id="a1")],
@@ -80,12 +90,38 @@ def test_the_readme_has_the_examples_a_reader_follows() -> None:
             "report", "check", "backup", "gui"} <= set(commands)
 
 
+WEB = "https://example.org"
+
+
+def web(base: str) -> dict[str, Reply]:
+    """The README's example.org pages at ``base``: an article, and a feed linking another."""
+    feed = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>News</title><item>'
+            f"<title>Other</title><link>{base}/news/other</link></item></channel></rss>")
+    return {"/news/article": Reply(NEWS_PAGE.encode()), "/news/other": Reply(JSONLD_PAGE.encode()),
+            "/feed.xml": Reply(feed.encode(), "application/rss+xml")}
+
+
 @pytest.mark.slow
 def test_every_readme_example_runs_as_written(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HOME", str(tmp_path))
     inputs(tmp_path)
+    routes: dict[str, Reply] = {}
+    with serving(routes) as base:
+        routes.update(web(base))
+        run_all(tmp_path, capsys, base)
+    assert (tmp_path / "spans.csv").read_text(encoding="utf-8").count("loaded-term") >= 2
+    assert "loaded-term" in (tmp_path / "gold.csv").read_text(encoding="utf-8")
+    assert (tmp_path / "report.html").exists() and (tmp_path / "train.spacy").exists()
+    with Project.open(tmp_path / "study.annotator") as study:
+        titles = {d.title for d in study.documents()}
+    assert {"Senate passes climate bill", "Nations agree North Atlantic fisheries pact"} <= titles
+    assert "A note" not in titles  # removed as the README shows
+
+
+def run_all(tmp_path: Path, capsys, base: str) -> None:
     for args in examples():
+        args = [a.replace(WEB, base) for a in args]
         if args[0] == "gui":
             if "--screenshot" in args:
                 done = subprocess.run([sys.executable, "-m", "ui.cli", *args], cwd=tmp_path,
@@ -102,6 +138,3 @@ def test_every_readme_example_runs_as_written(tmp_path: Path, monkeypatch, capsy
         code = main(args)
         out, err = capsys.readouterr()
         assert code == 0, (args, out, err)
-    assert (tmp_path / "spans.csv").read_text(encoding="utf-8").count("loaded-term") >= 2
-    assert "loaded-term" in (tmp_path / "gold.csv").read_text(encoding="utf-8")
-    assert (tmp_path / "report.html").exists() and (tmp_path / "train.spacy").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from ..wording import plural
 from . import add_project_options, open_from_args
 
 FIELDS = (("title", "title"), ("outlet", "outlet"), ("author", "author"), ("date", "published"),
@@ -82,5 +83,5 @@ def edit_document(args: argparse.Namespace) -> int:
 def remove_document(args: argparse.Namespace) -> int:
     with open_from_args(args) as project:
         removed = project.remove_document(_one(project, args.document))
-    print(f"removed {removed.title or args.document!r} with {removed.spans} spans")
+    print(f"removed {removed.title or args.document!r} with {plural(removed.spans, 'span')}")
     return 0

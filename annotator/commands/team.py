@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..wording import plural
 from . import add_project_options, open_from_args, stderr_progress
 
 
@@ -109,7 +110,8 @@ def assign(args: argparse.Namespace) -> int:
         roles.require_admin(project, "assign documents")
         ids = project.document_ids() if args.all else project.resolve_documents(args.documents)
         added = assignments.assign(project, args.annotators, ids, args.per_document)
-    print(f"{added} assignments added ({len(ids)} documents, {len(args.annotators)} annotators)")
+    print(f"{plural(added, 'assignment')} added ({plural(len(ids), 'document')}, "
+          f"{plural(len(args.annotators), 'annotator')})")
     return 0
 
 

@@ -100,7 +100,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
                              f"per fragment: {', '.join(split[:5])}" + (" ..." if len(split) > 5 else ""))
     if skipped:
         options.notes.append("skipped brat annotations that are not spans: "
-                             + ", ".join(f"{count} {kind}" for kind, count in sorted(skipped.items())))
+                             + ", ".join(f"{kind} ({count})" for kind, count in sorted(skipped.items())))
     return docs
 
 

@@ -19,6 +19,7 @@ from urllib.parse import urldefrag, urljoin
 from ..domain import IncomingDocument, Progress, no_progress
 from ..errors import Cancelled, FormatError
 from ..text import text_sha256
+from ..wording import plural
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
@@ -143,8 +144,9 @@ def read(feed: list[Item], source: str, load: Callable[[str], IncomingDocument],
                           f"{failed[0]}", file=source)
     notes = []
     if duplicates:
-        notes.append(f"{source}: {duplicates} feed items skipped as duplicates (same URL or text)")
+        notes.append(f"{source}: {plural(duplicates, 'feed item')} skipped as duplicates "
+                     "(same URL or text)")
     if failed:
         shown = "; ".join(failed[:5]) + (f"; and {len(failed) - 5} more" if len(failed) > 5 else "")
-        notes.append(f"{source}: {len(failed)} feed items could not be imported: {shown}")
+        notes.append(f"{source}: {plural(len(failed), 'feed item')} could not be imported: {shown}")
     return docs, notes
