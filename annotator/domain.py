@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
+from .changes import NOTHING, Changes
+
 # progress(done, total): long work reports through it; it may raise Cancelled.
 Progress = Callable[[int, int], None]
 
@@ -112,6 +114,7 @@ class ImportReport:
     spans_duplicate: int = 0
     notes: list[str] = field(default_factory=list)
     rejections_added: int = 0  # adjudicators' rejections a merge or JSONL brought
+    changes: Changes = NOTHING  # what the import changed in the project
 
     def summary(self) -> str:
         parts = [f"{count(self.documents_added, 'document')} added"]

@@ -150,7 +150,7 @@ def test_backspace_rejects_for_good_and_deletes_nothing(qtbot, opened, project, 
 def test_backspace_deletes_a_selected_span_after_a_suggestion_had_focus(qtbot, project,
                                                                        make_window):
     first, second = add_documents(project, TEXT, "Officials called the protesters thugs.")
-    span = project.add_span(second, ANNOTATOR, "labeling", 32, 37)
+    span = project.add_span(second, ANNOTATOR, "labeling", 32, 37).value
     window = make_window(project)
     ready(qtbot, window)
     key(qtbot, window, Qt.Key.Key_Tab)

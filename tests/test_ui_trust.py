@@ -161,7 +161,7 @@ def test_user_text_that_looks_like_html_never_makes_qt_read_a_file(qtbot, projec
         replace(labels[0], name=f"{image} term", description=image), *labels[1:])))
     text = f"{image} slammed the plan."
     (doc_id,) = add_documents(project, text)
-    span = project.add_span(doc_id, ANNOTATOR, labels[0].key, 0, len(image))
+    span = project.add_span(doc_id, ANNOTATOR, labels[0].key, 0, len(image)).value
     project.update_span(span.id, ANNOTATOR, note=image)
     with project.writing() as session:  # a title as a colleague's project may carry it
         session.execute(update(Document).values(title=image))
@@ -175,6 +175,8 @@ def test_user_text_that_looks_like_html_never_makes_qt_read_a_file(qtbot, projec
         return 0
 
     monkeypatch.setattr(QMessageBox, "exec", render)
+    with project.engine.connect(), project.engine.connect(), project.engine.connect():
+        pass  # SQLite's own connections (the window's reads, its change feed) open before
     opens = Opens(companions(project_path))
     try:
         window = make_window(project)

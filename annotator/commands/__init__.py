@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from typing import TYPE_CHECKING
 
 from ..domain import Progress
+from ..paths import default_annotator  # noqa: F401 (the subcommands take it from here)
 
 if TYPE_CHECKING:  # SQLAlchemy loads only when a command opens a project
     from ..project import Project
@@ -28,13 +28,6 @@ def open_from_args(args: argparse.Namespace) -> Project:
     from ..defaults import open_project
 
     return open_project(args.project, args.db, readonly=getattr(args, "read_only", False))
-
-
-def default_annotator() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "analyst"
 
 
 def stderr_progress(what: str) -> Progress:

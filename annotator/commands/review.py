@@ -135,7 +135,7 @@ def adjudicate(args: argparse.Namespace) -> int:
             report = adjudication.premerge(project, annotators,
                                            args.adjudicator or default_annotator(),
                                            min_agree=args.min_agree, gold=args.gold,
-                                           documents=ids)
+                                           documents=ids).value
             print(f"pre-merged {report.spans_added} spans into {args.gold} in "
                   f"{report.documents} documents; {report.skipped_adjudicated} agreed spans "
                   "were already adjudicated or rejected and left alone")
