@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
-from ui_support import ANNOTATOR, add_documents, make_window, settings_dir  # noqa: F401 (fixtures)
+from ui_support import ANNOTATOR, add_documents
 
 from annotator.changes import Changes
 from annotator.domain import IncomingDocument

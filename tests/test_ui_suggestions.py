@@ -20,8 +20,7 @@ from annotator.errors import AnnotatorError, Cancelled
 from annotator.project import Project
 from annotator.schemes import resolve_scheme
 from annotator.suggest.engine import Engine, LEXICONS
-from test_ui_app import dialogs  # noqa: F401
-from ui_support import ANNOTATOR, add_documents, make_window, settings_dir  # noqa: F401
+from ui_support import ANNOTATOR, add_documents
 
 pytestmark = pytest.mark.usefixtures("settings_dir")
 

@@ -26,8 +26,7 @@ from ui.app import open_chosen
 from ui.dialogs import show_error
 from ui.encoding_dialog import EncodingDialog
 from ui.settings import open_settings
-from ui_support import (ANNOTATOR, Opens, add_documents, companions, dialogs,  # noqa: F401 (fixtures)
-                        double_click_word, make_window, settings_dir)
+from ui_support import ANNOTATOR, Opens, add_documents, companions, double_click_word
 
 pytestmark = pytest.mark.usefixtures("settings_dir")
 TEXT = "Officials slammed the reckless plan. Critics called it a farce."

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from annotator.nlp import pipeline
 from conftest import TRICKY
-from ui_support import ANNOTATOR, add_documents, double_click_word, make_window, settings_dir  # noqa: F401 (fixtures)
+from ui_support import ANNOTATOR, add_documents, double_click_word
 
 pytestmark = pytest.mark.usefixtures("settings_dir")
 
