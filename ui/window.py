@@ -8,7 +8,9 @@ same way, from the project's change feed.
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Callable
+from itertools import chain
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -602,7 +604,7 @@ class MainWindow(QMainWindow):
                      initiator=self, label="Could not change the span")
 
     def _shown(self, span_id: int) -> SpanData | None:
-        return next((s for s in self.own + self.others if s.id == span_id), None)
+        return next((s for s in chain(self.own, self.others) if s.id == span_id), None)
 
     def _show_presence(self, others: int) -> None:
         self.elsewhere.setText("" if not others else "Also open in another window   " if others == 1
@@ -650,13 +652,12 @@ class MainWindow(QMainWindow):
                     new = None
                 if old == new:
                     continue
-                for spans in (self.own, self.others):
-                    spans[:] = [s for s in spans if s.id != span_id]
-                if new is not None:
-                    (self.own if new.annotator == self.annotator else self.others).append(new)
+                if old is not None:
+                    (self.own if old.annotator == self.annotator else self.others).remove(old)
+                if new is not None:  # kept in order, as Project.spans gives them
+                    insort(self.own if new.annotator == self.annotator else self.others, new,
+                           key=_span_order)
                 self.article.change_span(old, new)
-            for spans in (self.own, self.others):
-                spans.sort(key=lambda s: (s.start, s.end, s.id))
         else:
             self._load_spans()
             self.article.update_spans(self.own, self.others)
@@ -926,3 +927,7 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.ops.unwatch()
         super().closeEvent(event)
+
+
+def _span_order(span: SpanData) -> tuple[int, int, int]:
+    return (span.start, span.end, span.id)
