@@ -69,7 +69,7 @@ def snapshot(project: Project) -> tuple[object, ...]:
 def test_merged_decisions_apply_to_the_spans_they_were_taken_on(colleague: Path,
                                                                 ours: Project) -> None:
     report = merge(ours, [colleague])
-    assert report.rejections_added == 1 and "1 rejections added" in report.summary()
+    assert report.rejections_added == 1 and "1 rejection added" in report.summary()
     assert decisions(ours) == {("me", "regime"): "open", ("me", "traitors"): "open",
                                ("x", "slammed"): "accepted", ("y", "cronies"): "rejected",
                                ("y", "traitors"): "open"}
@@ -163,7 +163,7 @@ def test_accepting_a_span_gold_already_has_cites_it_too(colleague: Path, ours: P
     mine = ours.add_span(1, "me", "loaded-term", *at("slammed")).value
     merge(ours, [colleague])
     [before] = ours.spans(1, ["gold"])
-    [gold] = adjudication.accept(ours, [mine.id], "zoe").value
+    [gold] = adjudication.accept(ours, [mine.id], "zoe").value.spans
     assert gold.id == before.id and len(ours.spans(1, ["gold"])) == 1
     assert [s["annotator"] for s in ours.span(gold.id).provenance["sources"]] == ["x", "me"]
     assert decisions(ours)[("me", "slammed")] == "accepted"
@@ -214,9 +214,9 @@ def test_rejections_of_an_older_project_move_from_its_settings_to_the_table(
         [before] = adjudication.rejections(theirs, 1)
     record = {"annotator": before.annotator, "label": before.label, "start": before.start,
               "end": before.end, "adjudicator": before.adjudicator, "at": before.at}
-    with sqlite3.connect(colleague) as db:  # as revision 0002 kept them
+    with sqlite3.connect(colleague) as db:  # as the revision before 0004 kept them
         db.execute("DROP TABLE adjudication_rejection")
-        db.execute("UPDATE alembic_version SET version_num = '0002'")
+        db.execute("UPDATE alembic_version SET version_num = '0006'")
         db.execute("INSERT INTO project_info VALUES (?, ?)", (
             "setting:adjudication:gold", json.dumps({"rejections": {
                 sha: [record, record], "0" * 64: [record]}})))

@@ -29,7 +29,7 @@ from annotator.nlp import snap
 from annotator.schemes import resolve_scheme
 from annotator.text import UTF8, detect_encoding
 
-from . import backups_dialog, file_dialogs, review
+from . import backups_dialog, file_dialogs, intake, review
 from .actions import add_action
 from .article import ArticleView
 from .dialogs import (ExportDialog, ImportDialog, NewProjectDialog, ShortcutDialog, ask_annotator,
@@ -152,12 +152,15 @@ class MainWindow(QMainWindow):
         self._action(file, "&Open project…", self.open_project_dialog, QKeySequence.StandardKey.Open)
         self._action(file, "Open read-&only…", lambda: self.open_project_dialog(read_only=True), None,
                      "Open a project without changing it (for a file on read-only media)")
+        self._action(file, "Connect to &team project…", self._connect_team,
+                     None, "Open a shared project on a PostgreSQL server")
         self.recent_menu = file.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addSeparator()
         self._action(file, "&Import articles…", self.import_dialog, ["Ctrl+I"],
                      "Import articles and spans in any format (or drop files on the window)",
                      edits=True)
+        self._intake_menu = file  # intake.add_actions adds to it and to Edit
         self._action(file, "&Export spans…", self.export_dialog, ["Ctrl+E"])
         self._action(file, "&Merge colleague's work…", lambda: review.merge_dialog(self), None,
                      "Bring in spans from a colleague's project file or export", edits=True)
@@ -183,6 +186,8 @@ class MainWindow(QMainWindow):
                      QKeySequence.StandardKey.FindPrevious)
         edit.addSeparator()
         self._action(edit, "&Switch annotator…", self.switch_annotator, ["Ctrl+Shift+A"])
+        edit.addSeparator()
+        intake.add_actions(self, self._intake_menu, edit)
 
         view = bar.addMenu("&View")
         self.others_action = self._action(view, "Show &colleagues' spans", self.toggle_others,
@@ -299,6 +304,7 @@ class MainWindow(QMainWindow):
         self._rebuild_label_actions()
         self.doc_model.project = self.project
         self.doc_model.reload(annotator=self.annotator)
+        self.doc_list.fill_choices()
         self.who.setText(f"Annotator: {self.annotator}")
         mode = " (read-only)" if self.read_only else ""
         self.setWindowTitle(f"{Path(self.project.location).stem}{mode} — Media Bias Annotator")
@@ -348,7 +354,8 @@ class MainWindow(QMainWindow):
 
     def _show_empty(self) -> None:
         self.title.setText("<h2>No articles yet</h2><p>Use File &gt; Import articles (Ctrl+I) "
-                           "or drop .txt, .jsonl or .csv files on this window.</p>")
+                           "or Import from URL, or drop saved web pages, PDF, Word, .txt, "
+                           ".jsonl or .csv files on this window.</p>")
         self.position.setText("")
 
     def new_project(self) -> None:
@@ -374,11 +381,22 @@ class MainWindow(QMainWindow):
         if path:
             self.open_project(str(path), read_only)
 
+    def _connect_team(self) -> None:
+        from . import connect_dialog  # SQLAlchemy's URL type: off the start-up path
+
+        connect_dialog.connect_dialog(self)
+
     def open_project(self, path: str, read_only: bool = False) -> None:
         """Open and show a project; one that cannot be written may be opened read-only."""
         if path == self.project.location and read_only == self.read_only:
             return
         from annotator.project import Project
+        from annotator.store import is_server
+
+        if is_server(path):  # a recent team project
+            from . import connect_dialog  # SQLAlchemy's URL type: off the start-up path
+
+            return connect_dialog.connect(self, path)
 
         try:
             project = Project.open(path, readonly=read_only)
@@ -478,6 +496,7 @@ class MainWindow(QMainWindow):
         status = self.project.status(self.document.id, self.annotator)
         values = self.project.document_labels(self.document.id, self.annotator)
         self.panel.document_editor.show_values(values, status == "done")
+        self.panel.document_editor.details.show_document(self.document)
         self.done_action.setChecked(status == "done")
 
     def _show_current(self) -> None:
@@ -562,7 +581,7 @@ class MainWindow(QMainWindow):
         label = self.project.scheme.label(key)
         selected = self.article.selection_codepoints()
         if selected is not None:
-            snapped = snap(self.document.text, *selected)
+            snapped = snap(self.document.text, *selected, label=label)
             if snapped is None:
                 self.statusBar().showMessage("Nothing to tag: the selection is only white space", 3000)
                 return
@@ -702,7 +721,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Nothing to {verb}", 2000)
             return
         if self.document is None or self.document.id != done.value:
-            self.open_document(done.value)
+            if self._exists(done.value):
+                self.open_document(done.value)
         self.statusBar().showMessage(f"{'Undid' if verb == 'undo' else 'Redid'}: {text}", 3000)
 
     # -- annotator and view -----------------------------------------------------------
@@ -774,11 +794,12 @@ class MainWindow(QMainWindow):
         if self.refuse_if_read_only():
             return
 
+
         def check(progress: Callable[[int, int], None]) -> list[NotUtf8]:
             found = []
             for n, path in enumerate(paths):
                 progress(n, len(paths))
-                if path.is_dir():
+                if path.is_dir() or intake.decodes_itself(path):
                     continue  # a folder of .txt files: each is read as detected
                 data = files.read_bytes(path)  # refused: the open project, or a link to it
                 guess = detect_encoding(data)
@@ -816,9 +837,12 @@ class MainWindow(QMainWindow):
                           cancelled="Import cancelled; nothing was imported")
 
     def _imported(self, report: Any) -> None:
+        self.doc_list.fill_choices()
         message = report.summary() + "".join(f"\n{note}" for note in report.notes)
         self.statusBar().showMessage("Imported: " + report.summary(), 8000)
-        if self.document is not None:
+        if report.first_document_id is not None:
+            self.open_document(report.first_document_id)  # what was imported, shown
+        elif self.document is not None:
             self.doc_list.select(self.document.id)
             self._update_position()
         show_info(self, "Import finished", message)
@@ -873,8 +897,8 @@ class MainWindow(QMainWindow):
         rows = []
         for menu in self.menuBar().findChildren(type(self.labels_menu)):
             for action in menu.actions():
-                keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
-                                 for k in action.shortcuts())
+                keys = action.shortcuts()[0].toString(QKeySequence.SequenceFormat.NativeText) \
+                    if action.shortcuts() else ""  # the first binding, in the platform's words
                 if keys and action.text():
                     rows.append(f"<tr><td>{escape(action.text().replace('&', ''))}</td>"
                                 f"<td><b>{escape(keys)}</b></td></tr>")

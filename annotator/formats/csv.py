@@ -1,11 +1,12 @@
 """CSV (RFC 4180, UTF-8, header row).
 
 In: one article per row; a ``text`` column is required, ``id``, ``title``,
-``outlet``, ``author``, ``date`` and ``url`` are optional, other columns go to
+``outlet``, ``author``, ``date``, ``url`` and ``language`` are optional, other columns go to
 the document's metadata. No spans.
 
 Out: one row per span: ``doc_id, doc_title, annotator, label, start, end,
-text, note, attributes`` (JSON), ``origin, created_at, updated_at, sentence, provenance`` (JSON).
+text, note, attributes`` (JSON), ``origin, created_at, updated_at, sentence, provenance`` (JSON), then the
+document's ``doc_outlet, doc_author, doc_date, doc_url, doc_language``.
 ``start``/``end`` are ``[start, end)`` in Unicode code points of the stored
 text. Cells a spreadsheet would run as a formula are prefixed with ``'``
 unless neutralizing is off (see :func:`neutralize`).
@@ -31,9 +32,11 @@ from .output import open_output
 from .txt import title_of
 
 COLUMNS = ("doc_id", "doc_title", "annotator", "label", "start", "end", "text", "note",
-           "attributes", "origin", "created_at", "updated_at", "sentence", "provenance")
+           "attributes", "origin", "created_at", "updated_at", "sentence", "provenance",
+           "doc_outlet", "doc_author", "doc_date", "doc_url", "doc_language")
 DOCUMENT_COLUMNS = {"id": "external_id", "title": "title", "outlet": "outlet",
-                    "author": "author", "date": "published", "url": "url"}
+                    "author": "author", "date": "published", "url": "url",
+                    "language": "language"}
 # A cell a spreadsheet would run as a formula: tab or CR first, or a formula
 # sign (ASCII or full-width U+FF1D, U+FF0B, U+FF0D, U+FF20) after any white space.
 _FORMULA = re.compile(r"[\t\r]|\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]")
@@ -121,13 +124,16 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
             report.documents += 1
             text = doc.text
             sentences = Sentences(text)
+            document_cells = tuple(getattr(doc, column) or "" for column in
+                                   ("outlet", "author", "published", "url", "language"))
             writer.writerows(
                 (doc.key, doc.title, s.annotator, s.label, s.start, s.end,
                  text[s.start:s.end], s.note,
                  json.dumps(s.attributes, ensure_ascii=False) if s.attributes else "",
                  s.origin, _time(s.created_at), _time(s.updated_at),
                  sentences.around(s.start, s.end),
-                 json.dumps(s.provenance, ensure_ascii=False) if s.provenance else "")
+                 json.dumps(s.provenance, ensure_ascii=False) if s.provenance else "",
+                 *document_cells)
                 for s in spans
             )
             report.spans += len(spans)

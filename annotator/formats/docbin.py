@@ -32,22 +32,22 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from srsly.msgpack.exceptions import UnpackException
-
 from .. import files
 from ..domain import IncomingDocument, IncomingSpan
 from ..errors import FormatError
 from ..nlp import pipeline
 from ..text import text_sha256
+from ..wording import agree, plural
 from . import ExportReport, Format, ReadOptions, WriteOptions, register
 from .output import open_output
 from .txt import title_of
 
 EXAMPLES = 5
-# What spaCy and msgpack raise on damaged DocBin contents (strings missing,
-# arrays cut short, bytes changed).
+# What spaCy raises on damaged DocBin contents (strings missing, arrays cut
+# short, bytes changed); msgpack's own error is added where it is imported
+# (srsly costs about 0.2-0.4 s to import, not to be paid at start-up).
 DAMAGED = (KeyError, IndexError, ValueError, TypeError, AttributeError, OverflowError,
-           RecursionError, UnpackException)
+           RecursionError)
 _registry_lock = threading.Lock()
 
 
@@ -108,8 +108,9 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
         out.write(data)
     if misaligned:
         report.notes.append(
-            f"{len(misaligned)} spans do not start and end on token boundaries and were not "
-            f"written (snap them to whole words to include them): {'; '.join(misaligned[:EXAMPLES])}"
+            f"{plural(len(misaligned), 'span')} {agree(len(misaligned), 'does', 'do')} not start "
+            f"and end on token boundaries and {agree(len(misaligned), 'was', 'were')} not written "
+            f"(snap them to whole words to include them): {'; '.join(misaligned[:EXAMPLES])}"
             + (" ..." if len(misaligned) > EXAMPLES else ""))
     return report
 
@@ -146,6 +147,7 @@ def _add_layers(bin_: Any, nlp: Any, doc: Any, spans: list[Any], done: dict[int,
 
 def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     from spacy.tokens import DocBin
+    from srsly.msgpack.exceptions import UnpackException
 
     vocab = pipeline().vocab
     key = options.spans_key
@@ -166,7 +168,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
                 for sdoc in bin_.get_docs(vocab):
                     without += _read_doc(sdoc, n, str(path), key, docs, ignored)
                     n += 1
-        except DAMAGED as exc:
+        except (*DAMAGED, UnpackException) as exc:
             raise FormatError(f"damaged spaCy DocBin: Doc {n} cannot be read "
                               f"({type(exc).__name__})", file=str(path), line=n) from None
         options.progress(len(docs), len(docs))

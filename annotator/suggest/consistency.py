@@ -1,8 +1,8 @@
 """Consistency suggester: what the analyst tagged once is proposed everywhere.
 
 The project lexicon is every distinct (label, text) pair of live spans (the
-annotator's own when one is named, else everyone's), read in one SQL query
-with the span text cut out by ``substr`` (code points, like our offsets). Each
+annotator's own when one is named, else everyone's), each span's text cut
+from its document's (code points, like our offsets). Each
 other occurrence of such a text, matched like a lexicon term (case, quote and
 dash style ignored), is proposed with the same label. For evaluation
 (``Target.held_out``) the document's own spans are left out, so the figures
@@ -12,9 +12,11 @@ measure how well decisions carry over to documents not yet seen.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..models import Annotator, Document, Span
 from .base import Suggester, Suggestion, Target, find, phrase_matcher, variants
@@ -38,21 +40,27 @@ class ConsistencySuggester(Suggester):
         self._built: tuple[frozenset[tuple[str, str]], Any, dict[str, tuple[str, str, int]]] | None = None
 
     def terms(self, annotator: str | None, exclude_document: int | None = None) -> dict[tuple[str, str], int]:
-        """(label, text) of tagged spans -> how many times it was tagged."""
-        phrase = func.substr(Document.text, Span.start + 1, Span.end - Span.start)
-        query = (select(Span.label, phrase, func.count()).join(Document)
+        """(label, text) of tagged spans -> how many times it was tagged.
+
+        Each document's text is read once and the spans cut from it here: SQL's
+        ``substr`` per span would read the whole text for every span (minutes
+        for 5,000 spans on a 5 MB article).
+        """
+        query = (select(Span.document_id, Span.label, Span.start, Span.end)
                  .where(Span.deleted_at.is_(None), Span.end - Span.start <= MAX_CHARS)
-                 .group_by(Span.label, phrase))
+                 .order_by(Span.document_id))
         if annotator is not None:
             query = query.join(Annotator).where(Annotator.name == annotator)
         if exclude_document is not None:
             query = query.where(Span.document_id != exclude_document)
         with self.project.reading() as s:
             found: dict[tuple[str, str], int] = {}
-            for label, text, count in s.execute(query):
-                key = (label, " ".join(text.split()))
-                if key[1]:
-                    found[key] = found.get(key, 0) + count
+            for document_id, rows in groupby(s.execute(query).all(), key=itemgetter(0)):
+                text = s.scalar(select(Document.text).where(Document.id == document_id)) or ""
+                for _id, label, start, end in rows:
+                    key = (label, " ".join(text[start:end].split()))
+                    if key[1]:
+                        found[key] = found.get(key, 0) + 1
             return found
 
     def suggest(self, target: Target) -> Iterable[Suggestion]:

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import threading
 import weakref
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterable
+from itertools import accumulate, islice
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,7 +50,12 @@ PIPELINE = "suggest.pipeline"
 MODEL = "suggest.model"
 THRESHOLD = "suggest.threshold"
 DEFAULT_THRESHOLD = 0.5
-_DOC_CACHE = 4
+_DOC_CACHE = 4  # Docs kept, and at most this many characters in all (the latest always):
+_DOC_CACHE_CHARS = 2_000_000  # a spaCy Doc costs about 60 bytes per character
+# Suggestions one suggester makes on one document, the first in reading order:
+# more is no help to a reader, and each costs time and memory (a 5 MB article
+# whose every word was tagged somewhere made six million).
+MAX_PER_SUGGESTER = 20_000
 
 
 @dataclass(frozen=True)
@@ -167,7 +174,8 @@ class Engine:
                 return self._docs[key]
             assert self.nlp is not None
             doc = self._docs[key] = parse(self.nlp, document.text)
-            while len(self._docs) > _DOC_CACHE:
+            while len(self._docs) > 1 and (len(self._docs) > _DOC_CACHE or sum(
+                    len(d.text) for d in self._docs.values()) > _DOC_CACHE_CHARS):
                 self._docs.popitem(last=False)
             return doc
 
@@ -176,7 +184,8 @@ class Engine:
         """Everything the suggesters propose, nothing filtered out."""
         with self._lock:
             target = Target(document, self.doc(document), annotator, held_out)
-            return [s for suggester in suggesters for s in suggester.suggest(target)]
+            return [s for suggester in suggesters
+                    for s in islice(suggester.suggest(target), MAX_PER_SUGGESTER)]
 
     def suggest(self, document_id: int, *, enabled: Iterable[str] | None = None,
                 annotator: str | None = None) -> list[Suggestion]:
@@ -198,14 +207,30 @@ class Engine:
         for span in self.project.spans(document_id, None if annotator is None else [annotator]):
             tagged.setdefault(span.label, []).append((span.start, span.end))
             extents.add((span.start, span.end))
+        overlaps = {label: _Overlaps(ranges) for label, ranges in tagged.items()}
+        none = _Overlaps([])
         best: dict[tuple[str, int, int], Suggestion] = {}
         for s in found:
             if s.key in rejected or (s.start, s.end) in extents \
-                    or any(a < s.end and s.start < b for a, b in tagged.get(s.label, ())):
+                    or overlaps.get(s.label, none).hit(s.start, s.end):
                 continue
             if s.key not in best or s.score > best[s.key].score:
                 best[s.key] = s
         return sorted(best.values(), key=lambda s: (s.start, s.end, s.label, s.suggester))
+
+
+class _Overlaps:
+    """Whether a range overlaps any of some ranges, in O(log n): the ranges
+    sorted by start, with the furthest end reached so far."""
+
+    def __init__(self, ranges: list[tuple[int, int]]):
+        ranges = sorted(ranges)
+        self._starts = [a for a, _b in ranges]
+        self._reach = list(accumulate((b for _a, b in ranges), max))
+
+    def hit(self, start: int, end: int) -> bool:
+        i = bisect_left(self._starts, end)  # ranges [0, i) start before ``end``
+        return bool(i) and self._reach[i - 1] > start
 
 
 def rejected_keys(project: Project, document_id: int) -> set[tuple[str, int, int]]:
