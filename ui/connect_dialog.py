@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QInputDialog, QLineEdit,
                                QSpinBox, QWidget)
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 from annotator.errors import PasswordRequired
 
@@ -36,7 +37,7 @@ class ConnectDialog(QDialog):
         self.setWindowTitle("Connect to team project")
         try:
             previous = make_url(last) if last else None
-        except Exception:  # noqa: BLE001 - a damaged setting is forgotten
+        except (ArgumentError, ValueError):  # a damaged setting is forgotten
             previous = None
         self.host = QLineEdit(previous.host or "" if previous else "127.0.0.1")
         self.port = QSpinBox()
