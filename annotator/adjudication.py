@@ -4,7 +4,7 @@ The gold layer is an annotator of kind "gold" (default name "gold"); it
 exports like any annotator. Each gold span has origin "adjudicated" and
 provenance ``{"adjudicator", "at", "decision", "sources": [{"annotator",
 "span_id", "label", "start", "end"}]}``. Every operation is one transaction
-and one undoable edit on ``project.history``.
+and one undoable edit (``Project.record``); each returns what it changed.
 
 Decisions name an annotator's span by its identity in the document,
 ``(annotator, label, start, end)``, never by its row id (``span_id`` is kept
@@ -23,13 +23,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import exists, func, insert, or_, select, update
+from sqlalchemy.orm import Session
 
 from . import rejected as rejected_store
-from .compare import EXACT, find
+from .compare import EXACT, Disagreement, find
 from .domain import SpanData
 from .errors import EditError
 from .models import Annotator, Document, DocumentStatus, Span, utcnow
-from .project import Edit, Project
+from .changes import NOTHING, Changes, Done
+from .offsets import span_problem
+from .project import Project
 
 GOLD = "gold"
 ACCEPTED, EDITED, PREMERGED = "accepted", "edited", "premerged"
@@ -78,6 +81,15 @@ class DocumentProgress:
     def open(self) -> int:
         return self.findings - self.decided
 
+    @classmethod
+    def of(cls, document_id: int, key: str, title: str, findings: Sequence[Disagreement],
+           state: State, status: str) -> DocumentProgress:
+        """A document's progress from its findings and its gold layer."""
+        open_ones = [f for f in findings if f.category != EXACT]
+        decided = sum(1 for f in open_ones if state.finding(f) != "open")
+        return cls(document_id, key, title, len(open_ones), decided,
+                   len(findings) - len(open_ones), len(state.gold), status)
+
 
 @dataclass(frozen=True)
 class State:
@@ -92,16 +104,31 @@ class State:
             return "accepted"
         return "rejected" if span_id in self.rejected else "open"
 
+    def finding(self, finding: Disagreement) -> str:
+        """accepted (a version is in gold: the finding is settled), rejected (all
+        turned down), partly (some turned down, the rest open) or open."""
+        decisions = {self.decision(s.id) for s in finding.spans}
+        if "accepted" in decisions:
+            return "accepted"
+        if decisions == {"rejected"}:
+            return "rejected"
+        return "partly" if "rejected" in decisions else "open"
+
 
 def state(project: Project, document_id: int, gold: str = GOLD) -> State:
     spans = project.spans(document_id)
-    golden = [s for s in spans if s.annotator == gold]
+    return _state([s for s in spans if s.annotator != gold],
+                  [s for s in spans if s.annotator == gold],
+                  _rejections(project, gold, document_id))
+
+
+def _state(spans: Sequence[SpanData], golden: Sequence[SpanData],
+           rejections: Iterable[dict[str, Any]]) -> State:
     cited = _settled_sources(golden)
-    turned_down = {rejected_store.identity(r) for r in _rejections(project, gold, document_id)}
-    others = [s for s in spans if s.annotator != gold]
+    turned_down = {rejected_store.identity(r) for r in rejections}
     return State(tuple(golden),
-                 frozenset(s.id for s in others if rejected_store.identity(s) in cited),
-                 frozenset(s.id for s in others if rejected_store.identity(s) in turned_down))
+                 frozenset(s.id for s in spans if rejected_store.identity(s) in cited),
+                 frozenset(s.id for s in spans if rejected_store.identity(s) in turned_down))
 
 
 def human_annotators(project: Project) -> list[str]:
@@ -117,12 +144,16 @@ def human_annotators(project: Project) -> list[str]:
 def ensure_gold(project: Project, gold: str = GOLD) -> None:
     """Create the gold layer; refuse a name a human annotator already has."""
     with project.writing() as s:
-        kind = s.scalar(select(Annotator.kind).where(Annotator.name == gold))
-        if kind is None:
-            project.annotator_id(s, gold, kind="gold")
-        elif kind != "gold":
-            raise EditError(f"{gold!r} is a human annotator, not a gold layer; "
-                            "choose another name for the gold layer")
+        _ensure_gold(project, s, gold)
+
+
+def _ensure_gold(project: Project, s: Session, gold: str) -> None:
+    kind = s.scalar(select(Annotator.kind).where(Annotator.name == gold))
+    if kind is None:
+        project.annotator_id(s, gold, kind="gold")
+    elif kind != "gold":
+        raise EditError(f"{gold!r} is a human annotator, not a gold layer; "
+                        "choose another name for the gold layer")
 
 
 def _source(span: SpanData) -> dict[str, Any]:
@@ -138,7 +169,7 @@ def _provenance(adjudicator: str, decision: str, sources: Iterable[SpanData]) ->
 
 
 def accept(project: Project, span_ids: Sequence[int], adjudicator: str, *,
-           gold: str = GOLD) -> Accepted:
+           gold: str = GOLD) -> Done[Accepted]:
     """Take annotators' spans into gold as they are: one gold span per distinct
     (start, end, label), citing every given span that has it ("accept both"
     takes two in one call). A span gold already has is not added twice; a gold
@@ -157,27 +188,28 @@ def accept(project: Project, span_ids: Sequence[int], adjudicator: str, *,
                 if (g.start, g.end, g.label) not in by_key
                 and any(g.label == label and g.start < end and start < g.end
                         for start, end, label in by_key)]
-    spans = _add(project, sources, wanted, gold, "Accept span" if len(wanted) == 1
-                 else f"Accept {len(wanted)} spans", remove=[g.id for g in replaced])
-    return Accepted(spans, replaced)
+    done = _add(project, sources, wanted, gold, "Accept span" if len(wanted) == 1
+                else f"Accept {len(wanted)} spans", remove=[g.id for g in replaced])
+    return Done(Accepted(done.value, replaced), done.changes)
 
 
 def settle(project: Project, span_ids: Sequence[int], adjudicator: str, *, label: str,
-           start: int, end: int, gold: str = GOLD) -> SpanData:
+           start: int, end: int, gold: str = GOLD) -> Done[SpanData]:
     """A gold span with the label and boundaries the adjudicator chose, citing
     the annotators' spans it settles (edit boundary or label)."""
     sources = [project.span(i) for i in span_ids]
     if not sources:
         raise EditError("choose the spans this decision settles")
     attributes = next((s.attributes for s in sources if s.label == label), {})
-    return _add(project, sources, [(label, start, end, attributes, "",
+    done = _add(project, sources, [(label, start, end, attributes, "",
                                     _provenance(adjudicator, EDITED, sources))],
-                gold, "Settle span")[0]
+                gold, "Settle span")
+    return Done(done.value[0], done.changes)
 
 
 def reject(project: Project, span_ids: Sequence[int], adjudicator: str, *,
-           gold: str = GOLD) -> None:
-    """Turn annotators' spans down: not gold, and never pre-merged again."""
+           gold: str = GOLD) -> Done[None]:
+    """Turn annotators' spans down: not gold, and never pre-merged again (one transaction)."""
     sources = [project.span(i) for i in span_ids]
     if not sources:
         raise EditError("choose a span to reject")
@@ -188,20 +220,22 @@ def reject(project: Project, span_ids: Sequence[int], adjudicator: str, *,
     if not adjudicator.strip():
         raise EditError("say who adjudicates (an adjudicator name)")
     at = utcnow().isoformat(timespec="seconds") + "Z"
-    ensure_gold(project, gold)
-    sha = _sha256(project, document_id)
-    before = _rejections(project, gold, document_id)
-    after = list(before)
-    seen = {rejected_store.identity(r) for r in before}
-    for span in sources:
-        if rejected_store.identity(span) not in seen:
-            seen.add(rejected_store.identity(span))
-            after.append({**_source(span), "adjudicator": adjudicator, "at": at})
-    _put_rejections(project, gold, sha, after)
-    project.history.push(Edit("Reject span" if len(sources) == 1 else
-                              f"Reject {len(sources)} spans", document_id,
-                              undo=lambda: _put_rejections(project, gold, sha, before),
-                              redo=lambda: _put_rejections(project, gold, sha, after)))
+    with project.writing() as s:
+        _ensure_gold(project, s, gold)
+        before = rejected_store.of_document(s, gold, document_id)
+        after = list(before)
+        seen = {rejected_store.identity(r) for r in before}
+        for span in sources:
+            if rejected_store.identity(span) not in seen:
+                seen.add(rejected_store.identity(span))
+                after.append({**_source(span), "adjudicator": adjudicator, "at": at})
+        rejected_store.put_document(s, gold, document_id, after)
+    changes = Changes.of([document_id], [span.id for span in sources], rejections=True)
+    project.record("Reject span" if len(sources) == 1 else f"Reject {len(sources)} spans",
+                   document_id, changes,
+                   undo=lambda: _write_rejections(project, gold, document_id, before),
+                   redo=lambda: _write_rejections(project, gold, document_id, after))
+    return Done(None, changes)
 
 
 def rejections(project: Project, document_id: int, gold: str = GOLD) -> list[Rejection]:
@@ -212,7 +246,7 @@ def rejections(project: Project, document_id: int, gold: str = GOLD) -> list[Rej
 
 def premerge(project: Project, annotators: Sequence[str], adjudicator: str, *,
              min_agree: int | None = None, gold: str = GOLD,
-             documents: Sequence[int] = ()) -> PremergeReport:
+             documents: Sequence[int] = ()) -> Done[PremergeReport]:
     """Take into gold every span at least ``min_agree`` annotators (default:
     all) marked identically, except what is already adjudicated or rejected."""
     if len(set(annotators)) < 2:
@@ -249,12 +283,15 @@ def premerge(project: Project, annotators: Sequence[str], adjudicator: str, *,
     extras = _attributes_and_notes(project, [w[4] for w in wanted])
     added = _insert(project, [(doc_id, label, start, end, *extras[first], prov)
                               for doc_id, label, start, end, first, prov in wanted], gold)
+    changes = NOTHING
     if added:
         ids = [a.id for a in added]
-        project.history.push(Edit(f"Pre-merge {len(ids)} spans", added[0].document_id,
-                                  undo=lambda: _restore(project, ids, True, {}),
-                                  redo=lambda: _restore(project, ids, False, {})))
-    return PremergeReport(len({a.document_id for a in added}), len(added), skipped)
+        changes = Changes.of({a.document_id for a in added}, ids, spans=True, gold=True,
+                             statuses=True)
+        project.record(f"Pre-merge {len(ids)} spans", added[0].document_id, changes,
+                       undo=lambda: _restore(project, ids, True, {}),
+                       redo=lambda: _restore(project, ids, False, {}))
+    return Done(PremergeReport(len({a.document_id for a in added}), len(added), skipped), changes)
 
 
 def progress(project: Project, annotators: Sequence[str], *, gold: str = GOLD,
@@ -272,16 +309,10 @@ def progress(project: Project, annotators: Sequence[str], *, gold: str = GOLD,
                                                           documents).items():
         if not spans:
             continue
-        settled = _settled_sources(gold_spans)
-        settled |= {rejected_store.identity(r) for r in rejected.get(doc_id, [])}
-        findings = find(doc_id, spans, annotators)
-        open_ones = [f for f in findings if f.category != EXACT]
-        decided = sum(1 for f in open_ones
-                      if any(rejected_store.identity(s) in settled for s in f.spans))
         external_id, title = titles[doc_id]
-        result.append(DocumentProgress(
+        result.append(DocumentProgress.of(
             doc_id, external_id if external_id is not None else str(doc_id), title,
-            len(open_ones), decided, len(findings) - len(open_ones), len(gold_spans),
+            find(doc_id, spans, annotators), _state(spans, gold_spans, rejected.get(doc_id, [])),
             statuses.get(doc_id, "todo")))
     return result
 
@@ -301,7 +332,7 @@ def _sources(provenance: dict[str, Any]) -> list[Any]:
 
 
 def _add(project: Project, sources: Sequence[SpanData], wanted: list[tuple[Any, ...]],
-         gold: str, description: str, remove: Sequence[int] = ()) -> list[SpanData]:
+         gold: str, description: str, remove: Sequence[int] = ()) -> Done[list[SpanData]]:
     """Gold spans ``wanted`` (label, start, end, attributes, note, provenance) in
     the sources' document, and the gold spans ``remove`` taken out, as one edit."""
     documents = {s.document_id for s in sources}
@@ -326,16 +357,19 @@ def _add(project: Project, sources: Sequence[SpanData], wanted: list[tuple[Any, 
             before.setdefault(found.id, found.provenance)
             after[found.id] = {**old, "sources": [*_sources(old), *new]}
     added = _insert(project, fresh, gold, cite=after, remove=remove)
+    changes = NOTHING
     if added or after or remove:
         ids = [s.id for s in added]
         gone = list(remove)
-        project.history.push(Edit(description, document_id,
-                                  undo=lambda: _restore(project, ids, True, before, gone),
-                                  redo=lambda: _restore(project, ids, False, after, gone)))
+        changes = Changes.of([document_id], [*ids, *after, *gone], spans=True, gold=True,
+                             statuses=bool(added))
+        project.record(description, document_id, changes,
+                       undo=lambda: _restore(project, ids, True, before, gone),
+                       redo=lambda: _restore(project, ids, False, after, gone))
     kept = {(s.start, s.end, s.label): s for s in added}
     kept.update({key: replace(s, provenance=after.get(s.id, s.provenance))
                  for key, s in existing.items()})
-    return [kept[(w[1], w[2], w[0])] for w in wanted]
+    return Done([kept[(w[1], w[2], w[0])] for w in wanted], changes)
 
 
 def _spans_by_document(project: Project, annotators: Sequence[str], gold: str,
@@ -393,8 +427,6 @@ def _insert(project: Project, wanted: list[tuple[Any, ...]], gold: str, *,
         problem = scheme.check_attributes(label, attributes)
         if problem:
             raise EditError(problem)
-        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end):
-            raise EditError(f"span [{start}, {end}) is empty or reversed")
     if not wanted and not cite and not remove:
         return []
     documents = sorted({w[0] for w in wanted})
@@ -412,9 +444,8 @@ def _insert(project: Project, wanted: list[tuple[Any, ...]], gold: str, *,
         for doc_id, _label, start, end, *_ in wanted:
             if doc_id not in lengths:
                 raise EditError(f"no document with id {doc_id}")
-            if end > lengths[doc_id]:
-                raise EditError(f"span [{start}, {end}) does not fit a text of "
-                                f"{lengths[doc_id]} characters")
+            if problem := span_problem(start, end, lengths[doc_id]):
+                raise EditError(problem)
         rows = [{"document_id": doc_id, "annotator_id": gold_id, "label": label, "start": start,
                  "end": end, "note": note, "attributes": attributes, "origin": "adjudicated",
                  "provenance": provenance, "created_at": now, "updated_at": now}
@@ -453,18 +484,9 @@ def _restore(project: Project, ids: list[int], deleted: bool,
                       .values(provenance=value, updated_at=utcnow()))
 
 
-def _sha256(project: Project, document_id: int) -> str:
-    with project.reading() as s:
-        sha = s.scalar(select(Document.sha256).where(Document.id == document_id))
-    if sha is None:
-        raise EditError(f"no document with id {document_id}")
-    return sha
-
-
 def _rejections(project: Project, gold: str, document_id: int) -> list[dict[str, Any]]:
     with project.reading() as s:
-        sha = s.scalar(select(Document.sha256).where(Document.id == document_id))
-        return list(rejected_store.layer(s, gold).get(sha, []))
+        return rejected_store.of_document(s, gold, document_id)
 
 
 def _rejections_by_document(project: Project, gold: str) -> dict[int, list[dict[str, Any]]]:
@@ -476,9 +498,7 @@ def _rejections_by_document(project: Project, gold: str) -> dict[int, list[dict[
             select(Document.id, Document.sha256)) if sha in by_sha}
 
 
-def _put_rejections(project: Project, gold: str, sha256: str,
-                    records: list[dict[str, Any]]) -> None:
+def _write_rejections(project: Project, gold: str, document_id: int,
+                      records: list[dict[str, Any]]) -> None:
     with project.writing() as s:
-        rejections = rejected_store.layer(s, gold)
-        rejections[sha256] = records
-        rejected_store.put(s, gold, rejections)
+        rejected_store.put_document(s, gold, document_id, records)

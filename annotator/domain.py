@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
+from .changes import NOTHING, Changes
 from .wording import plural
 
 # progress(done, total): long work reports through it; it may raise Cancelled.
@@ -123,6 +124,7 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     rejections_added: int = 0  # adjudicators' rejections a merge or JSONL brought
     first_document_id: int | None = None  # the first document of the import (to open it)
+    changes: Changes = NOTHING  # what the import changed in the project
 
     def summary(self) -> str:
         parts = [f"{plural(self.documents_added, 'document')} added"]

@@ -27,6 +27,7 @@ from typing import Any
 
 from .domain import IncomingDocument, IncomingSpan, Progress, no_progress
 from . import files, store
+from .changes import NOTHING, Changes
 from .errors import DamagedRecordError, FormatError, ProjectError
 from .project import Project, check_span, text_sha256
 from .rejected import problem as rejections_problem
@@ -49,6 +50,7 @@ class MergeReport:
     notes: tuple[str, ...] = field(default_factory=tuple)
     rejections_added: int = 0  # the adjudicator's rejections of spans (new ones)
     documents_removed_here: int = 0  # in the source, removed from this project: not brought back
+    changes: Changes = NOTHING  # what the merge changed in the project
 
     def summary(self) -> str:
         matched = plural(self.documents_by_sha256 + self.documents_by_id, "document")
@@ -68,6 +70,26 @@ class MergeReport:
             removed = plural(self.documents_removed_here, "document")
             parts.append(f"{removed} removed here not brought back")
         return ", ".join(parts)
+
+    def details(self) -> str:
+        """The report as lines a reader scans: matched, added, left out, notes."""
+        lines = [f"Documents matched: {self.documents_by_sha256 + self.documents_by_id} "
+                 f"({self.documents_by_sha256} by text, {self.documents_by_id} by id)",
+                 f"Spans added: {self.spans_added}"]
+        if self.spans_duplicate:
+            lines.append(f"Already present (skipped): {self.spans_duplicate}")
+        if self.documents_added:
+            lines.append(f"Documents added: {self.documents_added}")
+        if self.unmatched_documents:
+            lines.append(f"Unmatched documents (not merged): {len(self.unmatched_documents)}")
+        if self.unmatched_spans:
+            lines.append(f"Spans not merged (the text differs there): {self.unmatched_spans}")
+        if self.rejections_added:
+            lines.append(f"Adjudicator's rejections added: {self.rejections_added}")
+        if self.annotators:
+            lines.append("Annotators: " + ", ".join(self.annotators))
+        lines.extend(self.notes)
+        return "\n".join(lines)
 
 
 def is_project_file(path: Path) -> bool:
@@ -271,4 +293,4 @@ def merge_documents(project: Project, incoming: Sequence[IncomingDocument], *, s
     return MergeReport(source, counts["sha"], counts["id"], report.documents_added,
                        report.spans_added, report.spans_duplicate, tuple(unmatched),
                        counts["unmatched_spans"], tuple(sorted(names)), tuple(notes),
-                       report.rejections_added, counts["removed"])
+                       report.rejections_added, counts["removed"], report.changes)

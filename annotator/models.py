@@ -152,6 +152,27 @@ class RejectedSuggestion(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class AdjudicationRejection(Base):
+    """An annotator's span an adjudicator turned down for a gold layer, named by
+    its identity (annotator, label, start, end), so it holds for every span with
+    it, after merges and round trips too (:mod:`annotator.rejected`)."""
+
+    __tablename__ = "adjudication_rejection"
+    __table_args__ = (
+        UniqueConstraint("document_id", "gold", "annotator", "label", "start", "end"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    gold: Mapped[str] = mapped_column(String(200))
+    annotator: Mapped[str] = mapped_column(String(200))
+    label: Mapped[str] = mapped_column(String(200))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    adjudicator: Mapped[str] = mapped_column(String(200))
+    at: Mapped[str] = mapped_column(String(40))  # ISO 8601, UTC, as files carry it
+    span_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # for information only
+
+
 class AnnotationSession(Base):
     """A stretch of one annotator's work on one document (for the process figures).
 

@@ -111,3 +111,13 @@ class OffsetMap:
     def _check(offset: int, length: int) -> None:
         if not 0 <= offset <= length:
             raise ValueError(f"offset {offset} outside text of length {length}")
+
+
+def span_problem(start: object, end: object, length: int) -> str | None:
+    """What is wrong with ``[start, end)`` as a span of a text of ``length``
+    code points (the one check every writer of spans uses), or None."""
+    if type(start) is not int or type(end) is not int:  # bool is an int, not an offset
+        return "span offsets must be integers"
+    if not 0 <= start < end <= length:
+        return f"span [{start}, {end}) is outside the text (length {length}) or empty"
+    return None

@@ -1,7 +1,9 @@
-"""Where the default project lives (platformdirs), and how it is first made."""
+"""Where the default project lives (platformdirs), how it is first made, and
+who annotates when nobody says."""
 
 from __future__ import annotations
 
+import getpass
 import os
 from pathlib import Path
 
@@ -19,3 +21,11 @@ def data_dir() -> Path:
 
 def default_project_path() -> Path:
     return data_dir() / f"default{PROJECT_SUFFIX}"
+
+
+def default_annotator() -> str:
+    """The login name (``analyst`` where there is none)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "analyst"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import zlib
 from datetime import datetime
 from collections.abc import Iterable, Iterator
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import portable, rejected, store
+from .changes import NOTHING, Changes, Done, UndoStatus
 from .intake import neardup
 from .domain import (
     DocumentData,
@@ -53,6 +55,7 @@ from .models import (
     Tombstone,
     utcnow,
 )
+from .offsets import span_problem
 from .schemes import Scheme
 from .text import text_sha256
 from .wording import agree, plural
@@ -60,10 +63,12 @@ from .wording import agree, plural
 
 @dataclass
 class Edit:
-    """One undoable user action: its own transactions to undo and redo it."""
+    """One undoable user action: its own transactions to undo and redo it, and
+    what either changes (the same data, so one ``Changes`` serves both)."""
 
     description: str
     document_id: int
+    changes: Changes
     undo: Callable[[], None]
     redo: Callable[[], None]
 
@@ -81,13 +86,9 @@ class History:
         del self.done[: -self.limit]
         self.undone.clear()
 
-    @property
-    def undo_text(self) -> str | None:
-        return self.done[-1].description if self.done else None
-
-    @property
-    def redo_text(self) -> str | None:
-        return self.undone[-1].description if self.undone else None
+    def status(self) -> UndoStatus:
+        return UndoStatus(self.done[-1].description if self.done else None,
+                          self.undone[-1].description if self.undone else None)
 
 
 class Project:
@@ -103,7 +104,8 @@ class Project:
             engine.execution_options(immediate=True, on_lock_wait=self._lock_waited),
             expire_on_commit=False)
         self._annotator_ids: dict[str, int] = {}
-        self.history = History()
+        self._history = History()
+        self._history_lock = threading.RLock()  # the writer thread and the GUI thread both record
         self._scheme: Scheme | None = None
 
     # -- opening ---------------------------------------------------------
@@ -193,19 +195,21 @@ class Project:
                 self._scheme = Scheme.from_dict(s.get(ProjectInfo, "scheme").value)
         return self._scheme
 
-    def set_scheme(self, scheme: Scheme) -> None:
+    def set_scheme(self, scheme: Scheme) -> Done[None]:
         with self.writing() as s:
             s.get(ProjectInfo, "scheme").value = scheme.to_dict()
         self._scheme = scheme
+        return Done(None, Changes(scheme=True))
 
     def setting(self, key: str, default: Any = None) -> Any:
         with self.reading() as s:
             row = s.get(ProjectInfo, f"setting:{key}")
             return default if row is None else row.value
 
-    def set_setting(self, key: str, value: Any) -> None:
+    def set_setting(self, key: str, value: Any) -> Done[None]:
         with self.writing() as s:
             s.merge(ProjectInfo(key=f"setting:{key}", value=value))
+        return Done(None, Changes(settings=True))
 
     # -- annotators --------------------------------------------------------
     def annotators(self) -> list[str]:
@@ -313,6 +317,17 @@ class Project:
             return [DocumentSummary(r.id, r.external_id, r.title, r.outlet, r.spans, r.status,
                                     r.assigned) for r in rows]
 
+    def summaries_of(self, document_ids: Iterable[int], annotator: str | None) -> list[DocumentSummary]:
+        """The document list's rows of these documents (after an edit of them)."""
+        ids = sorted(set(document_ids))
+        found: list[DocumentSummary] = []
+        with self.reading() as s:
+            for chunk in _chunks(ids, 500):
+                query = self._summary_query(s, annotator, "", None).where(Document.id.in_(chunk))
+                found += [DocumentSummary(r.id, r.external_id, r.title, r.outlet, r.spans, r.status)
+                          for r in s.execute(query.order_by(Document.id))]
+        return found
+
     def summary_count(self, annotator: str | None, *, search: str = "",
                       status: str | None = None, where: DocumentFilter = DocumentFilter()) -> int:
         with self.reading() as s:
@@ -381,6 +396,18 @@ class Project:
                 query = query.where(Annotator.name.in_(list(annotators)))
             return [_span_row(row) for row in s.connection().execute(query)]
 
+    def live_spans(self, span_ids: Iterable[int]) -> dict[int, SpanData]:
+        """Those of these spans that are live (not deleted), by id."""
+        ids = sorted(set(span_ids))
+        found: dict[int, SpanData] = {}
+        with self.reading() as s:
+            for chunk in _chunks(ids, 500):
+                for row in s.connection().execute(select(*_SPAN_COLUMNS).join(Annotator).where(
+                        Span.id.in_(chunk), Span.deleted_at.is_(None))):
+                    span = _span_row(row)
+                    found[span.id] = span
+        return found
+
     def span(self, span_id: int) -> SpanData:
         with self.reading() as s:
             return self._load_span(s, span_id)
@@ -426,17 +453,17 @@ class Project:
     # -- edits (each one transaction, each undoable) ------------------------
     def add_span(self, document_id: int, annotator: str, label: str, start: int, end: int, *,
                  note: str = "", attributes: dict[str, Any] | None = None,
-                 origin: str = "manual", provenance: dict[str, Any] | None = None) -> SpanData:
+                 origin: str = "manual", provenance: dict[str, Any] | None = None) -> Done[SpanData]:
         """Add one span (one transaction, one undo step)."""
         definition = self.scheme.label(label)
-        (span,) = self.add_spans(document_id, annotator, [{
+        done = self.add_spans(document_id, annotator, [{
             "label": label, "start": start, "end": end, "note": note,
             "attributes": attributes or {}, "origin": origin, "provenance": provenance or {},
         }], description=f"Add {definition.name if definition else label}")
-        return span
+        return Done(done.value[0], done.changes)
 
     def add_spans(self, document_id: int, annotator: str, spans: Iterable[dict[str, Any]], *,
-                  description: str) -> list[SpanData]:
+                  description: str) -> Done[list[SpanData]]:
         """Add several spans (``add_span`` keyword dicts) in one transaction and one undo step."""
         spans = list(spans)
         for values in spans:
@@ -464,52 +491,76 @@ class Project:
             started = bool(rows) and self._touch_status(s, document_id, annotator_id)
             s.flush()
             added = [span_data(row, annotator) for row in rows]
-        if added:
-            ids = [span.id for span in added]
-            # Undoing the spans that started a document also takes back its
-            # "in progress" status, so it is "to do" again.
-            begun = (document_id, annotator_id) if started else None
-            self.history.push(Edit(description, document_id,
-                                   undo=lambda: self._set_deleted(ids, True, begun),
-                                   redo=lambda: self._set_deleted(ids, False, begun)))
-        return added
+        if not added:
+            return Done([], NOTHING)
+        ids = [span.id for span in added]
+        changes = Changes.of([document_id], ids, spans=True, statuses=started)
+        # Undoing the spans that started a document also takes back its
+        # "in progress" status, so it is "to do" again.
+        begun = (document_id, annotator_id) if started else None
+        self.record(description, document_id, changes,
+                    undo=self._in_write(lambda s: self._set_deleted(s, ids, True, begun)),
+                    redo=self._in_write(lambda s: self._set_deleted(s, ids, False, begun)))
+        return Done(added, changes)
 
-    def delete_span(self, span_id: int, annotator: str) -> SpanData:
-        span = self._own(span_id, annotator)
-        self._set_deleted([span_id], True)
-        self.history.push(Edit("Delete span", span.document_id,
-                               undo=lambda: self._set_deleted([span_id], False),
-                               redo=lambda: self._set_deleted([span_id], True)))
-        return span
+    def delete_span(self, span_id: int, annotator: str) -> Done[SpanData]:
+        with self.writing() as s:
+            span = self._own(s, span_id, annotator)
+            self._set_deleted(s, [span_id], True)
+        changes = Changes.of([span.document_id], [span_id], spans=True)
+        self.record("Delete span", span.document_id, changes,
+                    undo=self._in_write(lambda s: self._set_deleted(s, [span_id], False)),
+                    redo=self._in_write(lambda s: self._set_deleted(s, [span_id], True)))
+        return Done(span, changes)
 
-    def update_span(self, span_id: int, annotator: str, **changes: Any) -> SpanData:
+    def update_span(self, span_id: int, annotator: str, **changes: Any) -> Done[SpanData]:
         """Change label, note, attributes, start or end of one's own span."""
         allowed = {"label", "note", "attributes", "start", "end"}
         if set(changes) - allowed:
             raise EditError(f"cannot change {', '.join(sorted(set(changes) - allowed))}")
-        before = self._own(span_id, annotator)
-        after = replace(before, **changes)
-        self._check_label(after.label, after.attributes)
+        with self.writing() as s:
+            before = self._own(s, span_id, annotator)
+            after = replace(before, **changes)
+            self._check_label(after.label, after.attributes)
+            self._apply(s, span_id, changes)
+            s.flush()
+            result = self._load_span(s, span_id)
         old = {k: getattr(before, k) for k in changes}
-        self._apply(span_id, changes)
         what = "Relabel span" if "label" in changes else "Edit span"
-        self.history.push(Edit(what, before.document_id,
-                               undo=lambda: self._apply(span_id, old),
-                               redo=lambda: self._apply(span_id, changes)))
-        return self.span(span_id)
+        done = Changes.of([before.document_id], [span_id], spans=True)
+        self.record(what, before.document_id, done,
+                    undo=self._in_write(lambda s: self._apply(s, span_id, old)),
+                    redo=self._in_write(lambda s: self._apply(s, span_id, changes)))
+        return Done(result, done)
 
-    def set_document_label(self, document_id: int, annotator: str, key: str, value: Any) -> None:
+    def relabel(self, span_id: int, annotator: str, label: str) -> Done[SpanData]:
+        """Give one's own span another label, keeping the attributes the new label
+        also has (with a value it allows); the others are dropped."""
+        definition = self.scheme.label(label)
+        if definition is None:
+            raise EditError(f"label {label!r} is not in the scheme {self.scheme.name!r}")
+        span = self.span(span_id)
+        kept = {k: v for k, v in span.attributes.items()
+                if (a := definition.attribute(k)) is not None and a.check(v) is None}
+        return self.update_span(span_id, annotator, label=label, attributes=kept)
+
+    def set_document_label(self, document_id: int, annotator: str, key: str,
+                           value: Any) -> Done[None]:
         """Set (or with None, clear) a document-level label."""
         definition = self.scheme.document_label(key)
         if definition is None:
             raise EditError(f"the scheme has no document label {key!r}")
         if value is not None and (problem := definition.check(value)):
             raise EditError(f"document label {key!r}: {problem}")
-        old = self.document_labels(document_id, annotator).get(key)
-        self._put_document_label(document_id, annotator, key, value)
-        self.history.push(Edit(f"Set {definition.name}", document_id,
-                               undo=lambda: self._put_document_label(document_id, annotator, key, old),
-                               redo=lambda: self._put_document_label(document_id, annotator, key, value)))
+        with self.writing() as s:
+            old = self._put_document_label(s, document_id, annotator, key, value)
+        changes = Changes.of([document_id], document_labels=True)
+        self.record(f"Set {definition.name}", document_id, changes,
+                    undo=self._in_write(lambda s: self._put_document_label(
+                        s, document_id, annotator, key, old)),
+                    redo=self._in_write(lambda s: self._put_document_label(
+                        s, document_id, annotator, key, value)))
+        return Done(None, changes)
 
     def document_labels(self, document_id: int, annotator: str) -> dict[str, Any]:
         with self.reading() as s:
@@ -532,14 +583,28 @@ class Project:
                 result.setdefault(doc_id, {}).setdefault(name, {})[key] = value
             return result
 
-    def set_status(self, document_id: int, annotator: str, status: str) -> None:
+    def set_status(self, document_id: int, annotator: str, status: str) -> Done[str]:
         if status not in STATUSES:
             raise EditError(f"status must be one of {', '.join(STATUSES)}")
-        old = self.status(document_id, annotator)
-        self._put_status(document_id, annotator, status)
-        self.history.push(Edit(f"Mark {status.replace('_', ' ')}", document_id,
-                               undo=lambda: self._put_status(document_id, annotator, old),
-                               redo=lambda: self._put_status(document_id, annotator, status)))
+        with self.writing() as s:
+            old = self._put_status(s, document_id, annotator, status)
+        changes = Changes.of([document_id], statuses=True)
+        self.record(f"Mark {status.replace('_', ' ')}", document_id, changes,
+                    undo=self._in_write(lambda s: self._put_status(s, document_id, annotator, old)),
+                    redo=self._in_write(lambda s: self._put_status(s, document_id, annotator,
+                                                                   status)))
+        return Done(status, changes)
+
+    def mark_done(self, document_id: int, annotator: str, done: bool) -> Done[str]:
+        """Mark a document done, or not done: then in progress if the annotator
+        has a live span in it, else to do. The value is the status set."""
+        if done:
+            return self.set_status(document_id, annotator, "done")
+        with self.reading() as s:
+            has_spans = s.scalar(select(Span.id).join(Annotator).where(
+                Span.document_id == document_id, Annotator.name == annotator,
+                Span.deleted_at.is_(None)).limit(1)) is not None
+        return self.set_status(document_id, annotator, "in_progress" if has_spans else "todo")
 
     def status(self, document_id: int, annotator: str) -> str:
         with self.reading() as s:
@@ -548,7 +613,7 @@ class Project:
             return found or "todo"
 
     # -- correcting documents (the text itself never changes: offsets count it) --
-    def update_document(self, document_id: int, **fields: Any) -> DocumentData:
+    def update_document(self, document_id: int, **fields: Any) -> Done[DocumentData]:
         """Change title, outlet, author, published, url or language (one undo step);
         an empty value clears a field (the title stays text)."""
         unknown = set(fields) - set(DOCUMENT_FIELDS)
@@ -559,13 +624,14 @@ class Project:
         before = self.document(document_id)
         old = {key: getattr(before, key) for key in changes}
         if old == changes:
-            return before
+            return Done(before, NOTHING)
         self._put_document(document_id, changes)
         what = "Rename document" if set(changes) == {"title"} else "Edit document details"
-        self.history.push(Edit(what, document_id,
-                               undo=lambda: self._put_document(document_id, old),
-                               redo=lambda: self._put_document(document_id, changes)))
-        return self.document(document_id)
+        done = Changes.of([document_id], document_fields=True)
+        self.record(what, document_id, done,
+                    undo=lambda: self._put_document(document_id, old),
+                    redo=lambda: self._put_document(document_id, changes))
+        return Done(self.document(document_id), done)
 
     def _put_document(self, document_id: int, values: dict[str, Any]) -> None:
         with self.writing() as s:
@@ -575,7 +641,7 @@ class Project:
             for key, value in values.items():
                 setattr(row, key, value)
 
-    def remove_document(self, document_id: int) -> RemovedDocument:
+    def remove_document(self, document_id: int) -> Done[RemovedDocument]:
         """Remove a document with everything on it (one transaction, one undo
         step); its SHA-256 is kept as a tombstone so a merge does not bring it back."""
         with self.writing() as s:
@@ -603,9 +669,10 @@ class Project:
             with self.writing() as s:
                 self._delete_document(s, document_id, saved)
 
-        self.history.push(Edit(f"Remove document {doc['title'] or document_id}", document_id,
-                               undo=undo, redo=redo))
-        return removed
+        changes = Changes.of([document_id], documents=True)
+        self.record(f"Remove document {doc['title'] or document_id}", document_id, changes,
+                    undo=undo, redo=redo)
+        return Done(removed, changes)
 
     @staticmethod
     def _delete_document(s: Session, document_id: int, saved: dict[str, list[dict[str, Any]]]) -> None:
@@ -628,84 +695,106 @@ class Project:
                 return None
             return RawData(zlib.decompress(row.data), row.content_type, row.url)
 
-    def undo(self) -> int | None:
-        """Undo the last edit; returns the document it touched."""
-        if not self.history.done:
-            return None
-        edit = self.history.done[-1]
-        edit.undo()  # an edit whose undo fails stays where it was
-        self.history.undone.append(self.history.done.pop())
-        return edit.document_id
+    # -- undo history ---------------------------------------------------------
+    def record(self, description: str, document_id: int, changes: Changes, *,
+               undo: Callable[[], None], redo: Callable[[], None]) -> None:
+        """Put a committed edit on the undo history (each of ``undo`` and
+        ``redo`` one transaction that changes what ``changes`` says)."""
+        with self._history_lock:
+            self._history.push(Edit(description, document_id, changes, undo, redo))
 
-    def redo(self) -> int | None:
-        if not self.history.undone:
-            return None
-        edit = self.history.undone[-1]
-        edit.redo()
-        self.history.done.append(self.history.undone.pop())
-        return edit.document_id
+    def undo_status(self) -> UndoStatus:
+        with self._history_lock:
+            return self._history.status()
+
+    def undo(self) -> Done[int | None]:
+        """Undo the last edit; the value is the document it touched (None: nothing to undo)."""
+        return self._step(self._history.done, self._history.undone, undo=True)
+
+    def redo(self) -> Done[int | None]:
+        return self._step(self._history.undone, self._history.done, undo=False)
+
+    def _step(self, source: list[Edit], target: list[Edit], *, undo: bool) -> Done[int | None]:
+        with self._history_lock:
+            if not source:
+                return Done(None, NOTHING)
+            edit = source[-1]
+            (edit.undo if undo else edit.redo)()  # an edit whose step fails stays where it was
+            target.append(source.pop())
+        return Done(edit.document_id, edit.changes)
+
+    def _in_write(self, work: Callable[[Session], Any]) -> Callable[[], None]:
+        """``work`` in a write transaction of its own, to run later (an undo or a redo)."""
+        def run() -> None:
+            with self.writing() as s:
+                work(s)
+        return run
 
     def _check_label(self, label: str, attributes: dict[str, Any]) -> None:
         problem = self.scheme.check_attributes(label, attributes)
         if problem:
             raise EditError(problem)
 
-    def _own(self, span_id: int, annotator: str) -> SpanData:
+    def _own(self, s: Session, span_id: int, annotator: str) -> SpanData:
         """A live span of ``annotator``'s, or EditError."""
-        span = self.span(span_id)
+        span = self._load_span(s, span_id)
         if span.annotator != annotator:
             raise EditError(f"this span is {span.annotator}'s; you can only edit your own")
-        with self.reading() as s:
-            if s.scalar(select(Span.deleted_at).where(Span.id == span_id)) is not None:
-                raise EditError("this span was deleted")
+        if s.scalar(select(Span.deleted_at).where(Span.id == span_id)) is not None:
+            raise EditError("this span was deleted")
         return span
 
-    def _set_deleted(self, span_ids: list[int], deleted: bool,
+    def _set_deleted(self, s: Session, span_ids: list[int], deleted: bool,
                      begun: tuple[int, int] | None = None) -> None:
-        with self.writing() as s:
-            s.execute(update(Span).where(Span.id.in_(span_ids))
-                      .values(deleted_at=utcnow() if deleted else None, updated_at=utcnow()))
-            if begun is None:
-                return
-            status = s.get(DocumentStatus, begun)
-            if deleted and status is not None and status.status == "in_progress":
-                s.delete(status)
-            elif not deleted:
-                self._touch_status(s, *begun)
+        s.execute(update(Span).where(Span.id.in_(span_ids))
+                  .values(deleted_at=utcnow() if deleted else None, updated_at=utcnow()))
+        if begun is None:
+            return
+        status = s.get(DocumentStatus, begun)
+        if deleted and status is not None and status.status == "in_progress":
+            s.delete(status)
+        elif not deleted:
+            self._touch_status(s, *begun)
 
-    def _apply(self, span_id: int, values: dict[str, Any]) -> None:
-        with self.writing() as s:
-            row = s.get(Span, span_id)
-            if row is None:
-                raise EditError(f"no span with id {span_id}")
-            start = values.get("start", row.start)
-            end = values.get("end", row.end)
-            _check_offsets(start, end, len(s.get(Document, row.document_id).text))
-            for key, value in values.items():
-                setattr(row, key, value)
+    @staticmethod
+    def _apply(s: Session, span_id: int, values: dict[str, Any]) -> None:
+        row = s.get(Span, span_id)
+        if row is None:
+            raise EditError(f"no span with id {span_id}")
+        start = values.get("start", row.start)
+        end = values.get("end", row.end)
+        _check_offsets(start, end, len(s.get(Document, row.document_id).text))
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.updated_at = utcnow()
+
+    def _put_document_label(self, s: Session, document_id: int, annotator: str, key: str,
+                            value: Any) -> Any:
+        """Set or clear one document label; the value it had."""
+        annotator_id = self.annotator_id(s, annotator)
+        row = s.scalar(select(DocumentLabel).where(
+            DocumentLabel.document_id == document_id,
+            DocumentLabel.annotator_id == annotator_id, DocumentLabel.key == key))
+        old = row.value if row is not None else None
+        if value is None:
+            if row is not None:
+                s.delete(row)
+        elif row is None:
+            s.add(DocumentLabel(document_id=document_id, annotator_id=annotator_id,
+                                key=key, value=value))
+        else:
+            row.value = value
             row.updated_at = utcnow()
+        return old
 
-    def _put_document_label(self, document_id: int, annotator: str, key: str, value: Any) -> None:
-        with self.writing() as s:
-            annotator_id = self.annotator_id(s, annotator)
-            row = s.scalar(select(DocumentLabel).where(
-                DocumentLabel.document_id == document_id,
-                DocumentLabel.annotator_id == annotator_id, DocumentLabel.key == key))
-            if value is None:
-                if row is not None:
-                    s.delete(row)
-            elif row is None:
-                s.add(DocumentLabel(document_id=document_id, annotator_id=annotator_id,
-                                    key=key, value=value))
-            else:
-                row.value = value
-                row.updated_at = utcnow()
-
-    def _put_status(self, document_id: int, annotator: str, status: str) -> None:
-        with self.writing() as s:
-            annotator_id = self.annotator_id(s, annotator)
-            s.merge(DocumentStatus(document_id=document_id, annotator_id=annotator_id,
-                                   status=status, updated_at=utcnow()))
+    def _put_status(self, s: Session, document_id: int, annotator: str, status: str) -> str:
+        """Set an annotator's status of a document; the status it had."""
+        annotator_id = self.annotator_id(s, annotator)
+        row = s.get(DocumentStatus, (document_id, annotator_id))
+        old = row.status if row is not None else "todo"
+        s.merge(DocumentStatus(document_id=document_id, annotator_id=annotator_id,
+                               status=status, updated_at=utcnow()))
+        return old
 
     @staticmethod
     def _touch_status(s: Session, document_id: int, annotator_id: int) -> bool:
@@ -724,7 +813,8 @@ class Project:
 
         A document whose text is already in the project (same SHA-256) is not
         added again; its spans attach to the existing one, minus those already
-        there (exact duplicates only: see ``_import_identity``). Spans are
+        there (exact duplicates only: see ``_import_identity``); the report's
+        ``changes`` says what the import changed. Spans are
         never moved: bad offsets or labels are errors. ``scheme`` (the
         project's with labels added) is checked against and stored in the
         same transaction.
@@ -775,6 +865,11 @@ class Project:
             with self.reading() as s:
                 report.first_document_id = s.scalar(select(Document.id).where(
                     Document.sha256 == shas[0]).order_by(Document.id).limit(1))
+        report.changes = Changes.of(
+            plan.touched, documents=bool(report.documents_added), spans=bool(report.spans_added),
+            statuses=bool(report.spans_added or plan.carried or plan.statuses),
+            document_labels=bool(plan.labels), rejections=bool(report.rejections_added),
+            scheme=new_scheme)
         return report
 
     def _insert(self, s: Session, plan: _ImportPlan) -> ImportReport:
@@ -918,6 +1013,7 @@ class _ImportPlan:
     labels: list[tuple[int, str, str, Any]] = field(default_factory=list)
     rejections: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
     stories: dict[int, str] = field(default_factory=dict)  # documents already here -> new story
+    touched: set[int] = field(default_factory=set)  # documents added or given data
 
     @classmethod
     def make(cls, s: Session, docs: list[IncomingDocument], shas: list[str], annotator: str,
@@ -958,6 +1054,9 @@ class _ImportPlan:
                     "meta": doc.meta, "imported_at": now,  # in the table's column order
                 })
                 intake.add(doc_id, doc, documents[-1])
+            if doc_id >= first_new_id or doc.spans or doc.statuses or doc.document_labels \
+                    or doc.rejected:
+                plan.touched.add(doc_id)
             seen = existing.setdefault(doc_id, set())
             for span in doc.spans:
                 name = span.annotator or annotator
@@ -1135,10 +1234,8 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _check_offsets(start: int, end: int, length: int) -> None:
-    if not (isinstance(start, int) and isinstance(end, int)):
-        raise EditError("span offsets must be integers")
-    if not 0 <= start < end <= length:
-        raise EditError(f"span [{start}, {end}) does not fit a text of {length} characters")
+    if problem := span_problem(start, end, length):
+        raise EditError(problem)
 
 
 def _unencodable(*values: Any) -> bool:
@@ -1168,12 +1265,8 @@ def _validate_incoming(doc: IncomingDocument, scheme: Scheme) -> None:
         if _unencodable(span.label, span.note, span.annotator,
                         json.dumps([span.attributes, span.provenance], ensure_ascii=False, default=str)):
             raise FormatError("the span holds an unpaired surrogate (not a Unicode character)", **at)
-        if not (isinstance(span.start, int) and isinstance(span.end, int)) \
-                or isinstance(span.start, bool) or isinstance(span.end, bool):
-            raise FormatError("span offsets must be integers", **at)
-        if not 0 <= span.start < span.end <= length:
-            raise FormatError(f"span [{span.start}, {span.end}) is outside the text "
-                              f"(length {length}) or empty", **at)
+        if problem := span_problem(span.start, span.end, length):
+            raise FormatError(problem, **at)
         problem = scheme.check_attributes(span.label, span.attributes)
         if problem:
             if not scheme.has_label(span.label):

@@ -1,9 +1,11 @@
 """Spans an adjudicator turned down, kept by identity so they survive merges
 and exports.
 
-Stored in the project setting ``adjudication:<gold>`` as ``{"rejections":
-{document SHA-256: [{"annotator", "label", "start", "end", "adjudicator",
-"at", "span_id"}]}}``. A span is named by its identity in the document,
+Stored in the table ``adjudication_rejection`` (one row per gold layer,
+document and identity); files carry them as ``{gold: [{"annotator", "label",
+"start", "end", "adjudicator", "at", "span_id"}]}`` per document, which is
+also the shape of the records here (by document SHA-256, so they travel
+between projects). A span is named by its identity in the document,
 ``(annotator, label, start, end)``; ``span_id`` is the row id where the
 decision was taken, kept for information only (row ids differ between
 projects). SQLAlchemy is imported when storage is used: the formats import
@@ -15,11 +17,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .offsets import span_problem
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 Identity = tuple[str, str, int, int]  # annotator, label, start, end
-PREFIX = "setting:adjudication:"
+_FIELDS = ("annotator", "label", "start", "end", "adjudicator", "at")
 
 
 def identity(record: Any) -> Identity:
@@ -39,54 +43,80 @@ def is_identity(record: Any) -> bool:
 
 def layer(s: Session, gold: str) -> dict[str, list[dict[str, Any]]]:
     """Rejections of one gold layer, by document SHA-256."""
-    from .models import ProjectInfo
-
-    row = s.get(ProjectInfo, PREFIX + gold)
-    return dict((row.value or {}).get("rejections", {})) if row is not None else {}
+    return layers(s, gold).get(gold, {})
 
 
-def layers(s: Session) -> dict[str, dict[str, list[dict[str, Any]]]]:
-    """Rejections of every gold layer: gold name -> document SHA-256 -> records."""
+def layers(s: Session, gold: str | None = None) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Rejections of every gold layer (or one): gold name -> document SHA-256 -> records."""
     from sqlalchemy import select
 
-    from .models import ProjectInfo
+    from .models import AdjudicationRejection as Row
+    from .models import Document
 
-    found = {}
-    for key, value in s.execute(select(ProjectInfo.key, ProjectInfo.value)
-                                .where(ProjectInfo.key.startswith(PREFIX, autoescape=True))):
-        rejections = value.get("rejections") if isinstance(value, dict) else None
-        if isinstance(rejections, dict) and rejections:  # a colleague's file is checked later
-            found[key[len(PREFIX):]] = dict(rejections)
+    query = select(Row, Document.sha256).join(Document).order_by(Row.id)
+    if gold is not None:
+        query = query.where(Row.gold == gold)
+    found: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for row, sha in s.execute(query):
+        found.setdefault(row.gold, {}).setdefault(sha, []).append(_record(row))
     return found
 
 
-def put(s: Session, gold: str, rejections: dict[str, list[dict[str, Any]]]) -> None:
-    """Replace the rejections of a gold layer (documents without any are dropped)."""
-    from .models import ProjectInfo
+def of_document(s: Session, gold: str, document_id: int) -> list[dict[str, Any]]:
+    """One document's rejections in a gold layer."""
+    from sqlalchemy import select
 
-    row = s.get(ProjectInfo, PREFIX + gold)
-    value = dict(row.value) if row is not None and row.value else {}
-    value["rejections"] = {sha: records for sha, records in rejections.items() if records}
-    s.merge(ProjectInfo(key=PREFIX + gold, value=value))
+    from .models import AdjudicationRejection as Row
+
+    return [_record(row) for row in s.scalars(select(Row).where(
+        Row.gold == gold, Row.document_id == document_id).order_by(Row.id))]
+
+
+def put_document(s: Session, gold: str, document_id: int,
+                 records: Iterable[dict[str, Any]]) -> None:
+    """Make these the document's rejections in a gold layer."""
+    from sqlalchemy import delete
+
+    from .models import AdjudicationRejection as Row
+
+    s.execute(delete(Row).where(Row.gold == gold, Row.document_id == document_id))
+    s.add_all(_row(gold, document_id, r) for r in records)
 
 
 def add(s: Session, gold: str, incoming: Mapping[str, Iterable[dict[str, Any]]]) -> int:
     """Add rejections (document SHA-256 -> records), skipping identities already
     rejected there: adding the same twice changes nothing. How many were new."""
-    rejections = layer(s, gold)
+    from sqlalchemy import select
+
+    from .models import Document
+
     added = 0
     for sha256, records in incoming.items():
-        kept = list(rejections.get(sha256, []))
-        seen = {identity(r) for r in kept}
+        document_id = s.scalar(select(Document.id).where(Document.sha256 == sha256).limit(1))
+        if document_id is None:
+            continue  # records of a document not here apply to nothing
+        seen = {identity(r) for r in of_document(s, gold, document_id)}
         for record in records:
             if identity(record) not in seen:
                 seen.add(identity(record))
-                kept.append(dict(record))
+                s.add(_row(gold, document_id, record))
                 added += 1
-        rejections[sha256] = kept
-    if added:
-        put(s, gold, rejections)
     return added
+
+
+def _record(row: Any) -> dict[str, Any]:
+    record = {key: getattr(row, key) for key in _FIELDS}
+    if row.span_id is not None:
+        record["span_id"] = row.span_id
+    return record
+
+
+def _row(gold: str, document_id: int, record: dict[str, Any]) -> Any:
+    from .models import AdjudicationRejection
+
+    return AdjudicationRejection(gold=gold, document_id=document_id,
+                                 span_id=record.get("span_id"),
+                                 **{key: record[key] for key in _FIELDS})
 
 
 def problem(rejections: Any, length: int) -> str | None:
@@ -102,7 +132,6 @@ def problem(rejections: Any, length: int) -> str | None:
                                                 for k in ("adjudicator", "at"))):
                 return (f"a rejection of gold layer {gold!r} needs annotator, label, start, "
                         "end, adjudicator and at")
-            if not 0 <= record["start"] < record["end"] <= length:
-                return (f"rejected span [{record['start']}, {record['end']}) is outside the "
-                        f"text (length {length}) or empty")
+            if problem := span_problem(record["start"], record["end"], length):
+                return f"rejected {problem}"
     return None

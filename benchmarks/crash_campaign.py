@@ -130,9 +130,9 @@ def perform(project: Any, a: dict[str, Any], import_files: Any) -> None:
     elif kind == "doclabel":
         project.set_document_label(a["doc"], WRITER, a["key"], a["value"])
     elif kind == "undo":
-        assert project.undo() is not None
+        assert project.undo().value is not None
     elif kind == "redo":
-        assert project.redo() is not None
+        assert project.redo().value is not None
     elif kind == "import":
         import_files(project, [Path(a["file"])], annotator=WRITER)
 

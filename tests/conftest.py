@@ -1,4 +1,5 @@
-"""Shared fixtures: every test gets its own data folder and project files."""
+"""Shared fixtures: every test gets its own data folder and project files; UI
+tests get settings in a temporary folder, a main window, recorded dialogs."""
 
 from __future__ import annotations
 
@@ -41,6 +42,62 @@ def write_jsonl(path: Path, *records: dict) -> Path:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
                     encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def settings_dir(tmp_path: Path) -> Path:
+    """Every QSettings the app opens lands in the test's own folder."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path / "settings"
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    return folder
+
+
+@pytest.fixture
+def make_window(qtbot, settings_dir):
+    from tests.ui_support import ANNOTATOR
+    from ui.settings import open_settings
+    from ui.window import MainWindow
+
+    def make(project: Project, annotator: str = ANNOTATOR) -> MainWindow:
+        window = MainWindow(open_settings(), annotator, project)
+        qtbot.addWidget(window)
+        window.start()
+        window.show()
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)  # shortcuts reach the active window only
+        return window
+
+    return make
+
+
+@pytest.fixture
+def dialogs(monkeypatch):
+    """Message boxes recorded instead of shown: (title, text, details)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[tuple[str, str, str]] = []
+
+    def record(box, *_args):
+        shown.append((box.windowTitle(), box.text(), box.informativeText()))
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "exec", record)
+    monkeypatch.setattr(QMessageBox, "information",
+                        lambda _parent, title, text, *a: shown.append((title, text, "")))
+    return shown
+
+
+@pytest.fixture
+def file_choice(monkeypatch):
+    """File dialogs accept the paths put in this list at once (Cancel if it is empty)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    choice: list[Path] = []
+    monkeypatch.setattr(QFileDialog, "exec", lambda _dialog: int(bool(choice)))
+    monkeypatch.setattr(QFileDialog, "selectedFiles", lambda _dialog: [str(p) for p in choice])
+    return choice
 
 
 # -- PostgreSQL (team projects) ---------------------------------------------------

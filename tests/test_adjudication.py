@@ -39,7 +39,6 @@ def team(project: Project) -> Project:
     project.add_span(1, "ana", "exaggeration", *at("looming disaster"))  # label mismatch
     project.add_span(1, "bob", "appeal-to-fear", *at("looming disaster"))
     project.add_span(1, "cat", "loaded-term", *at("regime"))  # only cat
-    project.history.done.clear()
     return project
 
 
@@ -72,7 +71,7 @@ def test_compare_sorts_each_place_into_a_category(team: Project) -> None:
 
 
 def test_premerge_takes_what_all_or_n_agree_on_with_provenance(team: Project) -> None:
-    report = adjudication.premerge(team, ["ana", "bob", "cat"], "zoe")
+    report = adjudication.premerge(team, ["ana", "bob", "cat"], "zoe").value
     assert (report.spans_added, report.documents) == (1, 1)
     [span] = team.spans(1, ["gold"])
     assert (span.origin, span.label, TEXT[span.start:span.end]) == ("adjudicated", "loaded-term",
@@ -83,7 +82,7 @@ def test_premerge_takes_what_all_or_n_agree_on_with_provenance(team: Project) ->
     assert {(s["label"], s["start"], s["end"]) for s in prov["sources"]} == \
         {("loaded-term", *at("slammed"))}
     assert {s["span_id"] for s in prov["sources"]} == set(ids(team, "slammed"))
-    report = adjudication.premerge(team, ["ana", "bob", "cat"], "zoe", min_agree=2)
+    report = adjudication.premerge(team, ["ana", "bob", "cat"], "zoe", min_agree=2).value
     assert report.spans_added == 1 and report.skipped_adjudicated == 1
     assert gold(team) == [("labeling", "cronies", "premerged"),
                           ("loaded-term", "slammed", "premerged")]
@@ -97,7 +96,7 @@ def test_remerge_keeps_edits_and_rejections(team: Project) -> None:
     adjudication.reject(team, ids(team, "slammed"), "zoe")
     [slammed] = [s for s in team.spans(1, ["gold"]) if s.label == "loaded-term"]
     team.delete_span(slammed.id, "gold")
-    report = adjudication.premerge(team, ["ana", "bob"], "zoe")
+    report = adjudication.premerge(team, ["ana", "bob"], "zoe").value
     assert report.spans_added == 0 and report.skipped_adjudicated == 2
     assert [(s.label, s.start) for s in team.spans(1, ["gold"])] == \
         [("labeling", cronies.start + 1)]
@@ -108,20 +107,20 @@ def test_each_decision_is_one_undoable_edit(team: Project) -> None:
     [ana_ram] = ids(team, "rammed through")
     [bob_ram] = ids(team, "rammed")
     [settled] = [adjudication.settle(team, [ana_ram, bob_ram], "zoe", label="loaded-term",
-                                     start=at("rammed")[0], end=at("rammed through")[1] - 8)]
+                                     start=at("rammed")[0], end=at("rammed through")[1] - 8).value]
     assert TEXT[settled.start:settled.end] == "rammed"
     assert {s["span_id"] for s in settled.provenance["sources"]} == {ana_ram, bob_ram}
-    both = adjudication.accept(team, ids(team, "looming disaster"), "zoe").spans  # accept both
+    both = adjudication.accept(team, ids(team, "looming disaster"), "zoe").value.spans  # accept both
     assert sorted(s.label for s in both) == ["appeal-to-fear", "exaggeration"]
-    assert team.history.undo_text == "Accept 2 spans"
+    assert team.undo_status().undo_text == "Accept 2 spans"
     team.undo()
     assert gold(team) == [("loaded-term", "rammed", "edited")]
     team.redo()
     assert len(gold(team)) == 3
-    again = adjudication.accept(team, ids(team, "looming disaster", "exaggeration"), "zoe").spans
+    again = adjudication.accept(team, ids(team, "looming disaster", "exaggeration"), "zoe").value.spans
     assert again[0].id in {s.id for s in both} and len(gold(team)) == 3  # no duplicate
     adjudication.reject(team, ids(team, "regime"), "zoe")
-    assert team.history.undo_text == "Reject span"
+    assert team.undo_status().undo_text == "Reject span"
     team.undo()
     assert adjudication.rejections(team, 1) == []
     team.redo()

@@ -4,6 +4,7 @@ identity (annotator, label, start, end), never by another database's row id."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -36,8 +37,8 @@ def colleague(tmp_path: Path) -> Path:
     """A colleague's project: boss accepted x's "slammed", rejected y's "cronies"."""
     path = tmp_path / "colleague.annotator"
     with new_project(path, "x") as theirs:
-        slammed = theirs.add_span(1, "x", "loaded-term", *at("slammed"))
-        cronies = theirs.add_span(1, "y", "labeling", *at("cronies"))
+        slammed = theirs.add_span(1, "x", "loaded-term", *at("slammed")).value
+        cronies = theirs.add_span(1, "y", "labeling", *at("cronies")).value
         theirs.add_span(1, "y", "loaded-term", *at("traitors"))  # left open
         adjudication.accept(theirs, [slammed.id], "boss")
         adjudication.reject(theirs, [cronies.id], "boss")
@@ -100,7 +101,7 @@ def test_premerge_after_a_merge_skips_what_the_colleague_settled(colleague: Path
     ours.add_span(1, "me", "loaded-term", *at("slammed"))  # agrees with x: already gold
     ours.add_span(1, "me", "labeling", *at("cronies"))  # agrees with y: rejected there
     merge(ours, [colleague])
-    report = adjudication.premerge(ours, ["me", "x", "y"], "zoe", min_agree=2)
+    report = adjudication.premerge(ours, ["me", "x", "y"], "zoe", min_agree=2).value
     assert (report.spans_added, report.skipped_adjudicated) == (0, 2)
     assert [TEXT[s.start:s.end] for s in ours.spans(1, ["gold"])] == ["slammed"]
     assert decisions(ours)[("me", "cronies")] == "open"  # rejected was y's span, not ours
@@ -159,10 +160,10 @@ def test_malformed_rejections_in_jsonl_are_refused(tmp_path: Path, rejected: obj
 
 
 def test_accepting_a_span_gold_already_has_cites_it_too(colleague: Path, ours: Project) -> None:
-    mine = ours.add_span(1, "me", "loaded-term", *at("slammed"))
+    mine = ours.add_span(1, "me", "loaded-term", *at("slammed")).value
     merge(ours, [colleague])
     [before] = ours.spans(1, ["gold"])
-    [gold] = adjudication.accept(ours, [mine.id], "zoe").spans
+    [gold] = adjudication.accept(ours, [mine.id], "zoe").value.spans
     assert gold.id == before.id and len(ours.spans(1, ["gold"])) == 1
     assert [s["annotator"] for s in ours.span(gold.id).provenance["sources"]] == ["x", "me"]
     assert decisions(ours)[("me", "slammed")] == "accepted"
@@ -171,9 +172,9 @@ def test_accepting_a_span_gold_already_has_cites_it_too(colleague: Path, ours: P
     assert decisions(ours)[("me", "slammed")] == "open"
     ours.redo()
     assert decisions(ours)[("me", "slammed")] == "accepted"
-    edits = len(ours.history.done)
-    adjudication.accept(ours, [mine.id], "zoe")  # again: nothing to add, nothing to undo
-    assert len(ours.history.done) == edits
+    before = ours.undo_status()
+    again = adjudication.accept(ours, [mine.id], "zoe")  # again: nothing to add, nothing to undo
+    assert again.changes.is_empty and ours.undo_status() == before
     assert len(ours.span(gold.id).provenance["sources"]) == 2
 
 
@@ -196,24 +197,32 @@ def test_a_damaged_rejection_in_a_colleagues_file_is_refused(colleague: Path,
                                                              ours: Project) -> None:
     import sqlite3
 
-    sha = ours.document(1).sha256
     with sqlite3.connect(colleague) as db:
-        db.execute("UPDATE project_info SET value = ? WHERE key = ?", (json.dumps(
-            {"rejections": {sha: [{"annotator": "y"}]}}), "setting:adjudication:gold"))
+        db.execute("UPDATE adjudication_rejection SET adjudicator = ''")
     spans = len(ours.spans(1))
     with pytest.raises(FormatError, match="rejection"):
         merge(ours, [colleague])
     assert len(ours.spans(1)) == spans
 
 
-@pytest.mark.parametrize("value", [[1, 2], {"rejections": ["x"]}])
-def test_a_colleagues_rejections_that_name_nothing_are_ignored(colleague: Path, ours: Project,
-                                                               value: object) -> None:
+def test_rejections_of_an_older_project_move_from_its_settings_to_the_table(
+        colleague: Path) -> None:
     import sqlite3
 
-    with sqlite3.connect(colleague) as db:
-        db.execute("UPDATE project_info SET value = ? WHERE key = ?",
-                   (json.dumps(value), "setting:adjudication:gold"))
-    merge(ours, [colleague])
-    assert decisions(ours)[("y", "cronies")] == "open"
-    assert decisions(ours)[("x", "slammed")] == "accepted"
+    with Project.open(colleague) as theirs:
+        sha = theirs.document(1).sha256
+        [before] = adjudication.rejections(theirs, 1)
+    record = {"annotator": before.annotator, "label": before.label, "start": before.start,
+              "end": before.end, "adjudicator": before.adjudicator, "at": before.at}
+    with sqlite3.connect(colleague) as db:  # as the revision before 0004 kept them
+        db.execute("DROP TABLE adjudication_rejection")
+        db.execute("UPDATE alembic_version SET version_num = '0006'")
+        db.execute("INSERT INTO project_info VALUES (?, ?)", (
+            "setting:adjudication:gold", json.dumps({"rejections": {
+                sha: [record, record], "0" * 64: [record]}})))
+    db.close()
+    with Project.open(colleague) as theirs:
+        [after] = adjudication.rejections(theirs, 1)  # the copy and the stray record dropped
+        assert after == replace(before, span_ids=())
+        assert theirs.setting("adjudication:gold") is None
+        assert decisions(theirs)[("y", "cronies")] == "rejected"

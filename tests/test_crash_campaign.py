@@ -24,7 +24,7 @@ def campaign(tmp_path: Path) -> Campaign:
 
 def tag(campaign: Campaign, note: str, span: tuple = SPAN) -> int:
     with Project.open(campaign.path) as project:
-        return project.add_span(span[0], WRITER, span[1], span[2], span[3], note=note).id
+        return project.add_span(span[0], WRITER, span[1], span[2], span[3], note=note).value.id
 
 
 def test_an_acknowledged_span_missing_from_the_file_is_a_loss(campaign: Campaign) -> None:

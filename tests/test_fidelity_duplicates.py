@@ -60,7 +60,7 @@ def test_adjudication_still_settles_a_label_on_an_extent_once(project: Project, 
         {**spans("senator")[0], "annotator": "ana"}, {**spans("plan")[0], "annotator": "ana"},
         {**spans("plan")[0], "annotator": "bob"}]})
     assert import_files(project, [source], annotator="x").spans_added == 3
-    report = adjudication.premerge(project, ["ana", "bob"], "judge")
+    report = adjudication.premerge(project, ["ana", "bob"], "judge").value
     assert report.spans_added == 1  # gold is one label on one extent
     state = adjudication.state(project, 1)
     (gold,) = state.gold

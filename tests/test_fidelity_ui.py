@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox
 
 from annotator import formats
 from ui.dialogs import ExportDialog, ImportDialog
-from ui_support import ANNOTATOR, add_documents, dialogs, make_window, settings_dir  # noqa: F401 (fixtures)
+from ui_support import ANNOTATOR, add_documents
 
 pytestmark = pytest.mark.usefixtures("settings_dir")
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
 
 from annotator.domain import SpanFilter
-from annotator.errors import FormatError
+from annotator.errors import FormatError, ProjectError
 from annotator.formats import WriteOptions, export, import_files
 from annotator.project import Project, text_sha256
 from tests.conftest import TRICKY, write_jsonl
@@ -147,3 +149,78 @@ def test_csv_export_has_exact_text_sentence_and_neutralized_formulas(project: Pr
                                              where=SpanFilter(annotators=("bob",))))
     rows = read_csv(out)
     assert [(x["annotator"], x["text"]) for x in rows] == [("bob", "=SUM(A1")]
+
+
+def test_an_export_cannot_overwrite_the_open_project(project: Project, project_path: Path) -> None:
+    before = project_path.read_bytes()
+    with pytest.raises(FormatError, match="project file itself"):
+        export(project, "jsonl", project_path)
+    with pytest.raises(FormatError, match="project file itself"):
+        export(project, "csv", project_path.with_name(project_path.name + "-wal"))
+    assert project_path.read_bytes() == before and project.document_count() == 0
+
+
+def test_importing_a_file_with_document_labels_twice_adds_nothing(project: Project, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "a.jsonl", {"text": "Opinion.", "document_labels": {
+        "ana": {"opinion-piece": True}}})
+    import_files(project, [path], annotator="x")
+    report = import_files(project, [path], annotator="x")
+    assert report.documents_existing == 1
+    assert project.document_labels(1, "ana") == {"opinion-piece": True}
+
+
+def test_exports_get_ordinary_file_permissions(project: Project, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    export(project, "jsonl", out)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
+
+
+def test_an_unpaired_surrogate_is_a_format_error_with_file_and_line(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "s.jsonl"
+    path.write_text('{"text": "fine"}\n{"text": "\\ud800abc"}\n', encoding="utf-8")
+    with pytest.raises(FormatError, match=f"{path}:2: .*surrogate"):
+        import_files(project, [path], annotator="x")
+    assert project.document_count() == 0
+
+
+def test_document_names_mean_the_same_everywhere(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "ids.csv"
+    path.write_text("id,text\n2,Second article.\n1,First article.\n", encoding="utf-8")
+    import_files(project, [path], annotator="x")
+    assert [d.text for d in project.documents(["2"])] == ["Second article."]
+    assert [d.text for d, _ in project.iter_spans(SpanFilter(documents=("1",)))] == ["First article."]
+    with pytest.raises(ProjectError, match="no document '999'"):
+        project.resolve_documents(["999"])
+
+
+def test_a_text_starting_with_a_bom_survives_semeval_and_brat(project: Project, tmp_path: Path) -> None:
+    text = "\ufeffThe regime thugs attacked."
+    start = text.index("thugs")
+    write_jsonl(tmp_path / "b.jsonl", {"id": "b1", "text": text, "spans": [
+        {"start": start, "end": start + 5, "label": "labeling", "annotator": "ana"}]})
+    import_files(project, [tmp_path / "b.jsonl"], annotator="x")
+    export(project, "brat", tmp_path / "brat")
+    with Project.create(tmp_path / "again.annotator", project.scheme) as again:
+        import_files(again, [tmp_path / "brat"], format_name="brat", annotator="ana")
+        (doc, spans), = list(again.iter_spans())
+        assert doc.text == text and [doc.text[s.start:s.end] for s in spans] == ["thugs"]
+
+
+def test_our_own_span_csv_is_not_imported_as_articles(project: Project, tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "a.jsonl", {"text": "The regime lied.", "spans": [
+        {"start": 4, "end": 10, "label": "loaded-term", "annotator": "ana"}]})
+    import_files(project, [tmp_path / "a.jsonl"], annotator="x")
+    export(project, "csv", tmp_path / "spans.csv", WriteOptions())
+    with pytest.raises(FormatError, match="span export"):
+        import_files(project, [tmp_path / "spans.csv"], annotator="x")
+    assert project.document_count() == 1
+
+
+@pytest.mark.parametrize("record", ['{"id": {"x": 1}, "text": "a"}', '{"text": "a", "meta": {"outlet": ["x"]}}'])
+def test_jsonl_ids_and_columns_must_be_scalars(project: Project, tmp_path: Path, record: str) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text(record + "\n", encoding="utf-8")
+    with pytest.raises(FormatError, match=f"{path}:1: "):
+        import_files(project, [path], annotator="x")

@@ -16,7 +16,6 @@ from annotator.errors import FormatError
 from annotator.project import Project
 from annotator.schemes import resolve_scheme
 from insights_support import build
-from ui_support import make_window, settings_dir  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -29,11 +29,11 @@ def doc_id(project: Project, tmp_path: Path) -> int:
 def test_details_are_edited_and_undone(project: Project, doc_id: int) -> None:
     assert project.document(doc_id).title == "The regime lied again."  # not the dateline
     after = project.update_document(doc_id, title="Regime lies", outlet="", author="Lois",
-                                    published="2016-10-19", language="en")
+                                    published="2016-10-19", language="en").value
     assert (after.title, after.outlet, after.author, after.published, after.language) == (
         "Regime lies", None, "Lois", "2016-10-19", "en")
     assert after.text == TEXT  # the text never changes
-    assert project.history.undo_text == "Edit document details"
+    assert project.undo_status().undo_text == "Edit document details"
     project.undo()
     before = project.document(doc_id)
     assert (before.title, before.outlet, before.author) == ("The regime lied again.", "Planet", None)
@@ -51,7 +51,7 @@ def test_bad_edits_are_refused(project: Project, doc_id: int, fields: dict, mess
 
 def test_remove_then_undo_brings_everything_back(project: Project, doc_id: int) -> None:
     spans = project.spans(doc_id)
-    removed = project.remove_document(doc_id)
+    removed = project.remove_document(doc_id).value
     assert (removed.title, removed.spans) == ("The regime lied again.", 1)
     assert project.document_count() == 0 and project.tombstones()
     project.undo()

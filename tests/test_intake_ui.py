@@ -13,7 +13,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMessageBox
 
-from ui_support import ANNOTATOR, dialogs, make_window, settings_dir  # noqa: F401 (fixtures)
+from ui_support import ANNOTATOR
 
 pytestmark = pytest.mark.usefixtures("settings_dir")
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 
 from annotator.find import Finder, fold
 from conftest import TRICKY
-from ui_support import add_documents, make_window, settings_dir  # noqa: F401 (fixtures)
+from ui_support import add_documents
 
 STORED = "Title\n\nLE CAFE\u0301 ferme. Der Stra\u00dfe entlang, un cafe\u0301 encore 🙂."
 

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
-from ui_support import add_documents, dialogs, make_window, settings_dir  # noqa: F401 (fixtures)
+from ui_support import add_documents
 
 pytestmark = pytest.mark.usefixtures("settings_dir")
 

@@ -17,8 +17,7 @@ from annotator.project import Project
 from annotator.schemes import resolve_scheme
 from ui import review
 from ui.agreement_view import AgreementDialog
-from ui_support import (ANNOTATOR, add_documents, dialogs, file_choice, make_window,  # noqa: F401
-                        settings_dir)
+from ui_support import ANNOTATOR, add_documents
 
 pytestmark = pytest.mark.usefixtures("settings_dir")
 TEXT = "Officials slammed the reckless plan. Critics called it a farce. The regime lied again."
@@ -51,16 +50,16 @@ def gold(project, doc_id):
 def test_accepting_the_other_version_replaces_the_gold_span(project, two) -> None:
     alice, bob = (next(s for s in project.spans(two, [who]) if s.label == "unsupported-claim")
                   for who in ("alice", "bob"))
-    first = adjudication.accept(project, [alice.id], "zoe")
+    first = adjudication.accept(project, [alice.id], "zoe").value
     assert first.replaced == []
-    second = adjudication.accept(project, [bob.id], "zoe")
+    second = adjudication.accept(project, [bob.id], "zoe").value
     assert [TEXT[g.start:g.end] for g in second.replaced] == ["called it a farce"]
     assert gold(project, two) == [("unsupported-claim", "a farce")]
     project.undo()
     assert gold(project, two) == [("unsupported-claim", "called it a farce")]
     project.redo()
     assert gold(project, two) == [("unsupported-claim", "a farce")]
-    both = adjudication.accept(project, [alice.id, bob.id], "zoe")  # accept both, on purpose
+    both = adjudication.accept(project, [alice.id, bob.id], "zoe").value  # accept both, on purpose
     assert sorted(gold(project, two)) == [("unsupported-claim", "a farce"),
                                           ("unsupported-claim", "called it a farce")]
     assert both.replaced == []

@@ -13,7 +13,7 @@ from annotator.errors import SchemeError
 from annotator.nlp import pipeline, snap
 from annotator.schemes import load_scheme, resolve_scheme
 from annotator.text import trim_for_label, whole_word
-from ui_support import ANNOTATOR, add_documents, double_click_word, make_window, settings_dir  # noqa: F401
+from ui_support import ANNOTATOR, add_documents, double_click_word
 
 pytestmark = pytest.mark.usefixtures("settings_dir")
 TEXT = "Headline\n\nThe council's so-called plan shields «thugs» from 'critics'. The towers will drive up rents."

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QInputDialog
 
 from ui import headless
 from ui.dialogs import ask_first_annotator
-from ui_support import dialogs  # noqa: F401 (fixture)
 
 ANNOTATOR = [sys.executable, "-c", "import sys; from ui.cli import main; sys.exit(main())"]
 ROOT = Path(__file__).resolve().parent.parent

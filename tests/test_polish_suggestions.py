@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from ui_support import ANNOTATOR, add_documents, make_window, settings_dir  # noqa: F401
+from ui_support import ANNOTATOR, add_documents
 
 pytestmark = pytest.mark.usefixtures("settings_dir")
 TEXT = "The regime slammed the plan, a cowardly and reckless plan, said nobody."

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from annotator import store
+from annotator.domain import IncomingDocument
 from annotator.errors import ProjectError
 from annotator.project import Project
 from annotator.schemes import resolve_scheme
@@ -193,3 +194,19 @@ def test_a_failed_write_does_not_leave_a_stale_annotator_id(any_project: Project
         raise RuntimeError("the action failed after making the annotator")
     project.add_span(1, "newcomer", "loaded-term", 4, 10)
     assert [s.annotator for s in project.spans(1)] == ["newcomer"]
+
+
+@pytest.mark.parametrize("url", ["nonsense://x", "postgresql://nobody@localhost/none"])
+def test_an_unusable_database_url_is_a_project_error(url: str) -> None:
+    with pytest.raises(ProjectError):
+        Project.open(url=url)
+
+
+def test_document_search_ignores_case_beyond_ascii(project: Project) -> None:
+    project.import_documents([IncomingDocument("Über den Fluss", "x", title="Über"),
+                              IncomingDocument("ÉLAN vital 100%_sure", "x", title="Élan")],
+                             annotator="ana")
+    assert [d.title for d in project.summaries("ana", search="über")] == ["Über"]
+    assert [d.title for d in project.summaries("ana", search="élan")] == ["Élan"]
+    assert project.summary_count("ana", search="100%_S") == 1
+    assert project.summary_count("ana", search="%") == 1

@@ -249,12 +249,12 @@ def test_switching_a_suggester_off(project: Project) -> None:
 def test_accept_makes_an_undoable_suggested_span(project: Project) -> None:
     (doc,) = add_docs(project, "The regime and the thugs.")
     regime = next(s for s in suggest.suggestions(project, doc) if s.label == "loaded-term")
-    span = suggest.accept(project, regime, "ana")
+    span = suggest.accept(project, regime, "ana").value
     assert (span.label, span.start, span.end, span.origin) == ("loaded-term", 4, 10, "suggested")
     assert span.provenance == {"suggester": "lexicon:loaded-terms", "score": regime.score}
     assert [(s.origin, s.annotator) for s in project.spans(doc)] == [("suggested", "ana")]
     assert shown(project, doc) == [("labeling", "thugs")]  # no longer proposed
-    assert project.undo() == doc
+    assert project.undo().value == doc
     assert project.spans(doc) == []
     assert ("loaded-term", "regime") in shown(project, doc)
 
@@ -270,14 +270,14 @@ def test_reject_is_remembered_for_the_document_and_undoable(project: Project) ->
     assert shown(project, doc) == [("labeling", "thugs")]
     assert shown(project, doc, annotator="someone-else") == [("labeling", "thugs")]
     assert project.spans(doc) == []
-    assert project.history.undo_text == "Reject suggestion"
+    assert project.undo_status().undo_text == "Reject suggestion"
     project.undo()
     assert ("loaded-term", "regime") in shown(project, doc)
 
 
 def test_accept_all_of_one_suggester_is_one_undo_step(project: Project) -> None:
     (doc,) = add_docs(project, "The regime, its thugs and cronies. Everyone knows they always lie.")
-    spans = suggest.accept_all(project, doc, "lexicon:loaded-terms", "ana")
+    spans = suggest.accept_all(project, doc, "lexicon:loaded-terms", "ana").value
     assert [(s.label, s.origin) for s in spans] == [
         ("loaded-term", "suggested"), ("labeling", "suggested"), ("labeling", "suggested")]
     assert [s.suggester for s in suggest.suggestions(project, doc, annotator="ana")] == ["claim-cues"]
@@ -412,3 +412,17 @@ def test_a_closed_project_does_not_stay_in_memory(tmp_path: Path) -> None:
     del project
     gc.collect()
     assert gone() is None
+
+
+def test_a_suggestion_accepted_under_another_label_is_gone(project: Project) -> None:
+    from annotator.suggest import accept, suggestions
+
+    project.import_documents([IncomingDocument("The regime thugs infested the city.", "x")],
+                             annotator="ana")
+    found = [s for s in suggestions(project, 1, annotator="ana") if s.label == "loaded-term"]
+    assert found
+    from dataclasses import replace
+
+    accept(project, replace(found[0], label="labeling"), "ana")
+    left = suggestions(project, 1, annotator="ana")
+    assert all((s.start, s.end) != (found[0].start, found[0].end) for s in left)

@@ -32,7 +32,7 @@ def test_spans_round_trip_with_exact_offsets_and_undo(any_project: Project) -> N
     p = any_project
     p.import_documents(_docs(TRICKY), annotator="ana")
     start = TRICKY.index("thugs")
-    span = p.add_span(1, "ana", "loaded-term", start, start + 5, note="né", attributes={})
+    span = p.add_span(1, "ana", "loaded-term", start, start + 5, note="né", attributes={}).value
     (again,) = p.spans(1)
     assert (again.start, again.end, again.note, again.annotator) == (start, start + 5, "né", "ana")
     assert again.created_at == span.created_at

@@ -12,7 +12,7 @@ from annotator.project import Project
 from annotator.schemes import resolve_scheme
 from annotator.team import roles
 from ui import connect_dialog
-from ui_support import ANNOTATOR, add_documents, dialogs, make_window, settings_dir  # noqa: F401 (fixtures)
+from ui_support import ANNOTATOR, add_documents
 
 pytestmark = pytest.mark.usefixtures("settings_dir")
 

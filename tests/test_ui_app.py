@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QProgressDialog, QPushButton
 from ui.cli import main
 from annotator.domain import IncomingDocument
 from ui.doclist import PAGE, DocumentListModel
-from ui_support import ANNOTATOR, add_documents, dialogs, make_window, settings_dir  # noqa: F401 (fixtures)
+from ui_support import ANNOTATOR, add_documents
 
 pytestmark = pytest.mark.usefixtures("settings_dir")
 

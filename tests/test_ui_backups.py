@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QMessageBox
 from annotator import backups
 from annotator.project import Project
 from annotator.schemes import resolve_scheme
-from tests.ui_support import ANNOTATOR, add_documents, make_window, settings_dir  # noqa: F401
+from tests.ui_support import ANNOTATOR, add_documents
 from ui import backups_dialog
 from ui.backups_dialog import BackupsDialog
 

@@ -24,8 +24,7 @@ from annotator.schemes import resolve_scheme
 from ui import review
 from ui.agreement_view import AgreementDialog
 from ui.compare_view import CompareWindow
-from ui_support import (ANNOTATOR, add_documents, dialogs, file_choice, make_window,  # noqa: F401
-                        settings_dir)
+from ui_support import ANNOTATOR, add_documents
 
 pytestmark = pytest.mark.usefixtures("settings_dir")
 

@@ -20,8 +20,7 @@ from annotator.errors import AnnotatorError, Cancelled
 from annotator.project import Project
 from annotator.schemes import resolve_scheme
 from annotator.suggest.engine import Engine, LEXICONS
-from test_ui_app import dialogs  # noqa: F401
-from ui_support import ANNOTATOR, add_documents, make_window, settings_dir  # noqa: F401
+from ui_support import ANNOTATOR, add_documents
 
 pytestmark = pytest.mark.usefixtures("settings_dir")
 
@@ -152,7 +151,7 @@ def test_backspace_rejects_for_good_and_deletes_nothing(qtbot, opened, project, 
 def test_backspace_deletes_a_selected_span_after_a_suggestion_had_focus(qtbot, project,
                                                                        make_window):
     first, second = add_documents(project, TEXT, "Officials called the protesters thugs.")
-    span = project.add_span(second, ANNOTATOR, "labeling", 32, 37)
+    span = project.add_span(second, ANNOTATOR, "labeling", 32, 37).value
     window = make_window(project)
     ready(qtbot, window)
     key(qtbot, window, Qt.Key.Key_Tab)

@@ -26,8 +26,7 @@ from ui.app import open_chosen
 from ui.dialogs import show_error
 from ui.encoding_dialog import EncodingDialog
 from ui.settings import open_settings
-from ui_support import (ANNOTATOR, Opens, add_documents, companions, dialogs,  # noqa: F401 (fixtures)
-                        double_click_word, make_window, settings_dir)
+from ui_support import ANNOTATOR, Opens, add_documents, companions, double_click_word
 
 pytestmark = pytest.mark.usefixtures("settings_dir")
 TEXT = "Officials slammed the reckless plan. Critics called it a farce."
@@ -161,7 +160,7 @@ def test_user_text_that_looks_like_html_never_makes_qt_read_a_file(qtbot, projec
         replace(labels[0], name=f"{image} term", description=image), *labels[1:])))
     text = f"{image} slammed the plan."
     (doc_id,) = add_documents(project, text)
-    span = project.add_span(doc_id, ANNOTATOR, labels[0].key, 0, len(image))
+    span = project.add_span(doc_id, ANNOTATOR, labels[0].key, 0, len(image)).value
     project.update_span(span.id, ANNOTATOR, note=image)
     with project.writing() as session:  # a title as a colleague's project may carry it
         session.execute(update(Document).values(title=image))
@@ -175,6 +174,8 @@ def test_user_text_that_looks_like_html_never_makes_qt_read_a_file(qtbot, projec
         return 0
 
     monkeypatch.setattr(QMessageBox, "exec", render)
+    with project.engine.connect(), project.engine.connect(), project.engine.connect():
+        pass  # SQLite's own connections (the window's reads, its change feed) open before
     opens = Opens(companions(project_path))
     try:
         window = make_window(project)

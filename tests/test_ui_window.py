@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from annotator.nlp import pipeline
 from conftest import TRICKY
-from ui_support import ANNOTATOR, add_documents, double_click_word, make_window, settings_dir  # noqa: F401 (fixtures)
+from ui_support import ANNOTATOR, add_documents, double_click_word
 
 pytestmark = pytest.mark.usefixtures("settings_dir")
 
@@ -220,7 +220,7 @@ def test_relabel_keeps_attributes_the_new_label_has(qtbot, project, make_window)
     (doc_id,) = add_documents(project, text)
     window = make_window(project)
     span = project.add_span(doc_id, ANNOTATOR, "loaded-term", 10, 17,
-                            attributes={"target": "the plan", "polarity": "negative"})
+                            attributes={"target": "the plan", "polarity": "negative"}).value
     window.open_document(doc_id)
     window.select_span(window.article.span_at(12))
     assert window.current.id == span.id

@@ -1,5 +1,5 @@
-"""Fixtures shared by the UI tests: settings in a temporary folder, a project
-with tricky text, and a main window on it."""
+"""Helpers of the UI tests (their fixtures are in conftest.py): documents to
+work on, a user's double click, and who opened which file."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ import struct
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from annotator.domain import IncomingDocument
 from annotator.project import Project
@@ -19,36 +18,11 @@ from annotator.project import Project
 ANNOTATOR = "alice"
 
 
-@pytest.fixture
-def settings_dir(tmp_path: Path) -> Path:
-    """Every QSettings the app opens lands in the test's own folder."""
-    folder = tmp_path / "settings"
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
-    return folder
-
-
 def add_documents(project: Project, *texts: str) -> list[int]:
     project.import_documents([IncomingDocument(text=t, source="test", title=f"Doc {n}",
                                                external_id=f"d{n}")
                               for n, t in enumerate(texts)], annotator=ANNOTATOR)
     return [d.id for d in project.documents()]
-
-
-@pytest.fixture
-def make_window(qtbot, settings_dir):
-    from ui.settings import open_settings
-    from ui.window import MainWindow
-
-    def make(project: Project, annotator: str = ANNOTATOR) -> MainWindow:
-        window = MainWindow(open_settings(), annotator, project)
-        qtbot.addWidget(window)
-        window.start()
-        window.show()
-        window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow)  # shortcuts reach the active window only
-        return window
-
-    return make
 
 
 def double_click_word(qtbot, view, text: str, word: str) -> QPoint:
@@ -63,30 +37,6 @@ def double_click_word(qtbot, view, text: str, word: str) -> QPoint:
     point = QPoint(rect.center().x() + 1, rect.center().y())
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     return point
-
-
-@pytest.fixture
-def dialogs(monkeypatch):
-    """Message boxes recorded instead of shown: (title, text, details)."""
-    shown: list[tuple[str, str, str]] = []
-
-    def record(box, *_args):
-        shown.append((box.windowTitle(), box.text(), box.informativeText()))
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "exec", record)
-    monkeypatch.setattr(QMessageBox, "information",
-                        lambda _parent, title, text, *a: shown.append((title, text, "")))
-    return shown
-
-
-@pytest.fixture
-def file_choice(monkeypatch):
-    """File dialogs accept the paths put in this list at once (Cancel if it is empty)."""
-    choice: list[Path] = []
-    monkeypatch.setattr(QFileDialog, "exec", lambda _dialog: int(bool(choice)))
-    monkeypatch.setattr(QFileDialog, "selectedFiles", lambda _dialog: [str(p) for p in choice])
-    return choice
 
 
 IN_OPEN = 0x20

@@ -31,6 +31,8 @@ from .plain import tip
 from .tasks import run_with_progress
 
 if TYPE_CHECKING:
+    from annotator.changes import Changes
+
     from .window import MainWindow
 
 # (heading, measure, method, pairwise with the reference)
@@ -142,12 +144,18 @@ class AgreementDialog(QDialog):
         self.tabs.addTab(by_label, "By label")
         self.tabs.addTab(pairs, "Annotator pairs")
         self.tabs.addTab(docs, "Documents")
+        self.stale = QPushButton("The spans changed: measure again")
+        self.stale.setToolTip("These figures are from before the last edits")
+        self.stale.clicked.connect(self.compute)
+        self.stale.hide()
+        main.ops.changed.connect(self._on_changed)
         self.export = QPushButton("Export CSV…")
         self.export.setEnabled(False)
         self.export.clicked.connect(self.export_dialog)
         close = QPushButton("Close")
         close.clicked.connect(self.close)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.stale)
         buttons.addStretch(1)
         buttons.addWidget(self.export)
         buttons.addWidget(close)
@@ -167,7 +175,13 @@ class AgreementDialog(QDialog):
         return table
 
     # -- computing ------------------------------------------------------------------------
+    def _on_changed(self, changes: Changes, _initiator: object) -> None:
+        """Spans or statuses changed (documents marked done count): offer to measure again."""
+        if changes.spans or changes.statuses or changes.documents:
+            self.stale.show()
+
     def compute(self) -> None:
+        self.stale.hide()
         project, annotators, marked = self.main.project, self.annotators, self.annotated_only
 
         def work(progress: Callable[[int, int], None]) -> Agreement:

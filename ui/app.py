@@ -18,7 +18,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QEventLoop, QIODevice, QSettings
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from annotator.commands import default_annotator
+from annotator.paths import default_annotator
 from annotator.errors import AnnotatorError, Cancelled, ProjectReadOnlyError
 from annotator.resources import ASSETS_DIR
 

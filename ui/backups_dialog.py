@@ -123,6 +123,7 @@ def restore_dialog(window: MainWindow) -> None:
     from annotator.project import Project  # noqa: F811 (the TYPE_CHECKING import, now for real)
 
     closing = window.project
+    window.ops.unwatch()  # the change feed's connection too
     closing.close()  # a restore refuses a project this process holds open
 
     def reopen() -> bool:

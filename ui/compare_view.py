@@ -14,7 +14,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import (QAction, QBrush, QCloseEvent, QColor, QKeySequence, QPainter, QPalette,
+from PySide6.QtGui import (QAction, QBrush, QCloseEvent, QColor, QPainter, QPalette,
                            QPen, QTextCharFormat)
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QMainWindow, QMenu, QSizePolicy, QSplitter, QTableWidget,
@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxL
 
 from annotator import adjudication
 from annotator.compare import BOUNDARY, CATEGORIES, EXACT, INCOMPLETE, LABEL, ONLY_ONE, Disagreement, find
+from annotator.changes import Changes, Done
 from annotator.domain import DocumentData, SpanData
 from annotator.errors import AnnotatorError
 from annotator.nlp import snap
 from annotator.schemes import Scheme
 from annotator.wording import plural
 
+from .actions import add_action
 from .article import ArticleView, Shown
 from .colors import is_dark, mix
 from .dialogs import show_error
@@ -168,23 +170,14 @@ class CompareArticle(ArticleView):
         return "<br>".join(rows)
 
 
-def finding_decision(finding: Disagreement, state: adjudication.State) -> str:
-    """accepted (a version is in gold: the finding is settled), rejected (all
-    turned down), partly (some turned down, the rest open) or open."""
-    decisions = {state.decision(s.id) for s in finding.spans}
-    if "accepted" in decisions:
-        return "accepted"
-    if decisions == {"rejected"}:
-        return "rejected"
-    return "partly" if "rejected" in decisions else "open"
-
-
 class CompareWindow(QMainWindow):
     """Findings of one article at a time; a keystroke settles the focused one."""
 
-    def __init__(self, main: MainWindow, annotators: list[str]):
+    def __init__(self, main: MainWindow, annotators: list[str],
+                 premerge: Callable[[Callable[[], None]], None]):
         super().__init__(main, Qt.WindowType.Window)
         self.main = main
+        self._premerge = premerge  # the Review menu's dialog, then a reload
         self.project = main.project
         self.annotators = annotators
         self.gold = adjudication.GOLD
@@ -287,6 +280,7 @@ class CompareWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
         self._make_actions()
+        main.ops.changed.connect(self._on_changed)
         geometry = main.settings.value("compare/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -334,12 +328,7 @@ class CompareWindow(QMainWindow):
                 + "</table>")
 
     def _action(self, menu: QMenu, text: str, slot: Callable[[], Any], keys: Sequence[str]) -> QAction:
-        action = QAction(text, self)
-        action.setShortcuts([QKeySequence(k) for k in keys])
-        action.triggered.connect(lambda _c=False: slot())
-        menu.addAction(action)
-        self.addAction(action)
-        return action
+        return add_action(self, menu, text, slot, keys)
 
     def _make_actions(self) -> None:
         bar = self.menuBar()
@@ -499,7 +488,7 @@ class CompareWindow(QMainWindow):
 
     def _count(self) -> None:
         open_count = sum(1 for f in self.findings if f.category != EXACT
-                         and finding_decision(f, self.state) == "open")  # as the progress table
+                         and self.state.finding(f) == "open")  # as the progress table
         self.count.setText(f"{len(self.findings)} shown · {open_count} open")
 
     def _item(self, finding: Disagreement) -> QTreeWidgetItem:
@@ -519,7 +508,7 @@ class CompareWindow(QMainWindow):
         """The decision column and the tooltip (they change with every decision)."""
         scheme = self.project.scheme
         assert self.document is not None
-        decision = finding_decision(finding, self.state)
+        decision = self.state.finding(finding)
         item.setText(3, decision)
         tip = [f"<b>{escape(finding.title)}</b>"]
         for span in finding.spans:
@@ -594,13 +583,17 @@ class CompareWindow(QMainWindow):
                 return
 
     # -- decisions (each one transaction, undoable) ---------------------------------------
-    def _decide(self, what: str, call: Callable[[], Any]) -> None:
-        try:
-            call()
-        except AnnotatorError as exc:
-            show_error(self, what, exc)
+    def _decide(self, what: str, call: Callable[[], Done[Any]]) -> None:
+        self.main.ops.run(call, initiator=self, label=what)
+
+    def _on_changed(self, changes: Changes, initiator: object) -> None:
+        """Redraw the document shown if the changes touch it: only the gold layer
+        and the decisions after one of ours, everything after any other change."""
+        if self.document is None or not changes.touches(self.document.id):
             return
-        self.main._update_history_actions()
+        ours = initiator is self and not (changes.spans and not changes.gold)
+        if not ours:
+            self.show_document(self.document.id, keep=True)
         self._after_edit()
 
     def _after_edit(self) -> None:
@@ -619,15 +612,9 @@ class CompareWindow(QMainWindow):
         self._focus_changed()
         ids = self._row_ids()
         if doc_id in ids:
-            open_ones = [f for f in self.every if f.category != EXACT]
-            decided = sum(1 for f in open_ones if finding_decision(f, self.state) != "open")
-            self._fill_row(ids.index(doc_id), adjudication.DocumentProgress(
-                doc_id, self.document.key, self.document.title, len(open_ones), decided,
-                len(self.every) - len(open_ones), len(self.state.gold),
+            self._fill_row(ids.index(doc_id), adjudication.DocumentProgress.of(
+                doc_id, self.document.key, self.document.title, self.every, self.state,
                 self.project.status(doc_id, self.gold)))
-        if self.main.document is not None and self.main.document.id == doc_id \
-                and self.main.others_action.isChecked():
-            self.main.toggle_others()  # reloads the colleagues' (and gold) spans it shows
 
     def _need(self) -> Disagreement | None:
         finding = self.focused()
@@ -647,12 +634,14 @@ class CompareWindow(QMainWindow):
         self._decide("Could not accept the span", lambda: self._say_replaced(
             adjudication.accept(self.project, ids, self.main.annotator, gold=self.gold)))
 
-    def _say_replaced(self, result: adjudication.Accepted) -> None:
+    def _say_replaced(self, done: Done[adjudication.Accepted]) -> Done[adjudication.Accepted]:
+        result = done.value
         if result.replaced:
             text = self.document.text if self.document else ""
             old = "; ".join(f"“{text[g.start:g.end]}”" for g in result.replaced)
             message = f"Accepted; it replaced the gold span {old} (Ctrl+Z undoes)"
             QTimer.singleShot(0, lambda: self.statusBar().showMessage(message, 6000))  # after the redraw
+        return done
 
     def accept_all(self) -> None:
         finding = self._need()
@@ -693,31 +682,22 @@ class CompareWindow(QMainWindow):
             return
         doc_id = self.document.id
 
-        def call() -> None:
+        def call() -> Done[str]:
             adjudication.ensure_gold(self.project, self.gold)
             done = self.project.status(doc_id, self.gold) == "done"
-            self.project.set_status(doc_id, self.gold, "in_progress" if done else "done")
+            return self.project.set_status(doc_id, self.gold, "in_progress" if done else "done")
 
         self._decide("Could not change the status", call)
 
     def premerge(self) -> None:
-        from .review import premerge_dialog  # the Review menu's dialog (it imports this module)
-
-        premerge_dialog(self.main, self.annotators, self.reload)
+        self._premerge(self.reload)
 
     def undo(self) -> None:
-        self.main.undo()
-        self._history_moved()
+        self.main.undo()  # the change comes back through ``_on_changed``
+        self.activateWindow()
 
     def redo(self) -> None:
         self.main.redo()
-        self._history_moved()
-
-    def _history_moved(self) -> None:
-        """Undo may reach any span: reload the document and its progress row."""
-        if self.document is not None:
-            self.show_document(self.document.id, keep=True)
-            self._after_edit()
         self.activateWindow()
 
 

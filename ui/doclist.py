@@ -7,7 +7,6 @@ project of 100,000 documents opens as fast as one of ten.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer,
@@ -24,6 +23,7 @@ from .plain import tip
 from .tasks import run_query
 
 if TYPE_CHECKING:
+    from annotator.changes import Changes
     from annotator.project import Project
 
 PAGE = 200
@@ -106,13 +106,19 @@ class DocumentListModel(QAbstractTableModel):
     def row_of(self, document_id: int) -> int | None:
         return self._row_of.get(document_id)
 
-    def update_document(self, document_id: int, *, span_count: int, status: str) -> None:
-        """Show a document's new counts after an edit (no query)."""
-        row = self._row_of.get(document_id)
-        if row is None:
+    def on_changed(self, changes: Changes, _initiator: object) -> None:
+        """Redraw the rows the changes touch; reload when rows may come or go."""
+        if self.project is None:
             return
-        self._rows[row] = replace(self._rows[row], span_count=span_count, status=status)
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+        if changes.documents or changes.document_fields \
+                or (not changes.document_ids and (changes.spans or changes.statuses)):
+            self.reload()
+        elif changes.spans or changes.statuses:
+            shown = [d for d in changes.document_ids if d in self._row_of]
+            for summary in self.project.summaries_of(shown, self.annotator):
+                row = self._row_of[summary.id]
+                self._rows[row] = summary
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
 
     # -- Qt model ----------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802

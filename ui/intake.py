@@ -22,6 +22,8 @@ from .dialogs import show_error
 from .document_details import FIELDS
 from .tasks import run_with_progress
 
+from .ops import Failed
+
 if TYPE_CHECKING:
     from .window import MainWindow
 
@@ -159,9 +161,9 @@ def edit_detail(window: MainWindow, key: str, value: str) -> None:
     if window.document is None:
         return
     doc_id = window.document.id
-    after = window._edit("Could not change the document",
-                         lambda: window.project.update_document(doc_id, **{key: value}))
-    if after is None:
+    after = window.ops.run(lambda: window.project.update_document(doc_id, **{key: value}),
+                           initiator=window, label="Could not change the document")
+    if isinstance(after, Failed):
         window.panel.document_editor.details.show_document(window.document)  # as stored
         return
     refresh_document(window, doc_id)
@@ -197,10 +199,11 @@ def remove_document(window: MainWindow) -> None:
     if answer != QMessageBox.StandardButton.Yes:
         return
     neighbour = window.doc_list.neighbour(doc.id, 1) or window.doc_list.neighbour(doc.id, -1)
-    removed = window._edit("Could not remove the document",
-                           lambda: window.project.remove_document(doc.id))
-    if removed is None:
+    done = window.ops.run(lambda: window.project.remove_document(doc.id),
+                          initiator=window, label="Could not remove the document")
+    if isinstance(done, Failed):
         return
+    removed = done.value
     window.statusBar().showMessage(f"Removed “{removed.title}” ({plural(removed.spans, 'span')})",
                                    5000)
     show_after_removal(window, neighbour)

@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogBut
                                QListWidgetItem, QMenu, QMenuBar, QMessageBox, QSpinBox, QVBoxLayout,
                                QWidget)
 
+from annotator.changes import Done
 from annotator.errors import Cancelled
 from annotator.wording import plural
 
 from . import file_dialogs
+from .actions import add_action
 from .dialogs import show_error
 from .tasks import run_with_progress
 
@@ -43,13 +45,14 @@ MERGE_FILTER = ("Projects and exports (*.annotator *.jsonl *.json *.csv *.ann *.
 def add_menu(window: MainWindow, bar: QMenuBar) -> QMenu:
     """The Review menu: compare and adjudicate, pre-merge, agreement."""
     menu = bar.addMenu("&Review")
-    window._action(menu, "&Compare and adjudicate…", lambda: open_compare(window), ["Ctrl+Shift+R"],
-                   "Compare annotators' spans and settle them into the gold layer", edits=True)
-    window._action(menu, "&Pre-merge agreed spans…", lambda: premerge_dialog(window), None,
-                   "Take every span the annotators agree on exactly into the gold layer", edits=True)
+    window.edit_actions += [
+        add_action(window, menu, "&Compare and adjudicate…", lambda: open_compare(window),
+                   ["Ctrl+Shift+R"], "Compare annotators' spans and settle them into the gold layer"),
+        add_action(window, menu, "&Pre-merge agreed spans…", lambda: premerge_dialog(window), None,
+                   "Take every span the annotators agree on exactly into the gold layer")]
     menu.addSeparator()
-    window._action(menu, "&Agreement…", lambda: agreement_dialog(window), ["Ctrl+Shift+G"],
-                   "Inter-annotator agreement: F1, kappa, alpha, per label and per document")
+    add_action(window, menu, "&Agreement…", lambda: agreement_dialog(window), ["Ctrl+Shift+G"],
+               "Inter-annotator agreement: F1, kappa, alpha, per label and per document")
     return menu
 
 
@@ -214,58 +217,32 @@ def merge_paths(window: MainWindow, paths: list[Path], rename: dict[str, str] | 
     project = window.project
     names = ", ".join(p.name for p in paths)
 
-    def work(progress: Callable[[int, int], None]) -> MergeReport:
+    def work(progress: Callable[[int, int], None]) -> Done[MergeReport]:
         from annotator.merge import merge, merge_documents
 
         if incoming is not None:
-            return merge_documents(project, incoming, source=", ".join(map(str, paths)),
-                                   rename=rename, add_unmatched=add_unmatched, progress=progress)
-        return merge(project, paths, rename=rename, add_unmatched=add_unmatched, progress=progress)
+            report = merge_documents(project, incoming, source=", ".join(map(str, paths)),
+                                     rename=rename, add_unmatched=add_unmatched,
+                                     progress=progress)
+        else:
+            report = merge(project, paths, rename=rename, add_unmatched=add_unmatched,
+                           progress=progress)
+        return Done(report, report.changes)
 
     def done(report: MergeReport) -> None:
-        window.doc_model.reload()
-        if window.document is not None:
-            window.open_document(window.document.id)
-        else:
-            window.start()
         window.statusBar().showMessage("Merged: " + report.summary(), 8000)
         box = QMessageBox(QMessageBox.Icon.Information, "Merge finished",
                           f"Merged {names}", QMessageBox.StandardButton.Ok, window)
         box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setInformativeText(merge_summary(report))
+        box.setInformativeText(report.details())
         if report.unmatched_documents:
             box.setDetailedText("Documents not found in this project:\n"
                                 + "\n".join(report.unmatched_documents))
         box.exec()
 
-    def failed(exc: BaseException) -> None:
-        if isinstance(exc, Cancelled):
-            window.statusBar().showMessage("Merge cancelled; nothing was merged", 5000)
-        else:
-            show_error(window, f"Could not merge {names}", exc)
-
-    run_with_progress(window, "Merging colleague's work…", work, done, failed)
-
-
-def merge_summary(report: MergeReport) -> str:
-    """The report as lines a reader scans: matched, added, left out."""
-    lines = [f"Documents matched: {report.documents_by_sha256 + report.documents_by_id} "
-             f"({report.documents_by_sha256} by text, {report.documents_by_id} by id)",
-             f"Spans added: {report.spans_added}"]
-    if report.spans_duplicate:
-        lines.append(f"Already present (skipped): {report.spans_duplicate}")
-    if report.documents_added:
-        lines.append(f"Documents added: {report.documents_added}")
-    if report.unmatched_documents:
-        lines.append(f"Unmatched documents (not merged): {len(report.unmatched_documents)}")
-    if report.unmatched_spans:
-        lines.append(f"Spans not merged (the text differs there): {report.unmatched_spans}")
-    if report.rejections_added:
-        lines.append(f"Adjudicator's rejections added: {report.rejections_added}")
-    if report.annotators:
-        lines.append("Annotators: " + ", ".join(report.annotators))
-    lines.extend(report.notes)
-    return "\n".join(lines)
+    window.ops.run_long("Merging colleague's work…", work, initiator=window,
+                        label=f"Could not merge {names}", success=done,
+                        cancelled="Merge cancelled; nothing was merged")
 
 
 # -- pre-merge ------------------------------------------------------------------------------
@@ -301,16 +278,13 @@ def premerge_run(window: MainWindow, annotators: list[str], min_agree: int | Non
                  then: Callable[[], None] | None = None) -> None:
     project, adjudicator = window.project, window.annotator
 
-    def work(progress: Callable[[int, int], None]) -> adjudication.PremergeReport:
+    def work(progress: Callable[[int, int], None]) -> Done[adjudication.PremergeReport]:
         from annotator import adjudication
 
         progress(0, 1)
         return adjudication.premerge(project, annotators, adjudicator, min_agree=min_agree)
 
     def done(report: adjudication.PremergeReport) -> None:
-        window._update_history_actions()
-        if window.document is not None:
-            window.open_document(window.document.id)
         if then is not None:
             then()
         message = (f"{plural(report.spans_added, 'gold span')} added in "
@@ -319,13 +293,9 @@ def premerge_run(window: MainWindow, annotators: list[str], min_agree: int | Non
         window.statusBar().showMessage("Pre-merge: " + message, 8000)
         QMessageBox.information(window, "Pre-merge finished", message)
 
-    def failed(exc: BaseException) -> None:
-        if isinstance(exc, Cancelled):
-            window.statusBar().showMessage("Pre-merge cancelled; nothing was added", 5000)
-        else:
-            show_error(window, "Could not pre-merge", exc)
-
-    run_with_progress(window, "Pre-merging agreed spans…", work, done, failed)
+    window.ops.run_long("Pre-merging agreed spans…", work, initiator=window,
+                        label="Could not pre-merge", success=done,
+                        cancelled="Pre-merge cancelled; nothing was added")
 
 
 def agreement_dialog(window: MainWindow) -> None:
@@ -366,7 +336,8 @@ def open_compare(window: MainWindow, annotators: Sequence[str] = ()) -> CompareW
         old.close()  # one compare window at a time
     from .compare_view import CompareWindow
 
-    view = CompareWindow(window, list(annotators))
+    view = CompareWindow(window, list(annotators),
+                         lambda then: premerge_dialog(window, list(annotators), then))
     window.compare_view = view  # type: ignore[attr-defined]
     view.show()
     view.start(window.document.id if window.document else None)

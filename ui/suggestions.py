@@ -26,11 +26,13 @@ from annotator.wording import plural
 
 from . import file_dialogs
 from .dialogs import show_error
+from .ops import Failed
 from .plain import tip
 from .suggestion_layer import SuggestionLayer
 from .tasks import run_with_progress
 
 if TYPE_CHECKING:
+    from annotator.changes import Changes
     from annotator.domain import SpanData
     from annotator.suggest import Suggestion, SuggesterStatus
 
@@ -79,6 +81,7 @@ class SuggestionController(QObject):
         self.layer = SuggestionLayer(self)
         self._make_menu()
         window.article.spanClicked.connect(self._clicked)
+        window.ops.changed.connect(self._on_changed)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.stop)
@@ -256,6 +259,12 @@ class SuggestionController(QObject):
         self.layer.changed()
         self._update_actions()
 
+    def _on_changed(self, changes: Changes, _initiator: object) -> None:
+        """Spans, rejections or suggesters of the shown document changed: recompute."""
+        if self.document_id is not None and changes.touches(self.document_id) and (
+                changes.spans or changes.rejections or changes.suggesters or changes.scheme):
+            self.schedule()
+
     def schedule(self, delay: int = DEBOUNCE_MS) -> None:
         """Recompute soon (edits in quick succession cost one computation)."""
         if self.window.document is None:
@@ -397,13 +406,11 @@ class SuggestionController(QObject):
         from annotator.suggest import accept
 
         chosen = replace(suggestion, label=label) if label else suggestion
-        span = window._edit("Could not accept the suggestion",
-                            lambda: accept(self.project, chosen, window.annotator))
-        if span is None:
+        done = window.ops.run(lambda: accept(self.project, chosen, window.annotator),
+                              initiator=self, label="Could not accept the suggestion")
+        if isinstance(done, Failed):
             return
         self._next_after(suggestion)
-        window.own.append(span)
-        window._spans_added([span])
         window.statusBar().showMessage("Suggestion accepted (Ctrl+Z undoes)", 3000)
 
     def reject(self) -> None:
@@ -412,11 +419,11 @@ class SuggestionController(QObject):
             return
         from annotator.suggest import reject
 
-        if not window._edit("Could not reject the suggestion",
-                            lambda: reject(self.project, suggestion, window.annotator) or True):
+        done = window.ops.run(lambda: reject(self.project, suggestion, window.annotator),
+                              initiator=self, label="Could not reject the suggestion")
+        if isinstance(done, Failed):
             return
         self._next_after(suggestion)
-        self.schedule()
         window.statusBar().showMessage("Suggestion rejected (Ctrl+Z undoes)", 3000)
 
     def accept_all_focused(self) -> None:
@@ -424,33 +431,24 @@ class SuggestionController(QObject):
             self.accept_all(self.focused.suggester)
 
     def accept_all(self, suggester: str) -> None:
-        """Accept every suggestion of one suggester in the document (one undo step)."""
+        """Accept every shown suggestion of one suggester in the document (one undo step)."""
         window = self.window
         if window.document is None:
             return
-        project, annotator, document_id = self.project, window.annotator, window.document.id
+        from annotator.suggest.decisions import accept_these
 
-        def work() -> list[SpanData]:
-            from annotator.suggest import accept_all
-
-            return accept_all(project, document_id, suggester, annotator)
-
-        def done(spans: Any, error: BaseException | None) -> None:
-            if error is not None:
-                show_error(window, "Could not accept the suggestions", error)
-                return
-            window._update_history_actions()
-            if window.document is None or window.document.id != document_id:
-                return
-            self.items = [s for s in self.items if s.suggester != suggester]
-            self.unfocus()
-            window.own.extend(spans)
-            window._spans_added(spans)
-            window.statusBar().showMessage(
-                f"Accepted {plural(len(spans), 'suggestion')} of {self._title(suggester)} "
-                "(Ctrl+Z undoes them all)", 5000)
-
-        self._submit(work, done)
+        document_id = window.document.id
+        chosen = [s for s in self.items if s.suggester == suggester]
+        done = window.ops.run(
+            lambda: accept_these(self.project, document_id, chosen, window.annotator, suggester),
+            initiator=self, label="Could not accept the suggestions")
+        if isinstance(done, Failed):
+            return
+        self.items = [s for s in self.items if s.suggester != suggester]
+        self.unfocus()
+        window.statusBar().showMessage(
+            f"Accepted {plural(len(done.value), 'suggestion')} of {self._title(suggester)} "
+            "(Ctrl+Z undoes them all)", 5000)
 
     # -- suggesters ------------------------------------------------------------------------
     def set_enabled(self, name: str, on: bool) -> None:

@@ -1,15 +1,19 @@
 """The main window: document list, article, labeling panel, menus.
 
-Every edit calls one ``Project`` method (which commits) and only then redraws
-what that edit touched.
+Every edit is one core operation run by ``self.ops`` (``ui.ops.OpRunner``):
+it commits, then ``ops.changed`` tells every view what changed, and each
+redraws only that (here: ``_on_changed``). Changes by other programs come the
+same way, from the project's change feed.
 """
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Callable
+from itertools import chain
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
@@ -17,6 +21,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QMainWindow,
                                QMessageBox, QSplitter, QToolButton, QVBoxLayout, QWidget)
 
 from annotator import files, formats
+from annotator.changes import Changes, Done
 from annotator.domain import DocumentData, SpanData, SpanFilter
 from annotator.errors import AnnotatorError, Cancelled, ProjectReadOnlyError
 from annotator.formats.options import read_options, write_options
@@ -25,11 +30,13 @@ from annotator.schemes import resolve_scheme
 from annotator.text import UTF8, detect_encoding
 
 from . import backups_dialog, file_dialogs, intake, review
+from .actions import add_action
 from .article import ArticleView
 from .dialogs import (ExportDialog, ImportDialog, NewProjectDialog, ShortcutDialog, ask_annotator,
                       offer_read_only, show_error, show_info)
 from .doclist import DocumentList, DocumentListModel
 from .encoding_dialog import EncodingDialog, NotUtf8
+from .ops import READ_ONLY_NOTE, Failed, OpRunner
 from .panel import LabelPanel, swatch
 from .settings import project_key, recent_projects, remember_project
 from .suggestions import SuggestionController
@@ -38,8 +45,6 @@ from .tasks import run_with_progress
 if TYPE_CHECKING:  # SQLAlchemy loads after the window shows (see ui.app)
     from annotator.project import Project
 
-T = TypeVar("T")
-READ_ONLY_NOTE = "The project is open read-only: nothing can be changed (copy it to a writable folder to edit it)"
 
 
 class MainWindow(QMainWindow):
@@ -59,6 +64,7 @@ class MainWindow(QMainWindow):
         self.own: list[SpanData] = []
         self.others: list[SpanData] = []
         self.current: SpanData | None = None
+        self.ops = OpRunner(self)
         self.setAcceptDrops(True)
         self.setMinimumSize(760, 480)
 
@@ -96,11 +102,18 @@ class MainWindow(QMainWindow):
         self.read_only_badge = QLabel("<b>Read-only</b>")
         self.read_only_badge.setToolTip(READ_ONLY_NOTE)
         self.read_only_badge.hide()
+        self.elsewhere = QLabel()
+        self.elsewhere.setToolTip("Edits made there show here within a second, and yours there")
+        self.statusBar().addPermanentWidget(self.elsewhere)
         self.statusBar().addPermanentWidget(self.read_only_badge)
         self.statusBar().addPermanentWidget(self.position)
         self.statusBar().addPermanentWidget(self.who)
 
         self._make_actions()
+        self.ops.undo_action, self.ops.redo_action = self.undo_action, self.redo_action
+        self.ops.changed.connect(self.doc_model.on_changed)  # before the window reselects in it
+        self.ops.changed.connect(self._on_changed)
+        self.ops.presence.connect(self._show_presence)
         self.lockWaited.connect(self._show_lock_wait)
         self.doc_list.documentChosen.connect(self.open_document)
         self.doc_list.busy.connect(lambda on: self.statusBar().showMessage("Searching…") if on
@@ -127,17 +140,9 @@ class MainWindow(QMainWindow):
                 shortcuts: list[QKeySequence | str] | QKeySequence.StandardKey | None = None,
                 tip: str = "", edits: bool = False) -> QAction:
         """A menu command; ``edits``: it changes the project (off when read-only)."""
-        action = QAction(text, self)
+        action = add_action(self, menu, text, slot, shortcuts, tip)
         if edits:
             self.edit_actions.append(action)
-        if isinstance(shortcuts, QKeySequence.StandardKey):
-            action.setShortcuts(shortcuts)
-        elif shortcuts:
-            action.setShortcuts([QKeySequence(s) for s in shortcuts])
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        menu.addAction(action)
-        self.addAction(action)  # shortcuts work while the menu bar is hidden too
         return action
 
     def _make_actions(self) -> None:
@@ -292,6 +297,7 @@ class MainWindow(QMainWindow):
         self.panel.document_editor.setEnabled(not self.read_only)
         self.read_only_badge.setVisible(self.read_only)
         self.project.on_lock_wait = self.lockWaited.emit
+        self.ops.watch(self.project, self.read_only)
         if not self.read_only:
             self.project.ensure_annotator(self.annotator)
         remember_project(self.settings, self.project.location)
@@ -300,7 +306,6 @@ class MainWindow(QMainWindow):
         self.doc_model.reload(annotator=self.annotator)
         self.doc_list.fill_choices()
         self.who.setText(f"Annotator: {self.annotator}")
-        self._update_history_actions()
         mode = " (read-only)" if self.read_only else ""
         self.setWindowTitle(f"{Path(self.project.location).stem}{mode} — Media Bias Annotator")
         if not self.read_only:
@@ -312,6 +317,7 @@ class MainWindow(QMainWindow):
         old = self.project
         if old is not None:
             self._remember_document()
+            self.ops.unwatch()
         self.project = project
         self.read_only = read_only
         self.document = None
@@ -492,7 +498,6 @@ class MainWindow(QMainWindow):
         self.panel.document_editor.show_values(values, status == "done")
         self.panel.document_editor.details.show_document(self.document)
         self.done_action.setChecked(status == "done")
-        self.doc_model.update_document(self.document.id, span_count=len(self.own), status=status)
 
     def _show_current(self) -> None:
         span = self.current
@@ -544,26 +549,12 @@ class MainWindow(QMainWindow):
     # -- edits (each one committed by the core before it is drawn) ----------------------
     def refuse_if_read_only(self) -> bool:
         """True (and the status bar says why) if the project must not be changed."""
-        if self.read_only:
-            self.statusBar().showMessage(READ_ONLY_NOTE, 6000)
-        return self.read_only
+        return self.ops.refuse_if_read_only()
 
     def _show_lock_wait(self, seconds: float) -> None:
         self.statusBar().showMessage(f"Waiting for another job to finish writing to the project… "
                                      f"({seconds:.0f} s)", 3000)
         self.statusBar().repaint()  # the edit waits in this thread: paint the word now
-
-    def _edit(self, what: str, call: Callable[[], T]) -> T | None:
-        if self.refuse_if_read_only():
-            return None
-        try:
-            result = call()
-        except AnnotatorError as exc:
-            show_error(self, what, exc)
-            return None
-        self._update_history_actions()
-        self._note_activity()
-        return result
 
     def _note_activity(self) -> None:
         """Annotation time for the Insights process figures (idle gaps are left out)."""
@@ -595,34 +586,26 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage("Nothing to tag: the selection is only white space", 3000)
                 return
             doc_id = self.document.id
-            span = self._edit("Could not add the span",
-                              lambda: self.project.add_span(doc_id, self.annotator, key, *snapped))
-            if span is None:
+            done = self.ops.run(lambda: self.project.add_span(doc_id, self.annotator, key, *snapped),
+                                initiator=self, label="Could not add the span")
+            if isinstance(done, Failed):
                 return
-            self.own.append(span)
             self.article.clear_selection()
-            self._spans_changed(None, span)
-            self.select_span(span)
         elif self.current is not None and self.current.annotator == self.annotator:
-            old = self.current
-            if old.label == key:
+            span_id = self.current.id
+            if self.current.label == key:
                 return
-            kept = {k: v for k, v in old.attributes.items()  # those the new label also has
-                    if label is not None and (a := label.attribute(k)) and a.check(v) is None}
-            span = self._edit("Could not relabel the span",
-                              lambda: self.project.update_span(old.id, self.annotator, label=key,
-                                                               attributes=kept))
-            if span is None:
+            done = self.ops.run(lambda: self.project.relabel(span_id, self.annotator, key),
+                                initiator=self, label="Could not relabel the span")
+            if isinstance(done, Failed):
                 return
-            self.own = [span if s.id == span.id else s for s in self.own]
-            self._spans_changed(old, span)
-            self.select_span(span)
         elif self.suggestions.focused is not None:
             self.suggestions.accept(label=key)
             return
         else:
             self.statusBar().showMessage("Select some text (or one of your spans) first", 3000)
             return
+        self.select_span(self._shown(done.value.id))
         self.statusBar().showMessage(f"Tagged as {label.name if label else key}", 2000)
 
     def delete_span(self) -> None:
@@ -630,50 +613,83 @@ class MainWindow(QMainWindow):
         if span is None or span.annotator != self.annotator:
             self.statusBar().showMessage("Select one of your spans to delete it", 3000)
             return
-        if self._edit("Could not delete the span",
-                      lambda: self.project.delete_span(span.id, self.annotator)) is None:
-            return
-        self.own = [s for s in self.own if s.id != span.id]
-        self.current = None
-        self._spans_changed(span, None)
-        self.statusBar().showMessage("Span deleted (Ctrl+Z undoes)", 3000)
+        done = self.ops.run(lambda: self.project.delete_span(span.id, self.annotator),
+                            initiator=self, label="Could not delete the span")
+        if not isinstance(done, Failed):
+            self.statusBar().showMessage("Span deleted (Ctrl+Z undoes)", 3000)
 
     def _span_edited(self, span_id: int, changes: dict[str, Any]) -> None:
-        span = self._edit("Could not change the span",
-                          lambda: self.project.update_span(span_id, self.annotator, **changes))
-        if span is None:
+        self.ops.run(lambda: self.project.update_span(span_id, self.annotator, **changes),
+                     initiator=self, label="Could not change the span")
+
+    def _shown(self, span_id: int) -> SpanData | None:
+        return next((s for s in chain(self.own, self.others) if s.id == span_id), None)
+
+    def _show_presence(self, others: int) -> None:
+        self.elsewhere.setText("" if not others else "Also open in another window   " if others == 1
+                               else f"Also open in {others} other windows   ")
+
+    def _on_changed(self, changes: Changes, initiator: object) -> None:
+        """Redraw what ``changes`` touch: the list, and the open document's parts."""
+        if initiator is not None:
+            self._note_activity()
+        if changes.scheme or changes.settings:
+            self._rebuild_label_actions()
+        doc = self.document
+        if doc is not None and (changes.documents or changes.document_fields
+                                or not changes.document_ids):
+            self.doc_list.select(doc.id)  # the list reloaded
+            self._update_position()
+        if doc is None:
+            if changes.documents and self.doc_model.rowCount():
+                self.start()
             return
-        old = next(s for s in self.own if s.id == span.id)
-        self.own = [span if s.id == span.id else s for s in self.own]
-        self.current = span
-        self.panel.span_model.set_spans(self.project.scheme, self.document.text if self.document else "",
-                                        self.own + self.others)
-        self.article.change_span(old, span)
-        self.article.set_current(span)
+        if not changes.touches(doc.id):
+            return
+        if changes.documents and not self._exists(doc.id):  # removed elsewhere
+            self.document = None
+            self.article.clear_document()
+            self.start()
+            return
+        if changes.document_fields or changes.scheme:
+            self.open_document(doc.id)
+            return
+        if changes.spans or changes.gold:
+            self._redraw_spans(changes)
+        if changes.spans or changes.statuses or changes.document_labels:
+            self._refresh_document_fields()
 
-    def _spans_changed(self, old: SpanData | None, new: SpanData | None) -> None:
-        self.article.change_span(old, new)
-        self._after_span_edit()
-
-    def _spans_added(self, spans: list[SpanData]) -> None:
-        for span in spans:
-            self.article.change_span(None, span)
-        self._after_span_edit()
-
-    def _after_span_edit(self) -> None:
-        self.own.sort(key=lambda s: (s.start, s.end, s.id))
-        self._refresh_panel()
+    def _redraw_spans(self, changes: Changes) -> None:
+        """Only the changed spans when the changes name them, else all of them."""
         assert self.document is not None
-        self.doc_model.update_document(self.document.id, span_count=len(self.own),
-                                       status=self.project.status(self.document.id, self.annotator))
-        self.suggestions.schedule()
+        if changes.span_ids and changes.document_ids == {self.document.id}:
+            live = self.project.live_spans(changes.span_ids)
+            show_others = self.others_action.isChecked()
+            for span_id in sorted(changes.span_ids):
+                old, new = self._shown(span_id), live.get(span_id)
+                if new is not None and new.annotator != self.annotator and not show_others:
+                    new = None
+                if old == new:
+                    continue
+                if old is not None:
+                    (self.own if old.annotator == self.annotator else self.others).remove(old)
+                if new is not None:  # kept in order, as Project.spans gives them
+                    insort(self.own if new.annotator == self.annotator else self.others, new,
+                           key=_span_order)
+                self.article.change_span(old, new)
+        else:
+            self._load_spans()
+            self.article.update_spans(self.own, self.others)
+        if self.current is not None:
+            self.current = self._shown(self.current.id)
+        self._refresh_panel()
 
     def _document_label_changed(self, key: str, value: Any) -> None:
         if self.document is None:
             return
         doc_id = self.document.id
-        self._edit("Could not set the document label",
-                   lambda: self.project.set_document_label(doc_id, self.annotator, key, value))
+        self.ops.run(lambda: self.project.set_document_label(doc_id, self.annotator, key, value),
+                     initiator=self, label="Could not set the document label")
 
     def toggle_done(self) -> None:
         self.set_done(self.done_action.isChecked())
@@ -682,42 +698,32 @@ class MainWindow(QMainWindow):
         if self.document is None:
             return
         doc_id = self.document.id
-        status = "done" if done else ("in_progress" if self.own else "todo")
-        self._edit("Could not change the status",
-                   lambda: self.project.set_status(doc_id, self.annotator, status))
-        self._refresh_document_fields()
+        result = self.ops.run(lambda: self.project.mark_done(doc_id, self.annotator, done),
+                              initiator=self, label="Could not change the status")
+        if isinstance(result, Failed):
+            self._refresh_document_fields()  # the check box shows the stored status again
+            return
         self.statusBar().showMessage("Marked done" if done else "Marked not done", 2000)
 
     def undo(self) -> None:
-        self._history_step(self.project.history.undo_text, self.project.undo, "Undid")
+        self._history_step(self.project.undo, "undo")
 
     def redo(self) -> None:
-        self._history_step(self.project.history.redo_text, self.project.redo, "Redid")
+        self._history_step(self.project.redo, "redo")
 
-    def _history_step(self, text: str | None, step: Callable[[], int | None], verb: str) -> None:
-        document_id = self._edit(f"Could not {verb[:-1].lower()}", step)
-        if document_id is None:
-            self.statusBar().showMessage(f"Nothing to {verb[:-1].lower()}", 2000)
+    def _history_step(self, step: Callable[[], Done[int | None]], verb: str) -> None:
+        status = self.project.undo_status()
+        text = status.undo_text if verb == "undo" else status.redo_text
+        done = self.ops.run(step, initiator=self, label=f"Could not {verb}")
+        if isinstance(done, Failed):
             return
-        if intake.after_history_step(self, text, document_id):
-            pass
-        elif self.document is None or self.document.id != document_id:
-            self.open_document(document_id)
-        else:
-            self.current = None
-            self._load_spans()
-            self.article.update_spans(self.own, self.others)
-            self._refresh_panel()
-            self._refresh_document_fields()
-            self.suggestions.schedule()
-        self.statusBar().showMessage(f"{verb}: {text}", 3000)
-
-    def _update_history_actions(self) -> None:
-        history = self.project.history
-        self.undo_action.setText(f"&Undo {history.undo_text}" if history.undo_text else "&Undo")
-        self.redo_action.setText(f"&Redo {history.redo_text}" if history.redo_text else "&Redo")
-        self.undo_action.setEnabled(history.undo_text is not None)
-        self.redo_action.setEnabled(history.redo_text is not None)
+        if done.value is None:
+            self.statusBar().showMessage(f"Nothing to {verb}", 2000)
+            return
+        if self.document is None or self.document.id != done.value:
+            if self._exists(done.value):
+                self.open_document(done.value)
+        self.statusBar().showMessage(f"{'Undid' if verb == 'undo' else 'Redid'}: {text}", 3000)
 
     # -- annotator and view -----------------------------------------------------------
     def switch_annotator(self) -> None:
@@ -819,24 +825,24 @@ class MainWindow(QMainWindow):
                 encoding = dialog.chosen()
         project, annotator = self.project, self.annotator
 
-        def work(progress: Callable[[int, int], None]) -> Any:
+        def work(progress: Callable[[int, int], None]) -> Done[Any]:
             options, add_labels = read_options(values, progress=progress, encoding=encoding)
-            return formats.import_files(project, paths, format_name=format_name,
-                                        annotator=annotator, options=options,
-                                        add_labels=add_labels)
+            report = formats.import_files(project, paths, format_name=format_name,
+                                          annotator=annotator, options=options,
+                                          add_labels=add_labels)
+            return Done(report, report.changes)
 
-        run_with_progress(self, "Importing articles…", work, self._imported, self._import_failed)
+        self.ops.run_long("Importing articles…", work, initiator=self,
+                          label="The articles could not be imported", success=self._imported,
+                          cancelled="Import cancelled; nothing was imported")
 
     def _imported(self, report: Any) -> None:
-        self.doc_model.reload()
         self.doc_list.fill_choices()
         message = report.summary() + "".join(f"\n{note}" for note in report.notes)
         self.statusBar().showMessage("Imported: " + report.summary(), 8000)
         if report.first_document_id is not None:
             self.open_document(report.first_document_id)  # what was imported, shown
-        elif self.document is None:
-            self.start()
-        else:
+        elif self.document is not None:
             self.doc_list.select(self.document.id)
             self._update_position()
         show_info(self, "Import finished", message)
@@ -943,4 +949,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_state()
+        self.ops.unwatch()
         super().closeEvent(event)
+
+
+def _span_order(span: SpanData) -> tuple[int, int, int]:
+    return (span.start, span.end, span.id)

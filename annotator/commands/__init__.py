@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from typing import TYPE_CHECKING
 
 from ..domain import Progress
+from ..paths import default_annotator  # noqa: F401 (the subcommands take it from here)
 
 if TYPE_CHECKING:  # SQLAlchemy loads only when a command opens a project
     from ..project import Project
@@ -45,13 +45,6 @@ def with_password(url: str) -> str:
 
     password = getpass.getpass(f"password for {display_url(url)}: ")
     return make_url(url).set(password=password).render_as_string(hide_password=False)
-
-
-def default_annotator() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "analyst"
 
 
 def annotator_of(project: Project, flag: str | None) -> str:

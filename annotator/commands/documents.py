@@ -74,7 +74,7 @@ def edit_document(args: argparse.Namespace) -> int:
         raise EditError("nothing to change: give --title, --outlet, --author, --date, --url "
                         "or --language")
     with open_from_args(args) as project:
-        doc = project.update_document(_one(project, args.document), **changes)
+        doc = project.update_document(_one(project, args.document), **changes).value
     print(f"{doc.key}: " + ", ".join(f"{flag} {getattr(doc, column)!r}" for flag, column in FIELDS
                                      if column in changes))
     return 0
@@ -82,6 +82,6 @@ def edit_document(args: argparse.Namespace) -> int:
 
 def remove_document(args: argparse.Namespace) -> int:
     with open_from_args(args) as project:
-        removed = project.remove_document(_one(project, args.document))
+        removed = project.remove_document(_one(project, args.document)).value
     print(f"removed {removed.title or args.document!r} with {plural(removed.spans, 'span')}")
     return 0

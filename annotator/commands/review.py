@@ -136,7 +136,7 @@ def adjudicate(args: argparse.Namespace) -> int:
             report = adjudication.premerge(project, annotators,
                                            annotator_of(project, args.adjudicator),
                                            min_agree=args.min_agree, gold=args.gold,
-                                           documents=ids)
+                                           documents=ids).value
             print(f"pre-merged {plural(report.spans_added, 'span')} into {args.gold} in "
                   f"{plural(report.documents, 'document')}; "
                   f"{plural(report.skipped_adjudicated, 'agreed span')} "

@@ -1,6 +1,6 @@
 """What an analyst does with a suggestion: accept it (it becomes a span) or
 reject it (it is remembered and not proposed again for that document).
-Each is one transaction and one undo step on ``Project.history``.
+Each is one transaction and one undo step, and returns what it changed.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 
+from ..changes import NOTHING, Changes, Done
 from ..domain import SpanData
 from ..models import RejectedSuggestion
-from ..project import Edit
 from .base import Suggestion
 from .engine import suggestions
 
@@ -23,7 +23,7 @@ def provenance(suggestion: Suggestion) -> dict[str, object]:
     return {"suggester": suggestion.suggester, "score": suggestion.score}
 
 
-def accept(project: Project, suggestion: Suggestion, annotator: str) -> SpanData:
+def accept(project: Project, suggestion: Suggestion, annotator: str) -> Done[SpanData]:
     """Make the suggestion a span of ``annotator`` with origin ``suggested``."""
     return project.add_span(suggestion.document_id, annotator, suggestion.label,
                             suggestion.start, suggestion.end, origin="suggested",
@@ -31,10 +31,16 @@ def accept(project: Project, suggestion: Suggestion, annotator: str) -> SpanData
 
 
 def accept_all(project: Project, document_id: int, suggester: str,
-               annotator: str) -> list[SpanData]:
+               annotator: str) -> Done[list[SpanData]]:
     """Accept every current suggestion of one suggester in a document (one undo step)."""
-    chosen = [s for s in suggestions(project, document_id, annotator=annotator)
-              if s.suggester == suggester]
+    return accept_these(project, document_id, [
+        s for s in suggestions(project, document_id, annotator=annotator)
+        if s.suggester == suggester], annotator, suggester)
+
+
+def accept_these(project: Project, document_id: int, chosen: list[Suggestion], annotator: str,
+                 suggester: str) -> Done[list[SpanData]]:
+    """Accept the given suggestions of one suggester (those shown), one undo step."""
     return project.add_spans(
         document_id, annotator,
         [{"label": s.label, "start": s.start, "end": s.end, "origin": "suggested",
@@ -42,13 +48,15 @@ def accept_all(project: Project, document_id: int, suggester: str,
         description=f"Accept {len(chosen)} suggestions of {suggester}")
 
 
-def reject(project: Project, suggestion: Suggestion, annotator: str) -> None:
+def reject(project: Project, suggestion: Suggestion, annotator: str) -> Done[None]:
     """Remember the rejection: this label on these characters is not proposed again."""
     if not _put(project, suggestion, annotator, True):
-        return
-    project.history.push(Edit("Reject suggestion", suggestion.document_id,
-                              undo=lambda: _put(project, suggestion, annotator, False),
-                              redo=lambda: _put(project, suggestion, annotator, True)))
+        return Done(None, NOTHING)
+    changes = Changes.of([suggestion.document_id], rejections=True)
+    project.record("Reject suggestion", suggestion.document_id, changes,
+                   undo=lambda: _put(project, suggestion, annotator, False),
+                   redo=lambda: _put(project, suggestion, annotator, True))
+    return Done(None, changes)
 
 
 def _put(project: Project, s: Suggestion, annotator: str, rejected: bool) -> bool:
