@@ -38,7 +38,7 @@ from .models import Base
 
 APP_ID = "media-bias-annotator"
 # The Alembic head revision this code writes; tests check it matches migrations/.
-SCHEMA_REVISION = "0006"
+SCHEMA_REVISION = "0004"  # 0003, then 0006 (team), then 0004 (rejections table)
 BUSY_TIMEOUT_MS = 10_000
 # A user's write waits this long for another job's write lock (then fails),
 # asking for it every WAIT_POLL_MS.

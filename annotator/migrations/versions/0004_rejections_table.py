@@ -1,7 +1,7 @@
 """adjudication rejections: a table, not a JSON blob in the settings
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0006
 Create Date: 2026-12-03 13:45:00
 
 The rejections of each gold layer were a JSON value in ``project_info``
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0004'
-down_revision = '0003'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """team projects: assignments; versions of document labels and statuses
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0003
 Create Date: 2026-12-03 13:50:00
 
 Plain tables and columns: harmless on SQLite, where a project has no team.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0006'
-down_revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
