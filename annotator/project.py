@@ -351,7 +351,13 @@ class Project:
         return span_data(*row)
 
     def iter_spans(self, where: SpanFilter = SpanFilter()) -> Iterator[tuple[DocumentData, list[SpanData]]]:
-        """Documents with their live spans, filtered, in import order.
+        """Documents with their live spans, filtered, in import order."""
+        for doc, rows in self.iter_span_rows(where):
+            yield doc, [_span_row(row) for row in rows]
+
+    def iter_span_rows(self, where: SpanFilter = SpanFilter()) -> Iterator[tuple[DocumentData, list[Any]]]:
+        """``iter_spans`` with each span as its unchecked row (:data:`SPAN_ROW`
+        fields), for a writer that needs no :class:`SpanData` (the CSV export).
 
         Two streamed Core queries in one read transaction (documents, and spans
         in document order) merged as they go, without ORM objects: an export of
@@ -375,10 +381,10 @@ class Project:
             pending = next(span_rows, None)
             for row in conn.execute(docs.execution_options(yield_per=500)):
                 doc = _document_row(row)
-                found: list[SpanData] = []
+                found: list[Any] = []
                 while pending is not None and pending[1] <= doc.id:
                     if pending[1] == doc.id:
-                        found.append(_span_row(pending))
+                        found.append(pending)
                     pending = next(span_rows, None)
                 yield doc, found
 
@@ -953,6 +959,8 @@ _SPAN_COLUMNS = (Span.id, Span.document_id, Annotator.name, Span.label, Span.sta
                  Span.note, type_coerce(Span.attributes, Text), Span.origin,
                  type_coerce(Span.provenance, Text), type_coerce(Span.created_at, Text),
                  type_coerce(Span.updated_at, Text))
+SPAN_ROW = ("id", "document_id", "annotator", "label", "start", "end", "note", "attributes",
+            "origin", "provenance", "created_at", "updated_at")  # JSON and times as text
 
 
 def _json_object(raw: str | None) -> dict[str, Any]:
