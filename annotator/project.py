@@ -43,6 +43,10 @@ from .models import (
     Span,
     utcnow,
 )
+from .rows import check_document as _check_document
+from .rows import check_span
+from .rows import document_row as _document_row
+from .rows import span_row as _span_row
 from .schemes import Scheme
 from .text import text_sha256
 
@@ -350,14 +354,11 @@ class Project:
             raise EditError(f"no span with id {span_id}")
         return span_data(*row)
 
-    def iter_spans(self, where: SpanFilter = SpanFilter()) -> Iterator[tuple[DocumentData, list[SpanData]]]:
-        """Documents with their live spans, filtered, in import order."""
-        for doc, rows in self.iter_span_rows(where):
-            yield doc, [_span_row(row) for row in rows]
-
-    def iter_span_rows(self, where: SpanFilter = SpanFilter()) -> Iterator[tuple[DocumentData, list[Any]]]:
-        """``iter_spans`` with each span as its unchecked row (:data:`SPAN_ROW`
-        fields), for a writer that needs no :class:`SpanData` (the CSV export).
+    def iter_spans(self, where: SpanFilter = SpanFilter(),
+                   build: Callable[[Any], Any] = _span_row) -> Iterator[tuple[DocumentData, list[Any]]]:
+        """Documents with their live spans, filtered, in import order; each span
+        is ``build`` of its row (``rows.SPAN_ROW`` fields; :class:`SpanData` by
+        default, the CSV export makes its cells).
 
         Two streamed Core queries in one read transaction (documents, and spans
         in document order) merged as they go, without ORM objects: an export of
@@ -384,7 +385,7 @@ class Project:
                 found: list[Any] = []
                 while pending is not None and pending[1] <= doc.id:
                     if pending[1] == doc.id:
-                        found.append(pending)
+                        found.append(build(pending))
                     pending = next(span_rows, None)
                 yield doc, found
 
@@ -953,35 +954,11 @@ def _validate_incoming(doc: IncomingDocument, scheme: Scheme) -> None:
 _DOCUMENT_COLUMNS = (Document.id, Document.external_id, Document.title, Document.text,
                      Document.sha256, Document.outlet, Document.author, Document.published,
                      Document.url, Document.meta)
-# JSON read as text and decoded only when not empty (most are "{}"); times as
-# text for the C-speed datetime.fromisoformat.
+# In the order of rows.DOCUMENT_ROW and rows.SPAN_ROW (JSON and times as text).
 _SPAN_COLUMNS = (Span.id, Span.document_id, Annotator.name, Span.label, Span.start, Span.end,
                  Span.note, type_coerce(Span.attributes, Text), Span.origin,
                  type_coerce(Span.provenance, Text), type_coerce(Span.created_at, Text),
                  type_coerce(Span.updated_at, Text))
-SPAN_ROW = ("id", "document_id", "annotator", "label", "start", "end", "note", "attributes",
-            "origin", "provenance", "created_at", "updated_at")  # JSON and times as text
-
-
-def _json_object(raw: str | None) -> dict[str, Any]:
-    return json.loads(raw) if raw and raw != "{}" else {}
-
-
-def _document_row(row: Any) -> DocumentData:
-    _check_document(row[0], row[1:9])
-    meta = row[9] if row[9] is not None else {}
-    if not isinstance(meta, dict):
-        raise DamagedRecordError(f"document {row[0]}: meta is not a JSON object")
-    return DocumentData(*row[:9], meta=dict(meta))
-
-
-def _span_row(row: Any) -> SpanData:
-    (span_id, document_id, name, label, start, end, note, attributes, origin, provenance,
-     created, updated) = row
-    check_span(span_id, (document_id, name, label, start, end, note, origin, created, updated))
-    return SpanData(span_id, document_id, name, label, start, end, note or "",
-                    _json_object(attributes), origin, _json_object(provenance),
-                    datetime.fromisoformat(created), datetime.fromisoformat(updated))
 
 
 def document_data(row: Document) -> DocumentData:
@@ -1002,37 +979,3 @@ def span_data(row: Span, annotator: str) -> SpanData:
                     updated_at=row.updated_at)
 
 
-# Types a row must hold, checked where rows become data: a colleague's file (or
-# a damaged one) may hold a blob or NULL anywhere SQLite lets it.
-_TEXT, _MAYBE_TEXT, _NUMBER = (str,), (str, type(None)), (int,)
-_DOCUMENT_FIELDS = (("external_id", _MAYBE_TEXT), ("title", _TEXT), ("text", _TEXT),
-                    ("sha256", _TEXT), ("outlet", _MAYBE_TEXT), ("author", _MAYBE_TEXT),
-                    ("published", _MAYBE_TEXT), ("url", _MAYBE_TEXT))
-_SPAN_FIELDS = (("document", _NUMBER), ("annotator", _TEXT), ("label", _TEXT),
-                ("start", _NUMBER), ("end", _NUMBER), ("note", _MAYBE_TEXT), ("origin", _TEXT),
-                ("created_at", _TEXT), ("updated_at", _TEXT))
-
-
-def _check_document(document_id: Any, values: tuple[Any, ...]) -> None:
-    _check_types(f"document {document_id}", _DOCUMENT_FIELDS, values)
-
-
-def check_span(span_id: Any, values: tuple[Any, ...]) -> None:
-    """Raise DamagedRecordError unless (document_id, annotator, label, start, end,
-    note, origin[, created_at, updated_at]) have the types the app writes."""
-    _check_types(f"span {span_id}", _SPAN_FIELDS, values)
-
-
-def _check_types(record: str, fields: tuple[tuple[str, tuple[type, ...]], ...],
-                 values: tuple[Any, ...]) -> None:
-    for (name, types), value in zip(fields, values):
-        if type(value) not in types:
-            raise DamagedRecordError(f"{record}: {name} is {_kind(value)}, not "
-                                     + ("a number" if types is _NUMBER else "text"))
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "empty (NULL)"
-    return {bytes: "a blob", str: "text", int: "a number", float: "a decimal number"}.get(
-        type(value), type(value).__name__)

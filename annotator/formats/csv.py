@@ -25,6 +25,7 @@ from typing import Any, TextIO
 
 from ..domain import IncomingDocument
 from ..errors import FormatError
+from ..rows import check_span
 from ..text import Sentences
 from . import ExportReport, Format, ReadOptions, WriteOptions, read_source, register
 from .output import open_output
@@ -123,11 +124,19 @@ def _json_cell(raw: str | None) -> str:
     return json.dumps(value, ensure_ascii=False) if value else ""
 
 
+def _checked(row: Any) -> tuple[Any, ...]:
+    """A span row checked, its JSON made cells (inside the project's read, which
+    names the file when a value is damaged)."""
+    (span_id, document_id, name, label, start, end, note, attributes, origin, provenance,
+     created, updated) = row
+    check_span(span_id, (document_id, name, label, start, end, note, origin, created, updated))
+    return (name, label, start, end, note, _json_cell(attributes), origin, created, updated,
+            _json_cell(provenance))
+
+
 def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
     """One row per span, straight from the stored rows (no :class:`SpanData`):
     cells repeated across spans (annotator, label, origin, times) are made once."""
-    from ..project import check_span
-
     report = ExportReport()
     total = project.document_count()
     keep = not options.neutralize_formulas
@@ -150,7 +159,7 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
     with open_output(target, newline="") as out:
         writer = csv.writer(out)
         writer.writerow(COLUMNS)
-        for n, (doc, rows) in enumerate(project.iter_span_rows(options.where)):
+        for n, (doc, rows) in enumerate(project.iter_spans(options.where, build=_checked)):
             if n % 200 == 0:
                 options.progress(n, total)
             if not rows:
@@ -159,17 +168,13 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
             text = doc.text
             sentences = Sentences(text)
             key, title = safe(doc.key), safe(doc.title)
-            for (span_id, document_id, name, label, start, end, note, attributes, origin,
-                 provenance, created, updated) in rows:
-                check_span(span_id, (document_id, name, label, start, end, note, origin,
-                                     created, updated))
+            for name, label, start, end, note, attributes, origin, created, updated, provenance in rows:
                 writer.writerow((
                     key, title, once("name", name, str), once("label", label, str), start, end,
-                    safe(text[start:end]), safe(note) if note else "",
-                    safe(_json_cell(attributes)) if attributes and attributes != "{}" else "",
+                    safe(text[start:end]), safe(note) if note else "", safe(attributes),
                     once("origin", origin, str), once("time", created, _stored_time),
                     once("time", updated, _stored_time), safe(sentences.around(start, end)),
-                    safe(_json_cell(provenance)) if provenance and provenance != "{}" else ""))
+                    safe(provenance)))
             report.spans += len(rows)
     return report
 
