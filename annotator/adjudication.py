@@ -55,6 +55,15 @@ class PremergeReport:
 
 
 @dataclass(frozen=True)
+class Accepted:
+    """What an accept did: the gold spans for the spans accepted, and the gold
+    spans of the same label they overlapped, which they replaced."""
+
+    spans: list[SpanData]
+    replaced: list[SpanData]
+
+
+@dataclass(frozen=True)
 class DocumentProgress:
     document_id: int
     key: str
@@ -129,10 +138,13 @@ def _provenance(adjudicator: str, decision: str, sources: Iterable[SpanData]) ->
 
 
 def accept(project: Project, span_ids: Sequence[int], adjudicator: str, *,
-           gold: str = GOLD) -> list[SpanData]:
+           gold: str = GOLD) -> Accepted:
     """Take annotators' spans into gold as they are: one gold span per distinct
     (start, end, label), citing every given span that has it ("accept both"
-    takes two). A span gold already has is not added twice."""
+    takes two in one call). A span gold already has is not added twice; a gold
+    span of the same label that one of them overlaps is replaced (accepting
+    the other version of a boundary mismatch changes the decision rather than
+    making two overlapping gold spans), and reported in the result."""
     sources = [project.span(i) for i in span_ids]
     if not sources:
         raise EditError("choose a span to accept")
@@ -141,8 +153,13 @@ def accept(project: Project, span_ids: Sequence[int], adjudicator: str, *,
         by_key.setdefault((span.start, span.end, span.label), []).append(span)
     wanted = [(key[2], key[0], key[1], members[0].attributes, members[0].note,
                _provenance(adjudicator, ACCEPTED, members)) for key, members in by_key.items()]
-    return _add(project, sources, wanted, gold, "Accept span" if len(wanted) == 1
-                else f"Accept {len(wanted)} spans")
+    replaced = [g for g in project.spans(sources[0].document_id, [gold])
+                if (g.start, g.end, g.label) not in by_key
+                and any(g.label == label and g.start < end and start < g.end
+                        for start, end, label in by_key)]
+    spans = _add(project, sources, wanted, gold, "Accept span" if len(wanted) == 1
+                 else f"Accept {len(wanted)} spans", remove=[g.id for g in replaced])
+    return Accepted(spans, replaced)
 
 
 def settle(project: Project, span_ids: Sequence[int], adjudicator: str, *, label: str,
@@ -284,7 +301,9 @@ def _sources(provenance: dict[str, Any]) -> list[Any]:
 
 
 def _add(project: Project, sources: Sequence[SpanData], wanted: list[tuple[Any, ...]],
-         gold: str, description: str) -> list[SpanData]:
+         gold: str, description: str, remove: Sequence[int] = ()) -> list[SpanData]:
+    """Gold spans ``wanted`` (label, start, end, attributes, note, provenance) in
+    the sources' document, and the gold spans ``remove`` taken out, as one edit."""
     documents = {s.document_id for s in sources}
     if len(documents) != 1:
         raise EditError("adjudicate spans of one document at a time")
@@ -306,12 +325,13 @@ def _add(project: Project, sources: Sequence[SpanData], wanted: list[tuple[Any, 
         if new:
             before.setdefault(found.id, found.provenance)
             after[found.id] = {**old, "sources": [*_sources(old), *new]}
-    added = _insert(project, fresh, gold, cite=after)
-    if added or after:
+    added = _insert(project, fresh, gold, cite=after, remove=remove)
+    if added or after or remove:
         ids = [s.id for s in added]
+        gone = list(remove)
         project.history.push(Edit(description, document_id,
-                                  undo=lambda: _restore(project, ids, True, before),
-                                  redo=lambda: _restore(project, ids, False, after)))
+                                  undo=lambda: _restore(project, ids, True, before, gone),
+                                  redo=lambda: _restore(project, ids, False, after, gone)))
     kept = {(s.start, s.end, s.label): s for s in added}
     kept.update({key: replace(s, provenance=after.get(s.id, s.provenance))
                  for key, s in existing.items()})
@@ -364,9 +384,10 @@ def _attributes_and_notes(project: Project, span_ids: list[int]
 
 
 def _insert(project: Project, wanted: list[tuple[Any, ...]], gold: str, *,
-            cite: Mapping[int, dict[str, Any]] = {}) -> list[SpanData]:
-    """Gold spans (document, label, start, end, attributes, note, provenance), and
-    new provenance for gold spans already there (``cite``), one transaction."""
+            cite: Mapping[int, dict[str, Any]] = {}, remove: Sequence[int] = ()) -> list[SpanData]:
+    """Gold spans (document, label, start, end, attributes, note, provenance),
+    new provenance for gold spans already there (``cite``) and gold spans
+    deleted (``remove``), one transaction."""
     scheme = project.scheme
     for _doc, label, start, end, attributes, _note, _prov in wanted:
         problem = scheme.check_attributes(label, attributes)
@@ -374,7 +395,7 @@ def _insert(project: Project, wanted: list[tuple[Any, ...]], gold: str, *,
             raise EditError(problem)
         if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end):
             raise EditError(f"span [{start}, {end}) is empty or reversed")
-    if not wanted and not cite:
+    if not wanted and not cite and not remove:
         return []
     documents = sorted({w[0] for w in wanted})
     now = utcnow()
@@ -401,6 +422,9 @@ def _insert(project: Project, wanted: list[tuple[Any, ...]], gold: str, *,
         for span_id, provenance in cite.items():
             s.execute(update(Span).where(Span.id == span_id)
                       .values(provenance=provenance, updated_at=now))
+        if remove:
+            s.execute(update(Span).where(Span.id.in_(list(remove)))
+                      .values(deleted_at=now, updated_at=now))
         ids = list(s.scalars(insert(Span).returning(Span.id, sort_by_parameter_order=True),
                              rows)) if rows else []
         fresh = [d for d in documents if d not in started]
@@ -414,12 +438,16 @@ def _insert(project: Project, wanted: list[tuple[Any, ...]], gold: str, *,
 
 
 def _restore(project: Project, ids: list[int], deleted: bool,
-             provenance: Mapping[int, dict[str, Any]]) -> None:
-    """Undo or redo an accept: its new gold spans, and the sources it added to others."""
+             provenance: Mapping[int, dict[str, Any]], replaced: Sequence[int] = ()) -> None:
+    """Undo (``deleted``) or redo an accept: its new gold spans, the sources it
+    added to others, and the gold spans it replaced (back on undo)."""
     with project.writing() as s:
         if ids:
             s.execute(update(Span).where(Span.id.in_(ids))
                       .values(deleted_at=utcnow() if deleted else None, updated_at=utcnow()))
+        if replaced:
+            s.execute(update(Span).where(Span.id.in_(list(replaced)))
+                      .values(deleted_at=None if deleted else utcnow(), updated_at=utcnow()))
         for span_id, value in provenance.items():
             s.execute(update(Span).where(Span.id == span_id)
                       .values(provenance=value, updated_at=utcnow()))

@@ -24,6 +24,8 @@ COMMAND_MODULES = (
     "annotator.commands.review",
     "annotator.commands.insights",
     "annotator.commands.check",
+    "annotator.commands.documents",
+    "annotator.commands.team",
 )
 
 

@@ -6,17 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
+from .wording import plural
+
 # progress(done, total): long work reports through it; it may raise Cancelled.
 Progress = Callable[[int, int], None]
 
 
 def no_progress(_done: int, _total: int) -> None:
     """The progress callback of work nobody watches."""
-
-
-def count(n: int, word: str) -> str:
-    """``1 document``, ``2 documents``."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 @dataclass(frozen=True)
@@ -47,6 +44,7 @@ class DocumentData:
     published: str | None = None
     url: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    language: str | None = None
 
     @property
     def key(self) -> str:
@@ -64,6 +62,7 @@ class DocumentSummary:
     outlet: str | None
     span_count: int
     status: str
+    assigned: bool = False  # given to this annotator by a team admin
 
 
 @dataclass(frozen=True)
@@ -80,6 +79,15 @@ class IncomingSpan:
     provenance: dict[str, Any] = field(default_factory=dict)
     line: int | None = None
     source: str | None = None  # the file the span was read from, when not the document's
+
+
+@dataclass(frozen=True)
+class RawData:
+    """The bytes a document was extracted from (a page, a PDF...), kept beside it."""
+
+    data: bytes
+    content_type: str
+    url: str | None = None
 
 
 @dataclass
@@ -102,6 +110,8 @@ class IncomingDocument:
     statuses: dict[str, str] = field(default_factory=dict)  # annotator -> status ("": the importer)
     # gold layer -> spans its adjudicator turned down, by identity (annotator.rejected)
     rejected: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    language: str | None = None
+    raw: RawData | None = None  # kept (compressed) beside a new document
 
 
 @dataclass
@@ -112,15 +122,28 @@ class ImportReport:
     spans_duplicate: int = 0
     notes: list[str] = field(default_factory=list)
     rejections_added: int = 0  # adjudicators' rejections a merge or JSONL brought
+    first_document_id: int | None = None  # the first document of the import (to open it)
 
     def summary(self) -> str:
-        parts = [f"{count(self.documents_added, 'document')} added"]
+        parts = [f"{plural(self.documents_added, 'document')} added"]
         if self.documents_existing:
             parts.append(f"{self.documents_existing} already in the project (spans attached)")
-        parts.append(f"{count(self.spans_added, 'span')} added")
+        parts.append(f"{plural(self.spans_added, 'span')} added")
         if self.spans_duplicate:
-            parts.append(f"{count(self.spans_duplicate, 'span')} already present, skipped")
+            parts.append(f"{plural(self.spans_duplicate, 'span')} already present, skipped")
         return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    """Which documents the list shows (empty means all): an outlet, a date
+    range (ISO prefixes, both ends included: ``2024-03`` is all of March),
+    a story."""
+
+    outlet: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    story: str | None = None
 
 
 @dataclass(frozen=True)

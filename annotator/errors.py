@@ -45,3 +45,13 @@ class DamagedRecordError(ProjectError):
     """A row of the project holds a value no version of the app writes (a blob or
     NULL where text belongs). Raised naming the record; :class:`~annotator.project.Project`
     re-raises it with the file in front."""
+
+
+class PasswordRequired(ProjectError):
+    """A database server asks for a password that neither the URL, ``~/.pgpass``
+    nor ``PGPASSWORD`` gave; the edge prompts for it and tries again."""
+
+
+class ConflictError(EditError):
+    """Someone else changed the same record since it was read: nothing was
+    written and nothing merged; reload and decide again."""

@@ -30,6 +30,7 @@ from . import files, store
 from .errors import DamagedRecordError, FormatError, ProjectError
 from .project import Project, check_span, text_sha256
 from .rejected import problem as rejections_problem
+from .wording import agree, plural
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -47,21 +48,25 @@ class MergeReport:
     annotators: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
     rejections_added: int = 0  # the adjudicator's rejections of spans (new ones)
+    documents_removed_here: int = 0  # in the source, removed from this project: not brought back
 
     def summary(self) -> str:
-        parts = [f"{self.documents_by_sha256 + self.documents_by_id} documents matched "
-                 f"({self.documents_by_sha256} by text, {self.documents_by_id} by id)"]
+        matched = plural(self.documents_by_sha256 + self.documents_by_id, "document")
+        parts = [f"{matched} matched ({self.documents_by_sha256} by text, {self.documents_by_id} by id)"]
         if self.documents_added:
             parts.append(f"{self.documents_added} added")
         if self.unmatched_documents:
             parts.append(f"{len(self.unmatched_documents)} unmatched, not merged")
-        parts.append(f"{self.spans_added} spans added")
+        parts.append(f"{plural(self.spans_added, 'span')} added")
         if self.spans_duplicate:
             parts.append(f"{self.spans_duplicate} already present")
         if self.unmatched_spans:
             parts.append(f"{self.unmatched_spans} not merged (the text differs there)")
         if self.rejections_added:
-            parts.append(f"{self.rejections_added} rejections added")
+            parts.append(f"{plural(self.rejections_added, 'rejection')} added")
+        if self.documents_removed_here:
+            removed = plural(self.documents_removed_here, "document")
+            parts.append(f"{removed} removed here not brought back")
         return ", ".join(parts)
 
 
@@ -123,7 +128,7 @@ def _documents_of(theirs: Project, source: str) -> list[IncomingDocument]:
     return [IncomingDocument(
         text=doc.text, source=source, external_id=doc.external_id, title=doc.title,
         outlet=doc.outlet, author=doc.author, published=doc.published, url=doc.url,
-        meta=doc.meta, sha256=doc.sha256, spans=spans.get(doc.id, []),
+        language=doc.language, meta=doc.meta, sha256=doc.sha256, spans=spans.get(doc.id, []),
         document_labels=labels.get(doc.id, {}), statuses=statuses.get(doc.id, {}),
         rejected={gold: by_sha[doc.sha256] for gold, by_sha in rejections.items()
                   if doc.sha256 in by_sha})
@@ -147,6 +152,11 @@ def _json_object(raw: str | None) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValueError(f"expected a JSON object, found {type(value).__name__}")
     return value
+
+
+def annotators_of(incoming: Sequence[IncomingDocument]) -> list[str]:
+    """The annotators whose spans a colleague's files hold, by name (what a rename renames)."""
+    return sorted({span.annotator for doc in incoming for span in doc.spans if span.annotator})
 
 
 def read_source(path: Path, format_name: str = "auto") -> list[IncomingDocument]:
@@ -183,7 +193,8 @@ def merge_documents(project: Project, incoming: Sequence[IncomingDocument], *, s
             by_id.setdefault(doc.external_id, (doc.id, doc.text))
     for key in ambiguous:
         del by_id[key]
-    counts = {"sha": 0, "id": 0, "unmatched_spans": 0}
+    counts = {"sha": 0, "id": 0, "unmatched_spans": 0, "removed": 0}
+    removed = project.tombstones()
     unmatched: list[str] = []
     names: set[str] = set()
     ready: list[IncomingDocument] = []
@@ -209,7 +220,11 @@ def merge_documents(project: Project, incoming: Sequence[IncomingDocument], *, s
         if doc.sha256 is not None and doc.sha256 != text_sha256(doc.text):
             raise FormatError("the document's text differs from the one its spans were made "
                               "on (SHA-256 mismatch)", file=doc.source, line=doc.line)
-        found = by_sha.get(text_sha256(doc.text))
+        sha = text_sha256(doc.text)
+        found = by_sha.get(sha)
+        if found is None and sha in removed:
+            counts["removed"] += 1  # removed here on purpose: a merge does not undo that
+            continue
         if found is not None:
             counts["sha"] += 1
         elif doc.external_id is not None and doc.external_id in by_id:
@@ -239,15 +254,21 @@ def merge_documents(project: Project, incoming: Sequence[IncomingDocument], *, s
         notes.append("nobody called " + ", ".join(sorted(set(rename) - seen))
                      + " in what was merged; nothing renamed for them")
     if unmatched:
-        notes.append(f"{len(unmatched)} documents are not in this project and were not merged: "
+        notes.append(f"{plural(len(unmatched), 'document')} {agree(len(unmatched), 'is', 'are')} not in "
+                     "this project and were not merged: "
                      + ", ".join(unmatched[:10]) + (" ..." if len(unmatched) > 10 else ""))
     if ambiguous & {d.external_id for d in incoming if d.external_id is not None}:
         notes.append("some ids name several documents of this project, so they matched "
                      "nothing by id: " + ", ".join(sorted(ambiguous)[:10]))
+    if counts["removed"]:
+        removed = plural(counts["removed"], "document")
+        notes.append(f"{removed} removed here {agree(counts['removed'], 'was', 'were')} not "
+                     "brought back (import them again to have them back)")
     if counts["unmatched_spans"]:
-        notes.append(f"{counts['unmatched_spans']} spans were not merged: their document was "
-                     "found by id but its text differs under them")
+        notes.append(f"{plural(counts['unmatched_spans'], 'span')} "
+                     f"{agree(counts['unmatched_spans'], 'was', 'were')} not merged: their document "
+                     "was found by id but its text differs under them")
     return MergeReport(source, counts["sha"], counts["id"], report.documents_added,
                        report.spans_added, report.spans_duplicate, tuple(unmatched),
                        counts["unmatched_spans"], tuple(sorted(names)), tuple(notes),
-                       report.rejections_added)
+                       report.rejections_added, counts["removed"])

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    LargeBinary,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -72,6 +73,7 @@ class Document(Base):
     author: Mapped[str | None] = mapped_column(Text)
     published: Mapped[str | None] = mapped_column(String(64))
     url: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(35))  # BCP 47 tag, as the source says
     text: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -112,6 +114,10 @@ class DocumentLabel(Base):
     key: Mapped[str] = mapped_column(String(200))
     value: Mapped[Any] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped by every ORM update, which matches the version it read: a
+    # concurrent change makes it fail (ConflictError) instead of being lost.
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
 
 class DocumentStatus(Base):
@@ -125,6 +131,8 @@ class DocumentStatus(Base):
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id"), primary_key=True)
     status: Mapped[str] = mapped_column(String(16), default="todo")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")  # see DocumentLabel
+    __mapper_args__ = {"version_id_col": version}
 
 
 class RejectedSuggestion(Base):
@@ -163,3 +171,43 @@ class AnnotationSession(Base):
                                              index=True)
     started_at: Mapped[datetime] = mapped_column()
     ended_at: Mapped[datetime] = mapped_column()
+
+
+class RawSource(Base):
+    """The bytes a document was extracted from (zlib), so extraction can be redone."""
+
+    __tablename__ = "raw_source"
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), primary_key=True)
+    url: Mapped[str | None] = mapped_column(Text)
+    content_type: Mapped[str] = mapped_column(String(200))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Fingerprint(Base):
+    """A document's MinHash over word shingles (near-duplicate detection)."""
+
+    __tablename__ = "fingerprint"
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), primary_key=True)
+    minhash: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Tombstone(Base):
+    """A removed document, by text SHA-256: a merge does not bring it back."""
+
+    __tablename__ = "tombstone"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    removed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Assignment(Base):
+    """A document an admin gave an annotator to do (team projects)."""
+
+    __tablename__ = "assignment"
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), primary_key=True)
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotator.id"), primary_key=True,
+                                              index=True)
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)

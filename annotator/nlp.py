@@ -10,10 +10,13 @@ import threading
 from typing import TYPE_CHECKING
 
 from .errors import AnnotatorError
+from .text import trim_for_label
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
+
+    from .schemes import Label
 
 DEFAULT_PIPELINE = "blank:en"
 _lock = threading.Lock()
@@ -45,8 +48,11 @@ def _load(name: str) -> Language:
     return nlp
 
 
-def snap(text: str, start: int, end: int, nlp: Language | None = None) -> tuple[int, int] | None:
-    """Grow a selection to whole tokens and trim white space around it.
+def snap(text: str, start: int, end: int, nlp: Language | None = None,
+         label: Label | None = None) -> tuple[int, int] | None:
+    """Grow a selection to whole tokens and trim white space around it; for a
+    ``label``, then trim (or take in) edge quotes and end punctuation as its
+    scheme says (:func:`annotator.text.trim_for_label`).
 
     Returns None for a selection that is empty or only white space. Only the
     words around the selection are tokenized (spaCy splits on white space
@@ -67,9 +73,12 @@ def snap(text: str, start: int, end: int, nlp: Language | None = None) -> tuple[
         right += 1
     doc = (nlp or pipeline()).make_doc(text[left:right])
     span = doc.char_span(start - left, end - left, alignment_mode="expand")
-    if span is None or not len(span):
+    if span is not None and len(span):
+        start, end = left + span.start_char, left + span.end_char
+    if label is None:
         return start, end
-    return left + span.start_char, left + span.end_char
+    return trim_for_label(text, start, end, trim_punctuation=label.trim_punctuation,
+                          keep_quotes=label.keep_quotes)
 
 
 PIECE = 50_000  # characters parsed per call (see :func:`parse`)

@@ -8,6 +8,8 @@ in-memory :class:`History` for undo and redo across documents.
 from __future__ import annotations
 
 import json
+import re
+import zlib
 from datetime import datetime
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -15,40 +17,50 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy import (Connection, Dialect, Engine, Table, Text, func, or_, select, text,
-                        type_coerce, update)
+from sqlalchemy import (Connection, Dialect, Engine, Table, func, or_,
+                        select, text, update)
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from . import rejected, store
+from . import portable, rejected, store
+from .intake import neardup
 from .domain import (
     DocumentData,
+    DocumentFilter,
     DocumentSummary,
     ImportReport,
     IncomingDocument,
     Progress,
+    RawData,
     SpanData,
     SpanFilter,
     no_progress,
 )
-from .errors import DamagedRecordError, EditError, FormatError, ProjectError
+from .errors import ConflictError, DamagedRecordError, EditError, FormatError, ProjectError
 from .models import (
     ORIGINS,
     STATUSES,
     Annotator,
+    Assignment,
     Document,
     DocumentLabel,
     DocumentStatus,
+    Fingerprint,
     ProjectInfo,
+    RawSource,
     Span,
+    Tombstone,
     utcnow,
 )
 from .rows import check_document as _check_document
 from .rows import check_span
 from .rows import document_row as _document_row
 from .rows import span_row as _span_row
+from .rows import text_or_none as _text_or_none
 from .schemes import Scheme
 from .text import text_sha256
+from .wording import agree, plural
 
 
 @dataclass
@@ -108,13 +120,14 @@ class Project:
         ``name`` is how errors call the file (default: ``path``).
         """
         url = url or store.project_url(path, readonly=readonly)  # type: ignore[arg-type]
-        location = name or str(path or url)
+        location = name or (str(path) if path else store.display_url(url))
         return cls(store.open_database(url, readonly=readonly, name=location), location)
 
     @classmethod
     def create(cls, path: str | Path | None, scheme: Scheme, *, url: str | None = None) -> Project:
         url = url or store.project_url(path)  # type: ignore[arg-type]
-        return cls(store.create_database(url, scheme.to_dict()), str(path or url))
+        return cls(store.create_database(url, scheme.to_dict()),
+                   str(path) if path else store.display_url(url))
 
     @property
     def path(self) -> Path | None:
@@ -165,6 +178,9 @@ class Project:
         except json.JSONDecodeError as exc:
             raise DamagedRecordError(f"{self.location}: a stored JSON value is not valid JSON "
                                      f"({exc}); the project is damaged") from None
+        except StaleDataError:
+            raise ConflictError(f"{self.location}: someone changed this at the same time; "
+                                "nothing was written: look again and redo it") from None
         except OperationalError as exc:
             message = str(exc.orig).splitlines()[0]
             if "disk" in message or "full" in message:
@@ -288,22 +304,36 @@ class Project:
                 yield document_data(row)
 
     def summaries(self, annotator: str | None, *, offset: int = 0, limit: int = 200,
-                  search: str = "", status: str | None = None) -> list[DocumentSummary]:
+                  search: str = "", status: str | None = None,
+                  where: DocumentFilter = DocumentFilter()) -> list[DocumentSummary]:
         """A page of the document list, filtered and counted in SQL."""
         with self.reading() as s:
-            query = self._summary_query(s, annotator, search, status)
-            rows = s.execute(query.order_by(Document.id).offset(offset).limit(limit))
-            return [DocumentSummary(r.id, r.external_id, r.title, r.outlet, r.spans, r.status)
-                    for r in rows]
+            query = self._summary_query(s, annotator, search, status, where)
+            # assigned documents first (team projects), then in import order; the
+            # sort by assignment only when there is one (else the index order serves)
+            assigned = s.scalar(select(Assignment.document_id).join(Annotator).where(
+                Annotator.name == annotator).limit(1)) is not None
+            order = (query.selected_columns.assigned.desc(),) if assigned else ()
+            rows = s.execute(query.order_by(*order, Document.id).offset(offset).limit(limit))
+            return [DocumentSummary(r.id, r.external_id, r.title, r.outlet, r.spans, r.status,
+                                    r.assigned) for r in rows]
 
     def summary_count(self, annotator: str | None, *, search: str = "",
-                      status: str | None = None) -> int:
+                      status: str | None = None, where: DocumentFilter = DocumentFilter()) -> int:
         with self.reading() as s:
-            query = self._summary_query(s, annotator, search, status).subquery()
+            query = self._summary_query(s, annotator, search, status, where).subquery()
             return s.scalar(select(func.count()).select_from(query)) or 0
 
+    def document_values(self, field: str) -> list[tuple[str, int]]:
+        """The outlets (``outlet``) or stories (``story``) of the documents, with counts."""
+        column = Document.outlet if field == "outlet" else Document.meta["story"].as_string()
+        with self.reading() as s:
+            rows = s.execute(select(column, func.count()).where(column.is_not(None))
+                             .group_by(column).order_by(column))
+            return [(value, n) for value, n in rows if isinstance(value, str) and value]
+
     def _summary_query(self, s: Session, annotator: str | None, search: str,
-                       status: str | None) -> Any:
+                       status: str | None, where: DocumentFilter = DocumentFilter()) -> Any:
         annotator_id = s.scalar(select(Annotator.id).where(Annotator.name == annotator)) or -1
         span_count = (
             select(func.count(Span.id))
@@ -318,20 +348,32 @@ class Project:
             .scalar_subquery(),
             "todo",
         )
+        assigned = select(Assignment.document_id).where(
+            Assignment.document_id == Document.id,
+            Assignment.annotator_id == annotator_id).exists()
         query = select(Document.id, Document.external_id, Document.title, Document.outlet,
-                       span_count.label("spans"), doc_status.label("status"))
+                       span_count.label("spans"), doc_status.label("status"),
+                       assigned.label("assigned"))
         if search:
             query = query.where(or_(*(self._contains(column, search)
                                       for column in (Document.title, Document.text))))
         if status:
             query = query.where(doc_status == status)
+        if where.outlet:
+            query = query.where(Document.outlet == where.outlet)
+        if where.date_from:
+            query = query.where(Document.published >= where.date_from)
+        if where.date_to:
+            query = query.where(func.substr(Document.published, 1, len(where.date_to))
+                                <= where.date_to)
+        if where.story:
+            query = query.where(Document.meta["story"].as_string() == where.story)
         return query
 
     def _contains(self, column: Any, search: str) -> Any:
-        """``column`` contains ``search``, ignoring case in every script."""
-        if self.engine.dialect.name == "sqlite":  # store registers casefold()
-            return func.instr(func.casefold(column), search.casefold()) > 0
-        return column.ilike(f"%{_escape_like(search)}%", escape="\\")
+        """``column`` contains ``search``, ignoring case and Unicode composition
+        ("café" finds "cafe\u0301"; see :func:`annotator.find.fold`)."""
+        return portable.contains(column, search, self.engine.dialect.name)
 
     # -- spans -------------------------------------------------------------
     def spans(self, document_id: int, annotators: Iterable[str] | None = None) -> list[SpanData]:
@@ -513,6 +555,87 @@ class Project:
                 DocumentStatus.document_id == document_id, Annotator.name == annotator))
             return found or "todo"
 
+    # -- correcting documents (the text itself never changes: offsets count it) --
+    def update_document(self, document_id: int, **fields: Any) -> DocumentData:
+        """Change title, outlet, author, published, url or language (one undo step);
+        an empty value clears a field (the title stays text)."""
+        unknown = set(fields) - set(DOCUMENT_FIELDS)
+        if unknown:
+            raise EditError(f"cannot change {', '.join(sorted(unknown))} of a document "
+                            f"(only {', '.join(DOCUMENT_FIELDS)})")
+        changes = {key: document_field_value(key, value) for key, value in fields.items()}
+        before = self.document(document_id)
+        old = {key: getattr(before, key) for key in changes}
+        if old == changes:
+            return before
+        self._put_document(document_id, changes)
+        what = "Rename document" if set(changes) == {"title"} else "Edit document details"
+        self.history.push(Edit(what, document_id,
+                               undo=lambda: self._put_document(document_id, old),
+                               redo=lambda: self._put_document(document_id, changes)))
+        return self.document(document_id)
+
+    def _put_document(self, document_id: int, values: dict[str, Any]) -> None:
+        with self.writing() as s:
+            row = s.get(Document, document_id)
+            if row is None:
+                raise EditError(f"no document with id {document_id}")
+            for key, value in values.items():
+                setattr(row, key, value)
+
+    def remove_document(self, document_id: int) -> RemovedDocument:
+        """Remove a document with everything on it (one transaction, one undo
+        step); its SHA-256 is kept as a tombstone so a merge does not bring it back."""
+        with self.writing() as s:
+            saved = _saved_rows(s, document_id)
+            spans = sum(1 for row in saved.get("span", []) if row["deleted_at"] is None)
+            self._delete_document(s, document_id, saved)
+        (doc,) = saved["document"]
+        removed = RemovedDocument(document_id, doc["title"], spans)
+
+        def undo() -> None:
+            with self.writing() as s:
+                if s.get(Document, document_id) is not None:
+                    raise EditError("a document imported since has taken its place; import "
+                                    "the removed one again instead")
+                s.execute(Tombstone.__table__.delete().where(Tombstone.sha256 == doc["sha256"]))
+                for table in _document_tables():
+                    rows = saved.get(table.name)
+                    if rows and table.name != "document" and "id" in table.c:
+                        # SQLite reuses freed row ids: the spans and sessions get new ones
+                        rows = [{k: v for k, v in row.items() if k != "id"} for row in rows]
+                    if rows:
+                        s.execute(table.insert(), rows)
+
+        def redo() -> None:
+            with self.writing() as s:
+                self._delete_document(s, document_id, saved)
+
+        self.history.push(Edit(f"Remove document {doc['title'] or document_id}", document_id,
+                               undo=undo, redo=redo))
+        return removed
+
+    @staticmethod
+    def _delete_document(s: Session, document_id: int, saved: dict[str, list[dict[str, Any]]]) -> None:
+        (doc,) = saved["document"]
+        for table in reversed(_document_tables()):
+            column = table.c.id if table.name == "document" else table.c.document_id
+            s.execute(table.delete().where(column == document_id))
+        s.merge(Tombstone(sha256=doc["sha256"], title=doc["title"] or "", removed_at=utcnow()))
+
+    def tombstones(self) -> set[str]:
+        """SHA-256 of the documents removed from this project."""
+        with self.reading() as s:
+            return set(s.scalars(select(Tombstone.sha256)))
+
+    def raw_source(self, document_id: int) -> RawData | None:
+        """The bytes a document was extracted from, if kept."""
+        with self.reading() as s:
+            row = s.get(RawSource, document_id)
+            if row is None:
+                return None
+            return RawData(zlib.decompress(row.data), row.content_type, row.url)
+
     def undo(self) -> int | None:
         """Undo the last edit; returns the document it touched."""
         if not self.history.done:
@@ -653,9 +776,13 @@ class Project:
         if new_scheme:
             self._scheme = scheme
         if report.documents_existing:
-            report.notes.append(
-                f"{report.documents_existing} documents were already in the project; "
-                "their spans were attached to them")
+            were = agree(report.documents_existing, "was", "were")
+            report.notes.append(f"{plural(report.documents_existing, 'document')} {were} already "
+                                "in the project; their spans were attached to them")
+        if shas:
+            with self.reading() as s:
+                report.first_document_id = s.scalar(select(Document.id).where(
+                    Document.sha256 == shas[0]).order_by(Document.id).limit(1))
         return report
 
     def _insert(self, s: Session, plan: _ImportPlan) -> ImportReport:
@@ -664,6 +791,7 @@ class Project:
         conn = s.connection()
         for insert in plan.inserts:
             insert.execute(conn, by_name)
+        store.after_explicit_ids(conn, Document.__table__)
         statuses = {(d, by_name[n]) for d, n in plan.statuses}
         carried: dict[tuple[int, int], str] = {}
         for (d, n), status in plan.carried.items():
@@ -696,6 +824,10 @@ class Project:
                                     value=value, updated_at=plan.now))
             else:
                 label.value, label.updated_at = value, plan.now
+        for doc_id, story in plan.stories.items():  # documents already here join a story
+            row = s.get(Document, doc_id)
+            if row is not None and isinstance(row.meta, dict) and "story" not in row.meta:
+                row.meta = {**row.meta, "story": story}
         report = plan.report
         for gold, by_sha in plan.rejections.items():
             report.rejections_added += rejected.add(s, gold, by_sha)
@@ -793,6 +925,7 @@ class _ImportPlan:
     carried: dict[tuple[int, str], str] = field(default_factory=dict)  # statuses a merge brings
     labels: list[tuple[int, str, str, Any]] = field(default_factory=list)
     rejections: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
+    stories: dict[int, str] = field(default_factory=dict)  # documents already here -> new story
 
     @classmethod
     def make(cls, s: Session, docs: list[IncomingDocument], shas: list[str], annotator: str,
@@ -817,6 +950,7 @@ class _ImportPlan:
         statuses: set[tuple[int, str]] = set()
         carried: dict[tuple[int, str], str] = {}
         report, now, total = plan.report, plan.now, len(docs)
+        intake = _IntakeRows(s)
         for n, (doc, sha) in enumerate(zip(docs, shas)):
             if sha in by_sha:
                 doc_id = by_sha[sha]
@@ -828,9 +962,10 @@ class _ImportPlan:
                 documents.append({
                     "id": doc_id, "external_id": doc.external_id, "title": doc.title,
                     "outlet": doc.outlet, "author": doc.author, "published": doc.published,
-                    "url": doc.url, "text": doc.text, "sha256": sha, "meta": doc.meta,
-                    "imported_at": now,
+                    "url": doc.url, "language": doc.language, "text": doc.text, "sha256": sha,
+                    "meta": doc.meta, "imported_at": now,  # in the table's column order
                 })
+                intake.add(doc_id, doc, documents[-1])
             seen = existing.setdefault(doc_id, set())
             for span in doc.spans:
                 name = span.annotator or annotator
@@ -876,17 +1011,135 @@ class _ImportPlan:
         dialect = s.get_bind().dialect
         plan.inserts = [_Insert.of(table, rows, dialect) for table, rows in (
             (Document.__table__, documents), (Span.__table__, spans),
-            (DocumentStatus.__table__, new_statuses)) if rows]
+            (DocumentStatus.__table__, new_statuses),
+            (RawSource.__table__, intake.raw), (Fingerprint.__table__, intake.fingerprints))
+            if rows]
+        plan.stories = intake.stories
+        if intake.copies:
+            report.notes.append(f"{intake.copies} documents are near copies of others "
+                                "(same story, see their meta 'story' and 'near_copy_of')")
         return plan
+
+
+class _IntakeRows:
+    """What an import adds beside new documents: raw sources (zlib), MinHash
+    fingerprints, and stories: a near copy of a document joins its story, and
+    a document that had none gets one named after it."""
+
+    def __init__(self, s: Session):
+        self._s = s
+        self._index: Any = None
+        self._info: dict[int, tuple[str, str | None]] = {}  # id -> (title or key, story)
+        self.raw: list[dict[str, Any]] = []
+        self.fingerprints: list[dict[str, Any]] = []
+        self.stories: dict[int, str] = {}
+        self._rows: dict[int, dict[str, Any]] = {}
+        self.copies = 0
+
+    def add(self, doc_id: int, doc: IncomingDocument, row: dict[str, Any]) -> None:
+        if doc.raw is not None:
+            self.raw.append({"document_id": doc_id, "url": doc.raw.url,
+                             "content_type": doc.raw.content_type[:200],
+                             "data": zlib.compress(doc.raw.data, 6)})
+        value = neardup.fingerprint(doc.text)
+        if value is None:
+            return
+        self.fingerprints.append({"document_id": doc_id, "minhash": value})
+        index = self._load()
+        found = index.similar(value)
+        story = doc.meta.get("story") if isinstance(doc.meta.get("story"), str) else None
+        if found and story is None:
+            other = found[0][1]
+            name, story = self._info[other]
+            if story is None:
+                story = f"{name} (#{other})"
+                self._info[other] = (name, story)
+                if other in self._rows:  # new in this import
+                    self._rows[other]["meta"] = {**self._rows[other]["meta"], "story": story}
+                else:
+                    self.stories[other] = story
+            row["meta"] = {**doc.meta, "story": story, "near_copy_of": name}
+            self.copies += 1
+        index.add(doc_id, value)
+        self._rows[doc_id] = row
+        self._info[doc_id] = (doc.title or doc.external_id or str(doc_id), story)
+
+    def _load(self) -> Any:
+        """The fingerprints of the documents already here (loaded on first use)."""
+        if self._index is None:
+            s = self._s
+            self._index = neardup.Index(s.execute(select(Fingerprint.document_id,
+                                                         Fingerprint.minhash)).all())
+            for doc_id, title, external, story in s.execute(
+                    select(Document.id, Document.title, Document.external_id,
+                           Document.meta["story"].as_string())
+                    .join(Fingerprint, Fingerprint.document_id == Document.id)):
+                self._info[doc_id] = (title or external or str(doc_id),
+                                      story if isinstance(story, str) else None)
+        return self._index
+
+
+DOCUMENT_FIELDS = ("title", "outlet", "author", "published", "url", "language")
+_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2}(?:[T ][0-9:.+\-Z]*)?)?)?$")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True)
+class RemovedDocument:
+    id: int
+    title: str
+    spans: int  # live spans it held
+
+
+def document_field_value(key: str, value: Any) -> str | None:
+    """A document field as stored; EditError for a date or language that is not ISO."""
+    if value is not None and not isinstance(value, str):
+        raise EditError(f"{key} must be text")
+    value = (value or "").strip()
+    if key == "title":
+        return value
+    if value and key == "published" and not _is_date(value):
+        raise EditError(f"the date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    if value and key == "language" and not _LANGUAGE.match(value):
+        raise EditError(f"the language {value!r} is not a code such as en or pt-BR")
+    return value or None
+
+
+def _is_date(value: str) -> bool:
+    """An ISO 8601 date: a year, a year and month, a day, or a time stamp."""
+    if not _DATE.match(value):
+        return False
+    padded = value + "-01-01"[len(value) - 4:] if len(value) < 10 else value
+    try:
+        datetime.fromisoformat(padded)
+    except ValueError:
+        return False
+    return True
+
+
+def _document_tables() -> list[Table]:
+    """The document table, then every table whose rows belong to one document."""
+    from .models import Base
+
+    return [t for t in Base.metadata.sorted_tables
+            if t.name == "document" or "document_id" in t.c]
+
+
+def _saved_rows(s: Session, document_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Every row of a document (to put back on undo); EditError if there is none."""
+    saved: dict[str, list[dict[str, Any]]] = {}
+    for table in _document_tables():
+        column = table.c.id if table.name == "document" else table.c.document_id
+        saved[table.name] = [dict(row) for row in s.execute(
+            select(table).where(column == document_id)).mappings()]
+    if not saved["document"]:
+        raise EditError(f"no document with id {document_id}")
+    return saved
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
-
-
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _check_offsets(start: int, end: int, length: int) -> None:
@@ -953,12 +1206,12 @@ def _validate_incoming(doc: IncomingDocument, scheme: Scheme) -> None:
 
 _DOCUMENT_COLUMNS = (Document.id, Document.external_id, Document.title, Document.text,
                      Document.sha256, Document.outlet, Document.author, Document.published,
-                     Document.url, Document.meta)
+                     Document.url, Document.meta, Document.language)
 # In the order of rows.DOCUMENT_ROW and rows.SPAN_ROW (JSON and times as text).
 _SPAN_COLUMNS = (Span.id, Span.document_id, Annotator.name, Span.label, Span.start, Span.end,
-                 Span.note, type_coerce(Span.attributes, Text), Span.origin,
-                 type_coerce(Span.provenance, Text), type_coerce(Span.created_at, Text),
-                 type_coerce(Span.updated_at, Text))
+                 Span.note, portable.as_text(Span.attributes), Span.origin,
+                 portable.as_text(Span.provenance), portable.as_text(Span.created_at),
+                 portable.as_text(Span.updated_at))
 
 
 def document_data(row: Document) -> DocumentData:
@@ -966,7 +1219,8 @@ def document_data(row: Document) -> DocumentData:
                              row.author, row.published, row.url))
     return DocumentData(id=row.id, external_id=row.external_id, title=row.title, text=row.text,
                         sha256=row.sha256, outlet=row.outlet, author=row.author,
-                        published=row.published, url=row.url, meta=dict(row.meta or {}))
+                        published=row.published, url=row.url, meta=dict(row.meta or {}),
+                        language=_text_or_none(row.language))
 
 
 def span_data(row: Span, annotator: str) -> SpanData:

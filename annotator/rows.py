@@ -17,7 +17,7 @@ from .errors import DamagedRecordError
 # times as text (decoded only when not empty, most are "{}"; the C-speed
 # datetime.fromisoformat).
 DOCUMENT_ROW = ("id", "external_id", "title", "text", "sha256", "outlet", "author", "published",
-                "url", "meta")
+                "url", "meta", "language")
 SPAN_ROW = ("id", "document_id", "annotator", "label", "start", "end", "note", "attributes",
             "origin", "provenance", "created_at", "updated_at")
 
@@ -44,7 +44,12 @@ def document_row(row: Any) -> DocumentData:
         meta = json_object(meta)
     if not isinstance(meta, dict):
         raise DamagedRecordError(f"document {row[0]}: meta is not a JSON object")
-    return DocumentData(*row[:9], meta=dict(meta))
+    return DocumentData(*row[:9], meta=dict(meta), language=text_or_none(row[10]))
+
+
+def text_or_none(value: Any) -> str | None:
+    """A text column that is not the file's own (e.g. ``language``): anything but text is None."""
+    return value if isinstance(value, str) else None
 
 
 def span_row(row: Any) -> SpanData:

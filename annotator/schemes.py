@@ -67,6 +67,9 @@ class Label:
     description: str = ""
     shortcut: str | None = None
     attributes: tuple[Attribute, ...] = ()
+    # How a selection snaps for this label (the guideline's boundaries):
+    trim_punctuation: bool = False  # drop punctuation that ends the span (". , ; : ! ?")
+    keep_quotes: bool = False  # keep quotation marks at its edges (else they are trimmed)
 
     def attribute(self, key: str) -> Attribute | None:
         return next((a for a in self.attributes if a.key == key), None)
@@ -278,7 +281,13 @@ class _Validator:
             self.fail(f"{where}.attributes", "must be an array of tables")
         attrs = [self.attribute(a, f"{where}.attributes[{i}]") for i, a in enumerate(raw_attrs)]
         self.unique([a.key for a in attrs], f"{where}.attributes", "key")
-        extra = set(raw) - {"key", "name", "color", "shortcut", "description", "attributes"}
+        flags = {}
+        for flag in ("trim_punctuation", "keep_quotes"):
+            flags[flag] = raw.get(flag, False)
+            if not isinstance(flags[flag], bool):
+                self.fail(f"{where}.{flag}", "must be true or false")
+        extra = set(raw) - {"key", "name", "color", "shortcut", "description", "attributes",
+                            *flags}
         if extra:
             self.fail(f"{where}.{sorted(extra)[0]}", "unknown key")
         return Label(
@@ -288,6 +297,7 @@ class _Validator:
             description=self.string(raw, "description", f"{where}.description", default=""),
             shortcut=shortcut.lower() if shortcut else None,
             attributes=tuple(attrs),
+            **flags,
         )
 
     def attribute(self, raw: Any, where: str) -> Attribute:

@@ -1,6 +1,9 @@
 """The one place that opens a project database.
 
-A project is one SQLite file (any SQLAlchemy URL is accepted for later). Every
+A project is one SQLite file, or a PostgreSQL database shared by a team
+(``postgresql+psycopg://USER@HOST/DB``: see :mod:`annotator.team`; libpq
+finds the password in ``~/.pgpass`` or ``PGPASSWORD``, and its parameters,
+such as ``sslmode``, pass through the URL's query). Every SQLite
 connection gets ``foreign_keys=ON``, a ``busy_timeout``, ``trusted_schema=OFF``
 and, for files, WAL with ``synchronous=FULL``: a transaction acknowledged to the
 user survives a kill of the process or a power cut. Opening examines the file
@@ -25,16 +28,17 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
 
 from . import files
-from .errors import ProjectError, ProjectReadOnlyError
+from .errors import PasswordRequired, ProjectError, ProjectReadOnlyError
+from .find import fold
 from .models import Base
 
 APP_ID = "media-bias-annotator"
 # The Alembic head revision this code writes; tests check it matches migrations/.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0006"
 BUSY_TIMEOUT_MS = 10_000
 # A user's write waits this long for another job's write lock (then fails),
 # asking for it every WAIT_POLL_MS.
@@ -70,20 +74,43 @@ def sqlite_path(url: str) -> Path | None:
     return Path(database)
 
 
+def is_server(url: str) -> bool:
+    """Whether ``url`` names a database server (not an SQLite file or memory)."""
+    try:
+        return make_url(url).get_backend_name() != "sqlite"
+    except ArgumentError:
+        return False
+
+
+def display_url(url: str) -> str:
+    """``url`` without its password: for messages, logs and settings."""
+    try:
+        parsed = make_url(url)
+        return URL.create(parsed.drivername, parsed.username, None, parsed.host, parsed.port,
+                          parsed.database, parsed.query).render_as_string(hide_password=False)
+    except ArgumentError:
+        return "(not a database URL)"
+
+
 def make_engine(url: str, *, readonly: bool = False) -> Engine:
     """An engine with our connection settings (no checks, no schema work)."""
     try:
         is_sqlite = make_url(url).get_backend_name() == "sqlite"
     except ArgumentError:
-        raise ProjectError(f"{url}: not a database URL") from None
+        raise ProjectError(f"{display_url(url)}: not a database URL") from None
     kwargs: dict[str, Any] = {}
     if is_sqlite:
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000,
                                   "factory": _Connection}
+    else:
+        # A long-open window outlives server restarts; read-only is the server's to enforce.
+        kwargs["pool_pre_ping"] = True
+        if readonly:
+            kwargs["connect_args"] = {"options": "-c default_transaction_read_only=on"}
     try:
         engine = create_engine(url, **kwargs)
     except (ArgumentError, ImportError) as exc:  # unknown dialect or a driver not installed
-        raise ProjectError(f"{url}: cannot use this database: {exc}") from None
+        raise ProjectError(f"{display_url(url)}: cannot use this database: {exc}") from None
     if is_sqlite:
         _configure_sqlite(engine, readonly=readonly)
     return engine
@@ -149,7 +176,7 @@ def begin_immediate(dbapi_conn: sqlite3.Connection,
 
 
 def _casefold(value: str | None) -> str | None:
-    return value.casefold() if isinstance(value, str) else value
+    return fold(value) if isinstance(value, str) else value
 
 
 def open_database(url: str, *, readonly: bool = False, name: str | None = None) -> Engine:
@@ -161,7 +188,7 @@ def open_database(url: str, *, readonly: bool = False, name: str | None = None) 
     name ``name`` (default: the file).
     """
     path = sqlite_path(url)
-    where = name or (str(path) if path else url)
+    where = name or (str(path) if path else display_url(url))
     if path is None:
         return _open_url(url, readonly, where)
     _check_file(path, where)
@@ -195,7 +222,7 @@ def _open_url(url: str, readonly: bool, where: str) -> Engine:
     engine = make_engine(url, readonly=readonly)
     try:
         with engine.connect() as conn:
-            revision = _examine(conn, where)
+            revision = _examine_server(conn, where) if is_server(url) else _examine(conn, where)
         if revision != SCHEMA_REVISION:
             if readonly:
                 raise ProjectError(f"{where}: project is at the older schema revision "
@@ -204,10 +231,53 @@ def _open_url(url: str, readonly: bool, where: str) -> Engine:
     except ProjectError:
         engine.dispose()
         raise
+    except OperationalError as exc:
+        engine.dispose()
+        raise connect_error(exc, where) from None
     except DatabaseError as exc:
         engine.dispose()
         raise ProjectError(f"{where}: damaged or not a project database ({exc.orig})") from None
     return engine
+
+
+def connect_error(exc: OperationalError, where: str) -> ProjectError:
+    """The typed error of a server that refused a connection (a password is
+    asked for with :class:`PasswordRequired`)."""
+    detail = " ".join(str(exc.orig).split())
+    if "no password supplied" in detail or "password authentication failed" in detail:
+        return PasswordRequired(f"{where}: the server asks for a password ({detail})")
+    return ProjectError(f"{where}: cannot connect: {detail}")
+
+
+def _examine_server(conn: Any, where: str) -> str:
+    """Check app and revision of a project on a server, and at the head
+    revision that every table and column of the models is there; its revision."""
+    from sqlalchemy import inspect
+
+    from .models import ProjectInfo
+
+    inspector = inspect(conn)
+    tables = set(inspector.get_table_names())
+    if not {"project_info", "alembic_version"} <= tables:
+        raise ProjectError(f"{where}: the database holds no project of this app "
+                           "(make one with: annotator init --db URL)")
+    app = conn.execute(ProjectInfo.__table__.select().where(ProjectInfo.key == "app")).first()
+    if app is None or app.value != APP_ID:
+        raise ProjectError(f"{where}: not a project of this app")
+    versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(versions) != 1 or not versions[0]:
+        raise ProjectError(f"{where}: project has no schema revision; it is damaged")
+    revision = versions[0]
+    _check_known(revision, where)
+    if revision == SCHEMA_REVISION:
+        missing = [f"{table.name}.{column.name}" for table in Base.metadata.sorted_tables
+                   for column in table.columns
+                   if table.name not in tables
+                   or column.name not in {c["name"] for c in inspector.get_columns(table.name)}]
+        if missing:
+            raise ProjectError(f"{where}: refused: the project lacks {', '.join(missing[:3])}"
+                               + (f" (and {len(missing) - 3} more)" if len(missing) > 3 else ""))
+    return revision
 
 
 def _connected(engine: Engine, where: str) -> Engine:
@@ -246,9 +316,12 @@ def create_database(url: str, scheme: dict[str, Any]) -> Engine:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ProjectError(f"{path}: cannot create the folder: {exc}") from None
+    where = str(path) if path else display_url(url)
     engine = make_engine(url)
     try:
         with engine.connect() as conn, conn.begin():
+            if path is None and "project_info" in conn.dialect.get_table_names(conn):
+                raise ProjectError(f"{where}: already holds a project")
             create_schema(conn)
             from .models import ProjectInfo
 
@@ -256,10 +329,33 @@ def create_database(url: str, scheme: dict[str, Any]) -> Engine:
                 ProjectInfo.__table__.insert(),
                 [{"key": "app", "value": APP_ID}, {"key": "scheme", "value": scheme}],
             )
+            if is_server(url):
+                from .team import setup
+
+                setup.install(conn)
+    except ProjectError:
+        engine.dispose()
+        raise
+    except OperationalError as exc:
+        engine.dispose()
+        raise connect_error(exc, where) from None
     except (SQLAlchemyError, OSError) as exc:
         engine.dispose()
-        raise ProjectError(f"{path or url}: cannot create project: {exc}") from None
+        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise ProjectError(f"{where}: cannot create project: {detail}") from None
     return engine
+
+
+def after_explicit_ids(conn: Any, table: Any) -> None:
+    """After rows were inserted with explicit ids: on a server, move the
+    table's id sequence past them, so the next id it gives is free (SQLite
+    takes the largest id + 1 by itself)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy import func, select
+
+        largest = select(func.max(table.c.id)).scalar_subquery()
+        conn.execute(select(func.setval(func.pg_get_serial_sequence(table.name, "id"),
+                                        func.greatest(largest, 1))))
 
 
 def create_schema(conn: Any) -> None:

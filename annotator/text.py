@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -190,3 +191,58 @@ class Sentences:
         while last > first and self.text[last - 1].isspace():
             last -= 1
         return first, last
+
+
+# -- snapping a selection to what a label's guideline wants --------------------------
+_QUOTES = "\"«»‹›“”„‟‘’‚‛「」『』"
+_END_PUNCTUATION = ".,;:!?…‼⁇⁈⁉。、，；：！？"
+_HYPHENS = "-\u2010\u2011"  # hyphen-minus, hyphen, non-breaking hyphen
+
+
+def trim_for_label(text: str, start: int, end: int, *, trim_punctuation: bool,
+                   keep_quotes: bool) -> tuple[int, int]:
+    """``[start, end)`` without the edge quotation marks (unless ``keep_quotes``)
+    and, with ``trim_punctuation``, without the punctuation that ends it; never
+    trimmed to nothing. A straight apostrophe goes only when it opens and closes
+    the span (``'thugs'``), so "students'" keeps its own. With ``keep_quotes``
+    a term right inside quotation marks grows to take them in."""
+    if keep_quotes:
+        while 0 < start and end < len(text) and text[start - 1] in _QUOTES and text[end] in _QUOTES:
+            start, end = start - 1, end + 1
+    while True:
+        a, b = start, end
+        if not keep_quotes:
+            while a < b and text[a] in _QUOTES:
+                a += 1
+            while b > a and text[b - 1] in _QUOTES:
+                b -= 1
+            if b - a >= 2 and text[a] == text[b - 1] == "'":
+                a, b = a + 1, b - 1
+        if trim_punctuation:
+            while b > a and text[b - 1] in _END_PUNCTUATION:
+                b -= 1
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a >= b or (a, b) == (start, end):
+            return start, end
+        start, end = a, b
+
+
+def _in_word(char: str) -> bool:
+    return char.isalnum() or unicodedata.combining(char) > 0
+
+
+def whole_word(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` grown over hyphens that join it to more of the word
+    ("so" in "so-called" becomes "so-called"), as a reader's double-click means."""
+    while start >= 2 and text[start - 1] in _HYPHENS and _in_word(text[start - 2]):
+        start -= 1
+        while start > 0 and _in_word(text[start - 1]):
+            start -= 1
+    while end + 1 < len(text) and text[end] in _HYPHENS and _in_word(text[end + 1]):
+        end += 1
+        while end < len(text) and _in_word(text[end]):
+            end += 1
+    return start, end

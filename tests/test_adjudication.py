@@ -111,14 +111,14 @@ def test_each_decision_is_one_undoable_edit(team: Project) -> None:
                                      start=at("rammed")[0], end=at("rammed through")[1] - 8)]
     assert TEXT[settled.start:settled.end] == "rammed"
     assert {s["span_id"] for s in settled.provenance["sources"]} == {ana_ram, bob_ram}
-    both = adjudication.accept(team, ids(team, "looming disaster"), "zoe")  # accept both
+    both = adjudication.accept(team, ids(team, "looming disaster"), "zoe").spans  # accept both
     assert sorted(s.label for s in both) == ["appeal-to-fear", "exaggeration"]
     assert team.history.undo_text == "Accept 2 spans"
     team.undo()
     assert gold(team) == [("loaded-term", "rammed", "edited")]
     team.redo()
     assert len(gold(team)) == 3
-    again = adjudication.accept(team, ids(team, "looming disaster", "exaggeration"), "zoe")
+    again = adjudication.accept(team, ids(team, "looming disaster", "exaggeration"), "zoe").spans
     assert again[0].id in {s.id for s in both} and len(gold(team)) == 3  # no duplicate
     adjudication.reject(team, ids(team, "regime"), "zoe")
     assert team.history.undo_text == "Reject span"
@@ -173,7 +173,7 @@ def test_cli_premerge_and_progress(team: Project, project_path: Path,
     team.close()
     args = ["adjudicate", "--project", str(project_path), "--adjudicator", "zoe"]
     assert main([*args, "--premerge", "--min-agree", "2"]) == 0
-    assert "pre-merged 2 spans into gold in 1 documents" in capsys.readouterr().out
+    assert "pre-merged 2 spans into gold in 1 document" in capsys.readouterr().out
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "a1" in out.splitlines()[1] and "in_progress" in out

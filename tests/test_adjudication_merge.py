@@ -68,7 +68,7 @@ def snapshot(project: Project) -> tuple[object, ...]:
 def test_merged_decisions_apply_to_the_spans_they_were_taken_on(colleague: Path,
                                                                 ours: Project) -> None:
     report = merge(ours, [colleague])
-    assert report.rejections_added == 1 and "1 rejections added" in report.summary()
+    assert report.rejections_added == 1 and "1 rejection added" in report.summary()
     assert decisions(ours) == {("me", "regime"): "open", ("me", "traitors"): "open",
                                ("x", "slammed"): "accepted", ("y", "cronies"): "rejected",
                                ("y", "traitors"): "open"}
@@ -162,7 +162,7 @@ def test_accepting_a_span_gold_already_has_cites_it_too(colleague: Path, ours: P
     mine = ours.add_span(1, "me", "loaded-term", *at("slammed"))
     merge(ours, [colleague])
     [before] = ours.spans(1, ["gold"])
-    [gold] = adjudication.accept(ours, [mine.id], "zoe")
+    [gold] = adjudication.accept(ours, [mine.id], "zoe").spans
     assert gold.id == before.id and len(ours.spans(1, ["gold"])) == 1
     assert [s["annotator"] for s in ours.span(gold.id).provenance["sources"]] == ["x", "me"]
     assert decisions(ours)[("me", "slammed")] == "accepted"

@@ -170,7 +170,8 @@ def random_corpora(draw):
 
 
 def naive_decisions(c: Corpus) -> np.ndarray:
-    """annotators x (token, label) units, spelled out token by token."""
+    """annotators x (token, label) units, spelled out token by token, of the
+    labels someone used (all of them when nobody marked anything)."""
     nlp = pipeline()
     columns = []
     for d, text in enumerate(c.texts):
@@ -182,7 +183,9 @@ def naive_decisions(c: Corpus) -> np.ndarray:
                                     and c.start[k] < token.idx + len(token) and c.end[k] > token.idx
                                     for k in range(len(c.doc)))
                                 for r in range(len(c.annotators))])
-    return np.array(columns, dtype=float).reshape(-1, len(c.annotators)).T
+    units = np.array(columns, dtype=float).reshape(-1, len(c.labels), len(c.annotators))
+    used = units.any(axis=(0, 2))
+    return units[:, used if used.any() else slice(None)].reshape(-1, len(c.annotators)).T
 
 
 @settings(max_examples=40, deadline=None)

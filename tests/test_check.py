@@ -66,7 +66,8 @@ def test_each_problem_is_counted_and_names_records(sample: Path, capsys) -> None
            "INSERT INTO span (document_id, annotator_id, label, start, \"end\", note, attributes,"
            " origin, provenance, created_at, updated_at) SELECT 99, annotator_id, label, 0, 3,"
            " '', '{}', 'manual', '{}', created_at, updated_at FROM span LIMIT 1",
-           "INSERT INTO document_status VALUES (1, 42, 'done', '2026-01-01')",
+           "INSERT INTO document_status (document_id, annotator_id, status, updated_at)"
+           " VALUES (1, 42, 'done', '2026-01-01')",
            "UPDATE span SET \"end\" = 30 WHERE id = 1",  # the text has 19 characters
            "UPDATE span SET start = 7, \"end\" = 7 WHERE id = 2",
            "UPDATE document SET sha256 = 'ab' WHERE id = 1",

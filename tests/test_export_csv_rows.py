@@ -31,11 +31,13 @@ def reference(project: Project, keep: bool) -> bytes:
         writer.writerow(COLUMNS)
         for doc, spans in project.iter_spans():
             sentences = Sentences(doc.text)
+            cells = tuple(getattr(doc, c) or "" for c in ("outlet", "author", "published", "url",
+                                                           "language"))
             writer.writerows(
                 (doc.key, doc.title, s.annotator, s.label, s.start, s.end, doc.text[s.start:s.end],
                  s.note, json.dumps(s.attributes, ensure_ascii=False) if s.attributes else "",
                  s.origin, _time(s.created_at), _time(s.updated_at), sentences.around(s.start, s.end),
-                 json.dumps(s.provenance, ensure_ascii=False) if s.provenance else "")
+                 json.dumps(s.provenance, ensure_ascii=False) if s.provenance else "", *cells)
                 for s in spans)
     return path.read_bytes()
 
@@ -48,7 +50,8 @@ def test_csv_export_bytes_equal_the_span_by_span_writer(documents) -> None:
     folder = Path(tempfile.mkdtemp())
     with Project.create(folder / "p.annotator", SCHEME) as project:
         project.import_documents([IncomingDocument(text=text + " tail. More text here.", source="t",
-                                                   title=title or "t", external_id=f"=d{n}")
+                                                   title=title or "t", external_id=f"=d{n}",
+                                                   outlet=title or None, url="-x")
                                   for n, (text, title, _spans) in enumerate(documents)], annotator="x")
         for doc_id, (text, _title, spans) in zip(project.document_ids(), documents):
             length = len(text) + 22

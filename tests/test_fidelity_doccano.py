@@ -81,4 +81,4 @@ def test_export_reports_notes_and_attributes_it_cannot_write(project: Project, t
     report = export(project, "doccano", tmp_path / "out.jsonl")
     assert json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))["label"] == [
         [11, 16, "labeling"], [17, 25, "loaded-term"], [30, 36, "loaded-term"]]
-    assert "2 notes and the attributes of 1 spans were not written" in " ".join(report.notes)
+    assert "2 notes and the attributes of 1 span were not written" in " ".join(report.notes)

@@ -137,7 +137,8 @@ def test_csv_export_has_exact_text_sentence_and_neutralized_formulas(project: Pr
     rows = read_csv(out)
     assert list(rows[0]) == ["doc_id", "doc_title", "annotator", "label", "start", "end", "text",
                              "note", "attributes", "origin", "created_at", "updated_at", "sentence",
-                             "provenance"]
+                             "provenance", "doc_outlet", "doc_author", "doc_date", "doc_url",
+                             "doc_language"]
     assert [(x["label"], int(x["start"]), int(x["end"]), x["text"]) for x in rows] == [
         ("loaded-term", r, r + 6, "regime"), ("unsupported-claim", f, f + 7, "'=SUM(A1")]
     assert rows[0]["doc_id"] == "'-d1" and rows[0]["note"] == "'+note"

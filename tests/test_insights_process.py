@@ -3,7 +3,6 @@ annotator; agreement over time; the migration that adds the table."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -106,14 +105,23 @@ def test_agreement_over_time_per_month_of_finished_documents(two_docs: Project):
 
 
 def test_an_older_project_gains_the_sessions_table_on_opening(project_path: Path):
-    Project.create(project_path, resolve_scheme(None)).close()
-    with sqlite3.connect(project_path) as conn:  # make it a revision 0001 project
-        conn.execute("DROP TABLE annotation_session")
-        conn.execute("UPDATE alembic_version SET version_num = '0001'")
-    conn.close()
+    from alembic import command
+    from alembic.config import Config
+
+    from annotator.models import ProjectInfo
+
+    engine = store.make_engine(store.project_url(project_path))  # a revision 0001 project
+    config = Config()
+    config.set_main_option("script_location", str(store.MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.execute(ProjectInfo.__table__.insert(), [
+            {"key": "app", "value": store.APP_ID},
+            {"key": "scheme", "value": resolve_scheme(None).to_dict()}])
+    engine.dispose()
     with Project.open(project_path) as p:
         p.import_documents([IncomingDocument("Text.", "t")], annotator="ana")
         process.record(p, "ana", 1, T0)
         assert sessions(p) == [(1, 0, 0)]
-    assert store.SCHEMA_REVISION == "0002"
     assert project_path.with_name(project_path.name + ".rev0001.bak").exists()

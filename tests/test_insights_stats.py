@@ -137,7 +137,7 @@ def test_top_terms_are_normalized_and_distinctive_per_outlet(tmp_path):
     assert [r.term for r in terms.distinctive("B")][:2] in (["criticised", "cronies"],
                                                             ["cronies", "criticised"])
     assert terms.group_totals == {"A": 3, "B": 2}
-    assert "1 spans over punctuation only are not terms" in terms.notes
+    assert "1 span over punctuation only is not a term" in terms.notes
 
 
 def test_months_and_stories_group_and_missing_keys_are_explained(tmp_path):

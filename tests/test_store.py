@@ -183,7 +183,8 @@ def test_an_older_project_is_backed_up_then_upgraded(project_path: Path, tmp_pat
     conn.close()
 
 
-def test_a_failed_write_does_not_leave_a_stale_annotator_id(project: Project) -> None:
+def test_a_failed_write_does_not_leave_a_stale_annotator_id(any_project: Project) -> None:
+    project = any_project
     from annotator.domain import IncomingDocument
 
     project.import_documents([IncomingDocument("The regime lied.", "x")], annotator="ana")

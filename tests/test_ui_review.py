@@ -111,7 +111,7 @@ def test_accept_key_makes_a_gold_span_with_provenance_and_undo_removes_it(qtbot,
     assert span.origin == "adjudicated"
     assert span.provenance["adjudicator"] == ANNOTATOR and span.provenance["decision"] == "accepted"
     assert [s["annotator"] for s in span.provenance["sources"]] == ["bob"]
-    assert view.list.currentItem().text(3) == "partly"
+    assert view.list.currentItem().text(3) == "accepted"  # a version is in gold: settled
     assert any(s.own for s in view.article.shown)  # gold drawn
     assert view.documents.item(0, 3).text() == "1"
 
@@ -185,12 +185,13 @@ def test_agreement_dialog_shows_the_core_figures_and_exports_them(qtbot, project
     qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
     core = measure(project, ["alice", "bob"])
     headings = [dialog.labels.horizontalHeaderItem(c).text() for c in range(dialog.labels.columnCount())]
-    assert dialog.labels.item(0, 0).text() == "All labels"
+    rows = [dialog.labels.item(r, 0).text() for r in range(dialog.labels.rowCount())]
+    every = rows.index("All labels")
     f1 = core.find(F1, OVERLAP, None, ("alice", "bob")).value
     alpha_u = core.find(UNITIZING, None, None).value
-    assert dialog.labels.item(0, headings.index("F1 overlap")).text() == f"{f1:.3f}"
-    assert dialog.labels.item(0, headings.index("α_U")).text() == f"{alpha_u:.3f}"
-    assert dialog.labels.item(0, headings.index("Fleiss κ")).toolTip()  # states unit and counts
+    assert dialog.labels.item(every, headings.index("F1 overlap")).text() == f"{f1:.3f}"
+    assert dialog.labels.item(every, headings.index("α_U")).text() == f"{alpha_u:.3f}"
+    assert dialog.labels.item(every, headings.index("Fleiss κ")).toolTip()  # unit and counts
     assert dialog.matrix.item(0, 1).text() == f"{core.matrix()[0][1]:.3f}"
     assert dialog.documents.rowCount() == 1
     (doc,) = core.per_document

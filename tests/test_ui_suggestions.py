@@ -109,7 +109,8 @@ def test_tab_and_enter_accept_a_suggestion_and_ctrl_z_takes_it_back(qtbot, opene
     assert project.spans(doc_id)[0].provenance["suggester"] == LEXICON
     assert (LEXICON, "loaded-term", "regime") not in shown(window)
     assert [s.span.label for s in window.article.shown] == ["loaded-term"]
-    assert window.suggestions.focused is not None  # the next one, ready for another Enter
+    assert window.suggestions.focused is None  # Tab goes on to the next one, none skipped
+    key(qtbot, window, Qt.Key.Key_Tab)
     assert TEXT[window.suggestions.focused.start:window.suggestions.focused.end] == "slammed"
 
     key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -135,7 +136,8 @@ def test_a_click_focuses_a_suggestion_and_a_label_key_accepts_it_relabelled(qtbo
 def test_backspace_rejects_for_good_and_deletes_nothing(qtbot, opened, project, make_window):
     window, doc_id = opened
     key(qtbot, window, Qt.Key.Key_Tab)
-    key(qtbot, window, Qt.Key.Key_Return)  # "regime" accepted, "slammed" focused
+    key(qtbot, window, Qt.Key.Key_Return)  # "regime" accepted
+    key(qtbot, window, Qt.Key.Key_Tab)  # "slammed" focused
     key(qtbot, window, Qt.Key.Key_Backspace)
     assert stored(project, doc_id) == [("loaded-term", "regime", "suggested")]  # span kept
     assert not any(text == "slammed" for _s, _l, text in shown(window))

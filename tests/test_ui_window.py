@@ -196,8 +196,8 @@ def test_triple_click_selects_the_sentence(qtbot, project, make_window):
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     start = text.index("The council")
     assert view.selection_codepoints() == (start, text.index(" Last"))
-    qtbot.keyClick(view, Qt.Key.Key_3)
-    assert stored(project, doc_id) == [("unsupported-claim", start, text.index(" Last"))]
+    qtbot.keyClick(view, Qt.Key.Key_3)  # a claim is tagged without its final punctuation
+    assert stored(project, doc_id) == [("unsupported-claim", start, text.index("! Last"))]
 
 
 def test_switching_annotator_shows_only_their_spans(qtbot, project, make_window):

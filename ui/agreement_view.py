@@ -22,6 +22,7 @@ from annotator.agreement import (COHEN, EXACT, F1, FLEISS, KRIPPENDORFF, OVERLAP
                                  POSITION_OVERLAP, PRECISION, RECALL, UNITIZING, Agreement, Figure,
                                  measure, write_csv)
 from annotator.errors import AnnotatorError, Cancelled
+from annotator.wording import plural
 
 from . import file_dialogs
 from .colors import is_dark, mix
@@ -38,6 +39,12 @@ COLUMNS = (("P exact", PRECISION, EXACT, True), ("R exact", RECALL, EXACT, True)
            ("R overlap", RECALL, OVERLAP, True), ("F1 overlap", F1, OVERLAP, True),
            ("Cohen κ", COHEN, None, True), ("Fleiss κ", FLEISS, None, False),
            ("Kripp. α", KRIPPENDORFF, None, False), ("α_U", UNITIZING, None, False))
+SPANS_COLUMN = "Spans (α_U)"  # the spans unitizing alpha compares (its units)
+ALL_LABELS = "All labels"
+ALL_LABELS_NOTE = ("All labels: the labels someone used, together. Token figures weigh every "
+                   "(token, label) decision alike; α_U weighs characters, so one long span "
+                   "counts for more than many short ones; F1 counts spans. Read the labels "
+                   "above it first.")
 MATRICES = (("Cohen's κ (tokens)", COHEN), ("F1 overlap (reference row)", F1))
 NAMES = {PRECISION: "precision", RECALL: "recall", F1: "F1", COHEN: "Cohen's kappa",
          FLEISS: "Fleiss' kappa", KRIPPENDORFF: "Krippendorff's alpha (nominal)",
@@ -178,7 +185,7 @@ class AgreementDialog(QDialog):
         self.result = result
         notes = "".join(f"<br><span style='color:gray'>{escape(n)}</span>" for n in result.notes)
         self.summary.setText(
-            f"<b>{result.documents}</b> documents · annotators "
+            f"<b>{plural(result.documents, 'document')}</b> · annotators "
             f"<b>{escape(', '.join(result.annotators))}</b> (reference: {escape(result.reference or '')})"
             + (" · token measures over marked tokens only" if result.annotated_only else "")
             + notes)
@@ -214,13 +221,13 @@ class AgreementDialog(QDialog):
     def _fill_labels(self) -> None:
         if self.result is None:
             return
-        headings = ["Label", *(c[0] for c in COLUMNS), "Token units", "Char. units"]
+        headings = ["Label", *(c[0] for c in COLUMNS), "Token units", SPANS_COLUMN]
         table = self.labels
         table.clear()
         table.setColumnCount(len(headings))
         table.setHorizontalHeaderLabels(headings)
         scheme = self.main.project.scheme
-        rows: list[tuple[str, str | None]] = [("All labels", None)]
+        rows: list[tuple[str, str | None]] = []
         unused = []
         for key in self.result.labels:
             label = scheme.label(key)
@@ -230,6 +237,7 @@ class AgreementDialog(QDialog):
                 unused.append(name)  # nobody used it: one line below, not a row of dashes
             else:
                 rows.append((name, key))
+        rows.append((ALL_LABELS, None))  # after the labels it sums: not the headline
         table.setRowCount(len(rows) + 1)
         undefined: dict[str, list[str]] = {}
         for r, (name, key) in enumerate(rows):
@@ -238,6 +246,7 @@ class AgreementDialog(QDialog):
                 font = QFont(title.font())
                 font.setBold(True)
                 title.setFont(font)
+                title.setToolTip(ALL_LABELS_NOTE)
             table.setItem(r, 0, title)
             for c, (_, measure_name, method, pairwise) in enumerate(COLUMNS, start=1):
                 figure = self._figure(measure_name, method, key, pairwise)
@@ -266,8 +275,9 @@ class AgreementDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for c in range(1, len(headings)):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        lines = [f"<b>—</b> {escape(reason)} ({escape(', '.join(names))})"
-                 for reason, names in undefined.items()]
+        lines = [escape(ALL_LABELS_NOTE)]
+        lines += [f"<b>—</b> {escape(reason)} ({escape(', '.join(names))})"
+                  for reason, names in undefined.items()]
         if unused:
             lines.append("Labels nobody used (no row): " + escape(", ".join(unused)))
         self.undefined.setText("<span style='color:gray'>" + "<br>".join(lines) + "</span>")
@@ -316,7 +326,7 @@ class AgreementDialog(QDialog):
     def _fill_documents(self) -> None:
         assert self.result is not None
         pair = f"{self.annotators[0]}–{self.annotators[1]}"
-        headings = ["Document", "α_U", "Fleiss κ", f"F1 overlap ({pair})", "Char. units"]
+        headings = ["Document", "α_U", "Fleiss κ", f"F1 overlap ({pair})", SPANS_COLUMN]
         table = self.documents
         table.clear()
         ordered = self.result.most_disagreed()

@@ -24,7 +24,7 @@ from annotator.resources import ASSETS_DIR
 
 from . import startup
 from .colors import apply_system_palette
-from .dialogs import ask_annotator, offer_read_only, show_error
+from .dialogs import ask_first_annotator, offer_read_only, show_error
 from .settings import open_settings
 from .tasks import pool
 from .window import MainWindow
@@ -108,10 +108,11 @@ def run(args: argparse.Namespace) -> int:
     settings = open_settings()
     screenshot = getattr(args, "screenshot", None)
     annotator = settings.value("annotator", "", type=str)
+    defaulted = False
     if not annotator:
         annotator = default_annotator()
         if not screenshot:
-            annotator = ask_annotator(None, annotator, first=True) or annotator
+            annotator, defaulted = ask_first_annotator(annotator)
         settings.setValue("annotator", annotator)
     window = MainWindow(settings, annotator)
     clock = startup.Clock(bool(getattr(args, "time_startup", False)))
@@ -137,6 +138,9 @@ def run(args: argparse.Namespace) -> int:
     if screenshot:
         return take_screenshot(app, window, args.doc, Path(screenshot))
     window.start(args.doc)
+    if defaulted:
+        window.statusBar().showMessage(f"Annotating as {annotator} (Edit > Switch annotator… "
+                                       "changes it)", 15000)
     app.restoreOverrideCursor()
     window.repaint()
     clock.mark("article usable (project open, taggable)")

@@ -17,9 +17,10 @@ from PySide6.QtGui import (QColor, QFont, QHelpEvent, QPainter, QPalette, QPen,
 from PySide6.QtWidgets import QApplication, QFrame, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.domain import DocumentData, SpanData
+from annotator.find import Finder
 from annotator.offsets import OffsetMap
 from annotator.schemes import Scheme
-from annotator.text import Sentences
+from annotator.text import Sentences, whole_word
 
 from .colors import is_dark, mix
 from .segments import SegmentIndex, flatten
@@ -95,6 +96,7 @@ class ArticleView(QPlainTextEdit):
         self.current: SpanData | None = None
         self.highlighter = SpanHighlighter(self.document(), self)
         self._sentences: Sentences | None = None
+        self._finder: Finder | None = None
         self._double_click = (0.0, QPoint())
         self.decorations: list[Callable[[], None]] = []  # painters run over the text
 
@@ -103,7 +105,7 @@ class ArticleView(QPlainTextEdit):
                       own: list[SpanData], others: list[SpanData]) -> None:
         self.scheme = scheme
         self.offsets = OffsetMap.qt(document.text)
-        self._sentences = None
+        self._sentences = self._finder = None
         self.current = None
         self.highlighter.reset_formats()
         self._set_index(own, others)
@@ -111,7 +113,7 @@ class ArticleView(QPlainTextEdit):
 
     def clear_document(self) -> None:
         self.offsets = OffsetMap.qt("")
-        self._sentences = None
+        self._sentences = self._finder = None
         self.current = None
         self._set_index([], [])
         self.setPlainText("")
@@ -306,8 +308,14 @@ class ArticleView(QPlainTextEdit):
 
     # -- events ------------------------------------------------------------------
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        """Qt selects the word; a hyphenated one ("so-called") is taken whole."""
         super().mouseDoubleClickEvent(event)
         self._double_click = (time.monotonic(), event.position().toPoint())
+        selected = self.selection_codepoints()
+        if selected is not None:
+            grown = whole_word(self.offsets.text, *selected)
+            if grown != selected:
+                self.select_codepoints(*grown)
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         """A third click soon after a double-click selects the sentence."""
@@ -366,13 +374,15 @@ class ArticleView(QPlainTextEdit):
 
     # -- find ------------------------------------------------------------------------
     def find_text(self, text: str, backward: bool = False) -> bool:
-        """Select the next match of ``text`` (wrapping around)."""
-        if not text:
-            return False
-        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
-        if self.find(text, flags):
-            return True
+        """Select the next match of ``text`` (wrapping around), as :class:`Finder` matches."""
+        if self._finder is None:
+            self._finder = Finder(self.offsets.text)
         cursor = self.textCursor()
-        cursor.movePosition(QTextCursor.MoveOperation.End if backward else QTextCursor.MoveOperation.Start)
-        self.setTextCursor(cursor)
-        return self.find(text, flags)
+        here = self.offsets.to_codepoint(cursor.selectionStart())
+        if not cursor.hasSelection() and not backward:
+            here -= 1  # a match right at the cursor is the next one
+        found = self._finder.after(text, here, backward)
+        if found is None:
+            return False
+        self.select_codepoints(*found)
+        return True

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QMessageBox, Q
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from annotator.errors import AnnotatorError, ProjectError
+from annotator.wording import plural
 
 from .dialogs import show_error
 from .tasks import run_query, run_with_progress
@@ -99,7 +100,7 @@ class BackupsDialog(QDialog):
             return
         box = QMessageBox(QMessageBox.Icon.Question, "Restore from backup",
                           f"Replace the project with the backup of {self.table.selectedItems()[0].text(0)} "
-                          f"({info.documents} documents, {info.spans} spans)?",
+                          f"({plural(info.documents, 'document')}, {plural(info.spans, 'span')})?",
                           QMessageBox.StandardButton.Cancel, self)
         box.setInformativeText("The current state is backed up first, so this can be undone "
                                "by restoring that backup.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from annotator.commands import add_project_options
+from annotator.errors import AnnotatorError
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -21,6 +22,11 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 
 def gui(args: argparse.Namespace) -> int:
+    from .headless import prepare
+
+    problem = prepare(screenshot=bool(args.screenshot))  # before Qt, which would abort
+    if problem:
+        raise AnnotatorError(problem)
     from .app import run  # Qt only loads for this command
 
     return run(args)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import (QAction, QBrush, QCloseEvent, QColor, QKeySequence, QPainter, QPalette,
                            QPen, QTextCharFormat)
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView,
@@ -26,6 +26,7 @@ from annotator.domain import DocumentData, SpanData
 from annotator.errors import AnnotatorError
 from annotator.nlp import snap
 from annotator.schemes import Scheme
+from annotator.wording import plural
 
 from .article import ArticleView, Shown
 from .colors import is_dark, mix
@@ -42,6 +43,8 @@ ANNOTATOR_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B
 CATEGORY_COLORS = {EXACT: "#3A9E5C", LABEL: "#E69F00", BOUNDARY: "#CC79A7",
                    INCOMPLETE: "#56B4E9", ONLY_ONE: "#8C8C8C"}
 LANE = 3.0  # vertical distance between annotator lanes, pixels
+LEGEND = ("tint: the label's colour, strong for gold, faint for an annotator's span · "
+          "lines: annotators' spans (dashed: accepted)")
 
 
 def annotator_color(index: int) -> str:
@@ -166,13 +169,14 @@ class CompareArticle(ArticleView):
 
 
 def finding_decision(finding: Disagreement, state: adjudication.State) -> str:
-    """open, accepted, rejected, or partly (some of its spans settled)."""
+    """accepted (a version is in gold: the finding is settled), rejected (all
+    turned down), partly (some turned down, the rest open) or open."""
     decisions = {state.decision(s.id) for s in finding.spans}
-    if decisions == {"open"}:
-        return "open"
-    if "open" in decisions:
-        return "partly"
-    return "accepted" if "accepted" in decisions else "rejected"
+    if "accepted" in decisions:
+        return "accepted"
+    if decisions == {"rejected"}:
+        return "rejected"
+    return "partly" if "rejected" in decisions else "open"
 
 
 class CompareWindow(QMainWindow):
@@ -208,6 +212,8 @@ class CompareWindow(QMainWindow):
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.title.setContentsMargins(18, 10, 18, 2)
         self.legend = QLabel()
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)  # no resize loop
+        self.legend.setToolTip(LEGEND)
         self.legend.setContentsMargins(18, 0, 18, 6)
         self.legend.setText(self._legend_html())
         self.article = CompareArticle()
@@ -315,7 +321,7 @@ class CompareWindow(QMainWindow):
         chips = [f"<span style='color:{annotator_color(n)}; font-size:15px'>&#9644;</span>&nbsp;"
                  f"<b>{n + 1}</b>&nbsp;{escape(name)}" for n, name in enumerate(self.annotators)]
         return ("&nbsp;&nbsp;&nbsp;".join(chips)
-                + "&nbsp;&nbsp;&nbsp;<span style='color:gray'>tinted: gold · dashed: accepted</span>")
+                + "&nbsp;&nbsp;&nbsp;<span style='color:gray'>" + LEGEND + "</span>")
 
     def _keys_html(self) -> str:
         numbers = ", ".join(str(n + 1) for n in range(len(self.annotators)))
@@ -399,9 +405,10 @@ class CompareWindow(QMainWindow):
         done = row.status == "done"
         name = QTableWidgetItem(("✓ " if done else "") + (row.title or row.key))
         name.setData(Qt.ItemDataRole.UserRole, row.document_id)
-        name.setToolTip(tip(f"{row.title or row.key}\n{row.findings} findings, {row.decided} settled, "
-                            f"{row.open} open; {row.agreements} exact agreements; "
-                            f"{row.gold_spans} gold spans" + ("; adjudicated" if done else "")))
+        name.setToolTip(tip(f"{row.title or row.key}\n{plural(row.findings, 'finding')}, "
+                            f"{row.decided} settled, "
+                            f"{row.open} open; {plural(row.agreements, 'exact agreement')}; "
+                            f"{plural(row.gold_spans, 'gold span')}" + ("; adjudicated" if done else "")))
         cells = [name, QTableWidgetItem(str(row.open)), QTableWidgetItem(str(row.decided)),
                  QTableWidgetItem(str(row.gold_spans))]
         for c, cell in enumerate(cells):
@@ -637,8 +644,15 @@ class CompareWindow(QMainWindow):
         if not ids:
             self.statusBar().showMessage(f"{self.annotators[n]} has no span here", 3000)
             return
-        self._decide("Could not accept the span",
-                     lambda: adjudication.accept(self.project, ids, self.main.annotator, gold=self.gold))
+        self._decide("Could not accept the span", lambda: self._say_replaced(
+            adjudication.accept(self.project, ids, self.main.annotator, gold=self.gold)))
+
+    def _say_replaced(self, result: adjudication.Accepted) -> None:
+        if result.replaced:
+            text = self.document.text if self.document else ""
+            old = "; ".join(f"“{text[g.start:g.end]}”" for g in result.replaced)
+            message = f"Accepted; it replaced the gold span {old} (Ctrl+Z undoes)"
+            QTimer.singleShot(0, lambda: self.statusBar().showMessage(message, 6000))  # after the redraw
 
     def accept_all(self) -> None:
         finding = self._need()
@@ -664,11 +678,11 @@ class CompareWindow(QMainWindow):
         if finding is None or self.document is None:
             return
         selected = self.article.selection_codepoints() or (finding.start, finding.end)
-        snapped = snap(self.document.text, *selected)
+        label = self.edit_label.currentData()
+        snapped = snap(self.document.text, *selected, label=self.project.scheme.label(label))
         if snapped is None:
             self.statusBar().showMessage("Nothing to settle: the selection is only white space", 3000)
             return
-        label = self.edit_label.currentData()
         ids = [s.id for s in finding.spans]
         self._decide("Could not settle the span",
                      lambda: adjudication.settle(self.project, ids, self.main.annotator, label=label,

@@ -79,6 +79,17 @@ def ask_annotator(parent: QWidget | None, current: str, first: bool) -> str | No
     return name if ok and name else None
 
 
+def ask_first_annotator(default: str) -> tuple[str, bool]:
+    """The name to annotate under on first start, and whether it is ``default``
+    because the question was cancelled (then a message says so)."""
+    name = ask_annotator(None, default, first=True)
+    if name:
+        return name, False
+    QMessageBox.information(None, "Annotator", f"You annotate as “{default}” (your user name on "
+                            "this computer). Edit > Switch annotator… changes it.")
+    return default, True
+
+
 class NewProjectDialog(QDialog):
     """Choose where the project goes and its label scheme."""
 

@@ -16,7 +16,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit,
                                QTableView, QVBoxLayout, QWidget)
 
-from annotator.domain import DocumentSummary
+from annotator.domain import DocumentFilter, DocumentSummary
+from annotator.wording import plural
 
 from .dialogs import show_error
 from .plain import tip
@@ -43,6 +44,7 @@ class DocumentListModel(QAbstractTableModel):
         self.annotator = annotator
         self.search = ""
         self.status: str | None = None
+        self.where = DocumentFilter()  # outlet, date range, story
         self._rows: list[DocumentSummary] = []
         self._row_of: dict[int, int] = {}
         self._total = 0
@@ -62,22 +64,24 @@ class DocumentListModel(QAbstractTableModel):
         self._rows, self._row_of, self._total = [], {}, 0
         if self.project is not None:
             self._total = self.project.summary_count(self.annotator, search=self.search,
-                                                     status=self.status)
+                                                     status=self.status, where=self.where)
             self._append(self._page(0))
         self.endResetModel()
 
-    def query(self, search: str, status: str | None) -> tuple[int, list[DocumentSummary]]:
+    def query(self, search: str, status: str | None,
+              where: DocumentFilter = DocumentFilter()) -> tuple[int, list[DocumentSummary]]:
         """Count and first page for a filter (safe to run on a worker thread)."""
         assert self.project is not None
-        total = self.project.summary_count(self.annotator, search=search, status=status)
+        total = self.project.summary_count(self.annotator, search=search, status=status,
+                                           where=where)
         return total, self.project.summaries(self.annotator, offset=0, limit=PAGE,
-                                             search=search, status=status)
+                                             search=search, status=status, where=where)
 
     def show_result(self, search: str, status: str | None, total: int,
-                    rows: list[DocumentSummary]) -> None:
+                    rows: list[DocumentSummary], where: DocumentFilter = DocumentFilter()) -> None:
         """Show what :meth:`query` found."""
         self.beginResetModel()
-        self.search, self.status, self._total = search, status, total
+        self.search, self.status, self._total, self.where = search, status, total, where
         self._rows, self._row_of = [], {}
         self._append(rows)
         self.endResetModel()
@@ -85,7 +89,7 @@ class DocumentListModel(QAbstractTableModel):
     def _page(self, offset: int) -> list[DocumentSummary]:
         assert self.project is not None
         return self.project.summaries(self.annotator, offset=offset, limit=PAGE,
-                                      search=self.search, status=self.status)
+                                      search=self.search, status=self.status, where=self.where)
 
     def _append(self, rows: list[DocumentSummary]) -> None:
         for row in rows:
@@ -155,7 +159,7 @@ class DocumentListModel(QAbstractTableModel):
         elif role == Qt.ItemDataRole.ToolTipRole:
             key = row.external_id or row.id
             return tip(f"{row.title}\n{row.outlet or ''} · id {key}\n"
-                       f"{row.span_count} spans · {STATUS_TEXT.get(row.status, row.status)}")
+                       f"{plural(row.span_count, 'span')} · {STATUS_TEXT.get(row.status, row.status)}")
         elif role == Qt.ItemDataRole.AccessibleTextRole and column == 3:
             return STATUS_TEXT.get(row.status, row.status)
         elif role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
@@ -183,6 +187,15 @@ class DocumentList(QWidget):
         self.filter.addItem("All", None)
         for key, text in STATUS_TEXT.items():
             self.filter.addItem(f"{STATUS_MARK[key]} {text}", key)
+        self.outlet = QComboBox()
+        self.outlet.setToolTip("Only the documents of one outlet")
+        self.story = QComboBox()
+        self.story.setToolTip("Only the documents of one story (near copies across outlets)")
+        self.date_from = QLineEdit(placeholderText="from YYYY-MM-DD")
+        self.date_to = QLineEdit(placeholderText="to YYYY-MM-DD")
+        for box in (self.date_from, self.date_to):
+            box.setClearButtonEnabled(True)
+            box.setToolTip("Publication dates, both ends included (2024-03: all of March)")
         self.view = QTableView()
         self.view.setModel(model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -205,17 +218,31 @@ class DocumentList(QWidget):
         self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard belongs to the article
         self._generation = 0
         self._debounce = QTimer(self, singleShot=True, interval=250)
+        for box in (self.date_from, self.date_to):
+            box.textChanged.connect(lambda _t: self._debounce.start())
         self._debounce.timeout.connect(self._apply_filter)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
+        for combo in (self.outlet, self.story):
+            combo.activated.connect(lambda _i: self._apply_filter())
         self.view.clicked.connect(lambda index: self.documentChosen.emit(index.data(model.IdRole)))
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.search, 1)
         top.addWidget(self.filter)
+        details = QHBoxLayout()
+        details.setContentsMargins(0, 0, 0, 0)
+        details.addWidget(self.outlet, 1)
+        details.addWidget(self.story, 1)
+        dates = QHBoxLayout()
+        dates.setContentsMargins(0, 0, 0, 0)
+        dates.addWidget(self.date_from)
+        dates.addWidget(self.date_to)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 0, 6)
         layout.addLayout(top)
+        layout.addLayout(details)
+        layout.addLayout(dates)
         layout.addWidget(self.view, 1)
 
     def _apply_filter(self) -> None:
@@ -226,11 +253,14 @@ class DocumentList(QWidget):
         self._generation += 1
         generation = self._generation
         search, status = self.search.text().strip(), self.filter.currentData()
+        where = DocumentFilter(outlet=self.outlet.currentData(), story=self.story.currentData(),
+                               date_from=self.date_from.text().strip() or None,
+                               date_to=self.date_to.text().strip() or None)
         self.busy.emit(True)
 
         def done(result: tuple[int, list[DocumentSummary]]) -> None:
             if generation == self._generation:
-                self.model.show_result(search, status, *result)
+                self.model.show_result(search, status, *result, where=where)
                 self.busy.emit(False)
                 self.filtered.emit()
 
@@ -239,7 +269,23 @@ class DocumentList(QWidget):
                 self.busy.emit(False)
                 show_error(self, "The search failed", exc)
 
-        run_query(self, lambda: self.model.query(search, status), done, failed)
+        run_query(self, lambda: self.model.query(search, status, where), done, failed)
+
+    def fill_choices(self) -> None:
+        """The outlets and stories of the project in the filter boxes (the choice kept)."""
+        if self.model.project is None:
+            return
+        for combo, field, everything in ((self.outlet, "outlet", "All outlets"),
+                                         (self.story, "story", "All stories")):
+            chosen = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(everything, None)
+            for value, n in self.model.project.document_values(field):
+                combo.addItem(f"{value} ({n})", value)
+            combo.setCurrentIndex(max(0, combo.findData(chosen)))
+            combo.blockSignals(False)
+            combo.setVisible(combo.count() > 1)
 
     def select(self, document_id: int) -> None:
         """Highlight a document's row, fetching pages until it shows (if it is listed)."""

@@ -29,6 +29,7 @@ from annotator.insights import charts
 from annotator.insights.process import Pace, Period, agreement_over_time, pace
 from annotator.insights.stats import (GROUPINGS, SMALL_N, Dataset, default_layer, distribution,
                                       documents_behind, grouped, load, top_terms)
+from annotator.wording import plural
 
 from . import file_dialogs
 from .dialogs import show_error
@@ -298,8 +299,8 @@ class InsightsView(QDialog):
         notes = " ".join(table.notes)
         why = "" if table.by == "annotator" or layer != self.default_layer \
             else f" ({self.layer_reason})"
-        self.status.setText(f"Layer {escape(layer)}{escape(why)}; {table.documents:,} documents, "
-                            f"{table.words:,} words; groups under {SMALL_N} documents are hatched."
+        self.status.setText(f"Layer {escape(layer)}{escape(why)}; {plural(table.documents, 'document')}, "
+                            f"{plural(table.words, 'word')}; groups under {SMALL_N} documents are hatched."
                             f" {escape(table.message or notes)}")
 
     def _fill_terms(self, terms: Any) -> None:
@@ -365,8 +366,8 @@ class InsightsView(QDialog):
         found = documents_behind(self.data, self.by.currentText(), group, label,
                                  self.layer.currentText(), self._mask())
         self.behind.clear()
-        self.behind_title.setText(f"<b>{escape(group)}</b>: {len(found)} documents, "
-                                  f"{sum(n for *_rest, n in found)} {escape(label)} spans")
+        self.behind_title.setText(f"<b>{escape(group)}</b>: {plural(len(found), 'document')}, "
+                                  f"{plural(sum(n for *_rest, n in found), escape(label) + ' span')}")
         for doc_id, key, title, spans in found:
             item = QListWidgetItem(f"{spans} · {title or key}")
             item.setData(ROLE_ID, doc_id)

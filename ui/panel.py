@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLay
 from annotator.domain import SpanData
 from annotator.schemes import Attribute, Label, Scheme
 
+from .document_details import DetailsEditor
 from .plain import tip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -266,13 +267,15 @@ class SpanTableModel(QAbstractTableModel):
 
 
 class DocumentEditor(QWidget):
-    """Document-level labels and the current annotator's Done toggle."""
+    """The document's details, its document-level labels and the current
+    annotator's Done toggle."""
 
     labelChanged = Signal(str, object)
     doneToggled = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self.details = DetailsEditor()
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.editors: dict[str, AttributeEditor] = {}
@@ -280,6 +283,8 @@ class DocumentEditor(QWidget):
         self.done.setToolTip("Mark the document finished for you (Ctrl+Return)")
         self.done.clicked.connect(self.doneToggled.emit)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.details)
+        layout.addSpacing(8)
         layout.addLayout(self.form)
         layout.addSpacing(8)
         layout.addWidget(self.done)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogBut
                                QWidget)
 
 from annotator.errors import Cancelled
+from annotator.wording import plural
 
 from . import file_dialogs
 from .dialogs import show_error
@@ -26,6 +27,7 @@ from .tasks import run_with_progress
 
 if TYPE_CHECKING:  # the core's review modules load SQLAlchemy: only when used
     from annotator import adjudication
+    from annotator.domain import IncomingDocument
     from annotator.merge import MergeReport
 
     from .compare_view import CompareWindow
@@ -122,14 +124,21 @@ def _too_few(window: MainWindow, names: list[str]) -> bool:
 class MergeOptions(QDialog):
     """Renames for colleagues who share a name with someone here; unmatched documents."""
 
-    def __init__(self, parent: QWidget | None, paths: list[Path], here: list[str]):
+    def __init__(self, parent: QWidget | None, paths: list[Path], here: list[str],
+                 theirs: Sequence[str] = ()):
         super().__init__(parent)
         self.setWindowTitle("Merge colleague's work")
         intro = QLabel(f"Merging <b>{escape(', '.join(p.name for p in paths))}</b>. Documents are "
                        "matched by their text, then by id; every span keeps its annotator's name. "
                        f"Annotators here: {escape(', '.join(here)) or 'none yet'}.")
         intro.setWordWrap(True)
-        self.rename = QLineEdit(placeholderText="e.g. alice=alice-home, bob=robert")
+        shared = [name for name in theirs if name in here]
+        self.theirs = QLabel(f"<b>{escape(', '.join(theirs)) or 'none'}</b>"
+                             + (f" (<span style='color:#B3261E'>{escape(', '.join(shared))} "
+                                "also here: rename to keep the work apart</span>)" if shared else ""))
+        self.theirs.setWordWrap(True)
+        example = theirs[0] if theirs else "alice"
+        self.rename = QLineEdit(placeholderText=f"e.g. {example}={example}-home")
         self.add_unmatched = QCheckBox("Also add the documents this project does not have")
         self.warning = QLabel()
         self.warning.setTextFormat(Qt.TextFormat.PlainText)
@@ -140,6 +149,7 @@ class MergeOptions(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout()
+        form.addRow("Their annotators:", self.theirs)
         form.addRow("Rename their annotators:", self.rename)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -174,20 +184,42 @@ def merge_dialog(window: MainWindow) -> None:
     if not paths:
         return
     window.settings.setValue("merge_folder", str(paths[0].parent))
-    options = MergeOptions(window, paths, window.project.annotators())
-    if options.exec():
-        merge_paths(window, paths, options.renames(), options.add_unmatched.isChecked())
+
+    def read(progress: Callable[[int, int], None]) -> list[IncomingDocument]:
+        from annotator.merge import read_source
+
+        progress(0, len(paths))
+        return [doc for path in paths for doc in read_source(path)]
+
+    def chosen(incoming: list[IncomingDocument]) -> None:
+        from annotator.merge import annotators_of
+
+        options = MergeOptions(window, paths, window.project.annotators(), annotators_of(incoming))
+        if options.exec():
+            merge_paths(window, paths, options.renames(), options.add_unmatched.isChecked(),
+                        incoming)
+
+    def failed(exc: BaseException) -> None:
+        if not isinstance(exc, Cancelled):
+            show_error(window, f"Could not read {', '.join(p.name for p in paths)}", exc)
+
+    run_with_progress(window, "Reading colleague's work…", read, chosen, failed)
 
 
 def merge_paths(window: MainWindow, paths: list[Path], rename: dict[str, str] | None = None,
-                add_unmatched: bool = False) -> None:
-    """Merge in the worker; a report, or an error naming the file (nothing changed)."""
+                add_unmatched: bool = False,
+                incoming: list[IncomingDocument] | None = None) -> None:
+    """Merge in the worker (``incoming``: the files already read); a report, or
+    an error naming the file (nothing changed)."""
     project = window.project
     names = ", ".join(p.name for p in paths)
 
     def work(progress: Callable[[int, int], None]) -> MergeReport:
-        from annotator.merge import merge
+        from annotator.merge import merge, merge_documents
 
+        if incoming is not None:
+            return merge_documents(project, incoming, source=", ".join(map(str, paths)),
+                                   rename=rename, add_unmatched=add_unmatched, progress=progress)
         return merge(project, paths, rename=rename, add_unmatched=add_unmatched, progress=progress)
 
     def done(report: MergeReport) -> None:
@@ -281,8 +313,9 @@ def premerge_run(window: MainWindow, annotators: list[str], min_agree: int | Non
             window.open_document(window.document.id)
         if then is not None:
             then()
-        message = (f"{report.spans_added} gold spans added in {report.documents} documents; "
-                   f"{report.skipped_adjudicated} agreed spans were already settled.")
+        message = (f"{plural(report.spans_added, 'gold span')} added in "
+                   f"{plural(report.documents, 'document')}; "
+                   f"{plural(report.skipped_adjudicated, 'agreed span')} already settled.")
         window.statusBar().showMessage("Pre-merge: " + message, 8000)
         QMessageBox.information(window, "Pre-merge finished", message)
 

@@ -22,6 +22,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QLabel, QMenu
 
 from annotator.errors import AnnotatorError, Cancelled
+from annotator.wording import plural
 
 from . import file_dialogs
 from .dialogs import show_error
@@ -60,6 +61,7 @@ class SuggestionController(QObject):
         self.items: list[Suggestion] = []
         self.status: list[SuggesterStatus] | None = None
         self.focused: Suggestion | None = None
+        self._resume: int | None = None  # after a decision: the code point Tab goes on from
         self.document_id: int | None = None  # what ``items`` belong to
         self.pending = False  # a computation is scheduled or running
         self._new_lexicon: str | None = None  # added: say so if it cannot run
@@ -239,7 +241,7 @@ class SuggestionController(QObject):
         document = self.window.document
         self.document_id = document.id if document else None
         self._wanted = 0  # a result still on its way belongs to the last document
-        self.items, self.focused = [], None
+        self.items, self.focused, self._resume = [], None, None
         self.layer.changed()
         self._update_actions()
         self.schedule(0)
@@ -248,7 +250,7 @@ class SuggestionController(QObject):
         self.document_id = None
         self._wanted = 0
         self.status = None
-        self.items, self.focused = [], None
+        self.items, self.focused, self._resume = [], None, None
         self.pending = False
         self._timer.stop()
         self.layer.changed()
@@ -316,10 +318,15 @@ class SuggestionController(QObject):
         """Focus the next (or previous) suggestion after the focused one."""
         if not self.items:
             return
-        if self.focused is None:  # start from the selected span, else the text cursor
+        resume, self._resume = self._resume, None
+        if self.focused is None:  # on from the last decision, the selected span, the cursor
             article = self.window.article
-            at = self.window.current.start if self.window.current is not None else \
-                article.offsets.to_codepoint(article.textCursor().selectionStart())
+            if resume is not None:
+                at = resume
+            elif self.window.current is not None:
+                at = self.window.current.start
+            else:
+                at = article.offsets.to_codepoint(article.textCursor().selectionStart())
             after = [n for n, s in enumerate(self.items) if s.start >= at]
             index = (after[0] if after else 0) if step > 0 else \
                 ((after[0] if after else len(self.items)) - 1)
@@ -331,6 +338,7 @@ class SuggestionController(QObject):
         return next(n for n, s in enumerate(self.items) if _same(s, suggestion))
 
     def focus(self, suggestion: Suggestion | None, *, reveal: bool = False) -> None:
+        self._resume = None
         if suggestion is not None:
             self.window.article.clear_selection()
             self.window.select_span(None)  # a span and a suggestion are never both current
@@ -344,7 +352,8 @@ class SuggestionController(QObject):
             name = label.name if label else suggestion.label
             self.window.statusBar().showMessage(
                 f"Suggested {name} ({self._title(suggestion.suggester)}, {suggestion.score:.2f}): "
-                "Enter accepts, a label key relabels and accepts, Backspace rejects", 8000)
+                "Enter accepts, a label key relabels and accepts, Backspace rejects this "
+                "suggestion (no span is deleted while one is focused)")  # shown while focused
         self.layer.changed()
         self._update_actions()
 
@@ -352,6 +361,8 @@ class SuggestionController(QObject):
         return self.focused is not None and _same(suggestion, self.focused)
 
     def unfocus(self) -> None:
+        if self.focused is not None:
+            self.window.statusBar().clearMessage()  # the hint that Backspace rejects
         self.focused = None
         self.layer.changed()
         self._update_actions()  # Backspace deletes a span again, not a suggestion
@@ -370,15 +381,13 @@ class SuggestionController(QObject):
         return sorted(found, key=lambda s: s.start - s.end)
 
     def _next_after(self, suggestion: Suggestion) -> None:
-        """After a decision: the list without it, the following one focused."""
-        index = self._index(suggestion)
+        """After a decision: the list without it and nothing focused, so the next
+        Tab goes to the suggestion after it (none is skipped)."""
         self.items = [s for s in self.items if not _same(s, suggestion)]
         self.focused = None
-        if self.items:
-            self.focus(self.items[min(index, len(self.items) - 1)], reveal=True)
-        else:
-            self.layer.changed()
-            self._update_actions()
+        self._resume = suggestion.start
+        self.layer.changed()
+        self._update_actions()
 
     def accept(self, label: str | None = None) -> None:
         """Accept the focused suggestion, with another label if one is given."""
@@ -438,7 +447,7 @@ class SuggestionController(QObject):
             window.own.extend(spans)
             window._spans_added(spans)
             window.statusBar().showMessage(
-                f"Accepted {len(spans)} suggestions of {self._title(suggester)} "
+                f"Accepted {plural(len(spans), 'suggestion')} of {self._title(suggester)} "
                 "(Ctrl+Z undoes them all)", 5000)
 
         self._submit(work, done)

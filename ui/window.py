@@ -24,7 +24,7 @@ from annotator.nlp import snap
 from annotator.schemes import resolve_scheme
 from annotator.text import UTF8, detect_encoding
 
-from . import backups_dialog, file_dialogs, review
+from . import backups_dialog, file_dialogs, intake, review
 from .article import ArticleView
 from .dialogs import (ExportDialog, ImportDialog, NewProjectDialog, ShortcutDialog, ask_annotator,
                       offer_read_only, show_error, show_info)
@@ -40,6 +40,14 @@ if TYPE_CHECKING:  # SQLAlchemy loads after the window shows (see ui.app)
 
 T = TypeVar("T")
 READ_ONLY_NOTE = "The project is open read-only: nothing can be changed (copy it to a writable folder to edit it)"
+
+
+def _connect_dialog() -> Any:
+    """``ui.connect_dialog``, imported when used: it loads SQLAlchemy, which
+    must not stand between launch and the first article (``ui.startup``)."""
+    from . import connect_dialog
+
+    return connect_dialog
 
 
 class MainWindow(QMainWindow):
@@ -147,12 +155,15 @@ class MainWindow(QMainWindow):
         self._action(file, "&Open project…", self.open_project_dialog, QKeySequence.StandardKey.Open)
         self._action(file, "Open read-&only…", lambda: self.open_project_dialog(read_only=True), None,
                      "Open a project without changing it (for a file on read-only media)")
+        self._action(file, "Connect to &team project…", lambda: _connect_dialog().connect_dialog(self),
+                     None, "Open a shared project on a PostgreSQL server")
         self.recent_menu = file.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addSeparator()
         self._action(file, "&Import articles…", self.import_dialog, ["Ctrl+I"],
                      "Import articles and spans in any format (or drop files on the window)",
                      edits=True)
+        self._intake_menu = file  # intake.add_actions adds to it and to Edit
         self._action(file, "&Export spans…", self.export_dialog, ["Ctrl+E"])
         self._action(file, "&Merge colleague's work…", lambda: review.merge_dialog(self), None,
                      "Bring in spans from a colleague's project file or export", edits=True)
@@ -178,6 +189,8 @@ class MainWindow(QMainWindow):
                      QKeySequence.StandardKey.FindPrevious)
         edit.addSeparator()
         self._action(edit, "&Switch annotator…", self.switch_annotator, ["Ctrl+Shift+A"])
+        edit.addSeparator()
+        intake.add_actions(self, self._intake_menu, edit)
 
         view = bar.addMenu("&View")
         self.others_action = self._action(view, "Show &colleagues' spans", self.toggle_others,
@@ -293,6 +306,7 @@ class MainWindow(QMainWindow):
         self._rebuild_label_actions()
         self.doc_model.project = self.project
         self.doc_model.reload(annotator=self.annotator)
+        self.doc_list.fill_choices()
         self.who.setText(f"Annotator: {self.annotator}")
         self._update_history_actions()
         mode = " (read-only)" if self.read_only else ""
@@ -342,7 +356,8 @@ class MainWindow(QMainWindow):
 
     def _show_empty(self) -> None:
         self.title.setText("<h2>No articles yet</h2><p>Use File &gt; Import articles (Ctrl+I) "
-                           "or drop .txt, .jsonl or .csv files on this window.</p>")
+                           "or Import from URL, or drop saved web pages, PDF, Word, .txt, "
+                           ".jsonl or .csv files on this window.</p>")
         self.position.setText("")
 
     def new_project(self) -> None:
@@ -372,6 +387,10 @@ class MainWindow(QMainWindow):
         """Open and show a project; one that cannot be written may be opened read-only."""
         if path == self.project.location and read_only == self.read_only:
             return
+        from annotator.store import is_server  # SQLAlchemy: off the start path
+
+        if is_server(path):  # a recent team project
+            return _connect_dialog().connect(self, path)
         from annotator.project import Project
 
         try:
@@ -472,6 +491,7 @@ class MainWindow(QMainWindow):
         status = self.project.status(self.document.id, self.annotator)
         values = self.project.document_labels(self.document.id, self.annotator)
         self.panel.document_editor.show_values(values, status == "done")
+        self.panel.document_editor.details.show_document(self.document)
         self.done_action.setChecked(status == "done")
         self.doc_model.update_document(self.document.id, span_count=len(self.own), status=status)
 
@@ -571,7 +591,7 @@ class MainWindow(QMainWindow):
         label = self.project.scheme.label(key)
         selected = self.article.selection_codepoints()
         if selected is not None:
-            snapped = snap(self.document.text, *selected)
+            snapped = snap(self.document.text, *selected, label=label)
             if snapped is None:
                 self.statusBar().showMessage("Nothing to tag: the selection is only white space", 3000)
                 return
@@ -680,7 +700,9 @@ class MainWindow(QMainWindow):
         if document_id is None:
             self.statusBar().showMessage(f"Nothing to {verb[:-1].lower()}", 2000)
             return
-        if self.document is None or self.document.id != document_id:
+        if intake.after_history_step(self, text, document_id):
+            pass
+        elif self.document is None or self.document.id != document_id:
             self.open_document(document_id)
         else:
             self.current = None
@@ -767,11 +789,12 @@ class MainWindow(QMainWindow):
         if self.refuse_if_read_only():
             return
 
+
         def check(progress: Callable[[int, int], None]) -> list[NotUtf8]:
             found = []
             for n, path in enumerate(paths):
                 progress(n, len(paths))
-                if path.is_dir():
+                if path.is_dir() or intake.decodes_itself(path):
                     continue  # a folder of .txt files: each is read as detected
                 data = files.read_bytes(path)  # refused: the open project, or a link to it
                 guess = detect_encoding(data)
@@ -807,9 +830,12 @@ class MainWindow(QMainWindow):
 
     def _imported(self, report: Any) -> None:
         self.doc_model.reload()
+        self.doc_list.fill_choices()
         message = report.summary() + "".join(f"\n{note}" for note in report.notes)
         self.statusBar().showMessage("Imported: " + report.summary(), 8000)
-        if self.document is None:
+        if report.first_document_id is not None:
+            self.open_document(report.first_document_id)  # what was imported, shown
+        elif self.document is None:
             self.start()
         else:
             self.doc_list.select(self.document.id)
@@ -866,8 +892,8 @@ class MainWindow(QMainWindow):
         rows = []
         for menu in self.menuBar().findChildren(type(self.labels_menu)):
             for action in menu.actions():
-                keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
-                                 for k in action.shortcuts())
+                keys = action.shortcuts()[0].toString(QKeySequence.SequenceFormat.NativeText) \
+                    if action.shortcuts() else ""  # the first binding, in the platform's words
                 if keys and action.text():
                     rows.append(f"<tr><td>{escape(action.text().replace('&', ''))}</td>"
                                 f"<td><b>{escape(keys)}</b></td></tr>")

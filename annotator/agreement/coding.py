@@ -64,12 +64,19 @@ def coding_figures(corpus: Corpus, tok_doc: Array, tok_start: Array, tok_end: Ar
                        minlength=n_labels * (n_raters + 1)).reshape(n_labels, n_raters + 1)
     hist[:, 0] = n_tokens - hist[:, 1:].sum(axis=1)
     names = corpus.annotators
+    # "All labels" weighs the labels someone used (a label nobody used would
+    # add a token's worth of agreed "no" decisions for every token)
+    used = hist[:, 1:].sum(axis=1) > 0
+    if not used.any():
+        used[:] = True  # nobody marked anything: every label's "no", and the figure says so
+    n_used = int(used.sum())
+    overall = hist[used].sum(axis=0)
     figures: list[Figure] = []
     for c, label in enumerate(corpus.labels):
         figures.append(fleiss(hist[c], names, label))
         figures.append(krippendorff_alpha(hist[c], names, label))
-    figures.append(fleiss(hist.sum(axis=0), names, None))
-    figures.append(krippendorff_alpha(hist.sum(axis=0), names, None))
+    figures.append(fleiss(overall, names, None))
+    figures.append(krippendorff_alpha(overall, names, None))
     marked_by = [(who >> r) & 1 == 1 for r in range(n_raters)]
     for i, j in combinations(range(n_raters), 2):
         n_i = np.bincount(label_of[marked_by[i]], minlength=n_labels)
@@ -78,7 +85,7 @@ def coding_figures(corpus: Corpus, tok_doc: Array, tok_start: Array, tok_end: Ar
         pair = (names[i], names[j])
         for c, label in enumerate(corpus.labels):
             figures.append(cohen(n_tokens, int(n_i[c]), int(n_j[c]), int(n_b[c]), pair, label))
-        figures.append(cohen(n_tokens * n_labels, int(n_i.sum()), int(n_j.sum()),
+        figures.append(cohen(n_tokens * n_used, int(n_i.sum()), int(n_j.sum()),
                              int(n_b.sum()), pair, None))
     documents: list[list[Figure]] = [[] for _ in range(n_docs)]
     if per_document:
@@ -86,7 +93,7 @@ def coding_figures(corpus: Corpus, tok_doc: Array, tok_start: Array, tok_end: Ar
         per_doc = np.bincount(doc_of * (n_raters + 1) + marks,
                               minlength=n_docs * (n_raters + 1)).reshape(n_docs, n_raters + 1)
         tokens_per_doc = np.bincount(tok_doc[kept_tokens], minlength=n_docs)
-        per_doc[:, 0] = tokens_per_doc * n_labels - per_doc[:, 1:].sum(axis=1)
+        per_doc[:, 0] = tokens_per_doc * n_used - per_doc[:, 1:].sum(axis=1)
         values = fleiss_values(per_doc).tolist()
         for d, row in enumerate(per_doc.tolist()):
             documents[d].append(fleiss(row, names, None, values[d]))

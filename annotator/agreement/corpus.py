@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from .. import tokencache
 from ..errors import AnnotatorError
@@ -81,7 +81,8 @@ def from_project(project: Project, annotators: Sequence[str] = (), labels: Seque
     (selected) document counts, an annotator's missing spans as "nothing here".
     Annotators default to every human annotator (sorted), labels to the scheme's.
     """
-    from ..models import Annotator, Document, DocumentStatus
+    from ..models import Annotator, Document, DocumentStatus, Span
+    from ..portable import raw_rows
 
     known = project.annotators()
     with project.reading() as s:
@@ -110,16 +111,13 @@ def from_project(project: Project, annotators: Sequence[str] = (), labels: Seque
         statuses = s.execute(select(DocumentStatus.document_id, DocumentStatus.annotator_id)
                              .where(DocumentStatus.annotator_id.in_(raters),
                                     DocumentStatus.status != "todo")).all()
-        # Spans as integers straight from SQLite (500,000 rows: the row objects of
-        # the ORM would cost seconds); labels and annotators become indices.
-        label_case = " ".join("WHEN ? THEN ?" for _ in chosen_labels)
-        rater_case = " ".join("WHEN ? THEN ?" for _ in raters)
-        sql = (f"SELECT document_id, CASE annotator_id {rater_case} ELSE -1 END, "
-               f"CASE label {label_case} ELSE -1 END, start, \"end\" FROM span "
-               "WHERE deleted_at IS NULL")
-        params = [x for i, r in enumerate(raters) for x in (r, i)] + \
-            [x for i, lab in enumerate(chosen_labels) for x in (lab, i)]
-        rows = s.connection().connection.driver_connection.execute(sql, params).fetchall()
+        # Spans as plain integer rows from the driver (500,000 rows: the row
+        # objects of the ORM would cost seconds); labels and annotators become indices.
+        rows = raw_rows(s, select(
+            Span.document_id,
+            case({r: i for i, r in enumerate(raters)}, value=Span.annotator_id, else_=-1),
+            case({lab: i for i, lab in enumerate(chosen_labels)}, value=Span.label, else_=-1),
+            Span.start, Span.end).where(Span.deleted_at.is_(None)))
     table = np.array(rows, dtype=np.int64).reshape(-1, 5)
     table = table[table[:, 1] >= 0]
     # who worked on which document: a span (any label) or a status other than "to do"

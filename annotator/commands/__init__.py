@@ -26,8 +26,25 @@ def add_project_options(parser: argparse.ArgumentParser, *, read_only: bool = Fa
 
 def open_from_args(args: argparse.Namespace) -> Project:
     from ..defaults import open_project
+    from ..errors import PasswordRequired
 
-    return open_project(args.project, args.db, readonly=getattr(args, "read_only", False))
+    readonly = getattr(args, "read_only", False)
+    try:
+        return open_project(args.project, args.db, readonly=readonly)
+    except PasswordRequired:
+        if not args.db or not sys.stdin.isatty():
+            raise
+        return open_project(None, with_password(args.db), readonly=readonly)
+
+
+def with_password(url: str) -> str:
+    """``url`` with a password asked for on the terminal (kept in memory only)."""
+    from sqlalchemy.engine import make_url
+
+    from ..store import display_url
+
+    password = getpass.getpass(f"password for {display_url(url)}: ")
+    return make_url(url).set(password=password).render_as_string(hide_password=False)
 
 
 def default_annotator() -> str:
@@ -35,6 +52,21 @@ def default_annotator() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "analyst"
+
+
+def annotator_of(project: Project, flag: str | None) -> str:
+    """Who an edit is by: ``flag`` or the user name; on a server always the
+    database user (``current_user``), and a flag naming anyone else is refused."""
+    if project.engine.dialect.name != "postgresql":
+        return flag or default_annotator()
+    from ..errors import AnnotatorError
+    from ..team.roles import current_user
+
+    me = current_user(project)
+    if flag and flag != me:
+        raise AnnotatorError(f"{project.location}: on a team project your edits are by the "
+                             f"database user {me!r}, not {flag!r}")
+    return me
 
 
 def stderr_progress(what: str) -> Progress:

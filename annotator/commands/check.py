@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..wording import plural
 from . import add_project_options
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ def backup(args: argparse.Namespace) -> int:
     if not found:
         print(f"{path}: no backups yet (in {backups.backup_folder(path)})")
     for b in found:
-        counts = (f"{b.documents} documents, {b.spans} spans" if b.problem is None
+        counts = (f"{plural(b.documents, 'document')}, {plural(b.spans, 'span')}" if b.problem is None
                   else f"unreadable: {b.problem}")
         print(f"{b.name}  {b.taken_at:%Y-%m-%d %H:%M} UTC  {b.size / 1e6:.1f} MB  {counts}")
     return 0

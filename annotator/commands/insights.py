@@ -123,13 +123,13 @@ def _share(x: float | None) -> str:
 
 
 def report(args: argparse.Namespace) -> int:
-    from ..domain import count
+    from ..wording import plural
     from ..insights.report import write
 
     with open_from_args(args) as project:
         written = write(project, args.output, by=args.by, labels=args.labels, layer=args.layer,
                         seed=args.seed, progress=stderr_progress("report"))
-    what = f"layer {written.layer}, {written.documents} documents" if written.layer \
+    what = f"layer {written.layer}, {plural(written.documents, 'document')}" if written.layer \
         else "not enough data yet"
-    print(f"wrote {args.output} ({count(written.charts, 'chart')}; {what})")
+    print(f"wrote {args.output} ({plural(written.charts, 'chart')}; {what})")
     return 0

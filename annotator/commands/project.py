@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from ..wording import plural
 from . import add_project_options, open_from_args
 from .insights import add_stats_options, grouped_stats
 
@@ -13,7 +14,9 @@ from .insights import add_stats_options, grouped_stats
 def add(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("init", help="create an empty project file",
                        description="Create an empty project holding a label scheme.")
-    p.add_argument("path", metavar="PATH", help="the new project file")
+    p.add_argument("path", metavar="PATH", nargs="?", help="the new project file")
+    p.add_argument("--db", metavar="URL", help="instead of a file: an empty database on a "
+                   "server (postgresql+psycopg://USER@HOST/DB), made a team project")
     p.add_argument("--scheme", default=None, metavar="NAME|FILE",
                    help="bundled scheme name or a scheme TOML file (default: media-bias)")
     p.set_defaults(func=init)
@@ -33,10 +36,16 @@ def init(args: argparse.Namespace) -> int:
     from ..project import Project
     from ..schemes import resolve_scheme
 
+    from ..errors import AnnotatorError
+    from ..store import display_url
+
+    if (args.path is None) == (args.db is None):
+        raise AnnotatorError("init: name a new project file or give --db URL (one of them)")
     scheme = resolve_scheme(args.scheme)
-    with Project.create(Path(args.path), scheme):
+    with Project.create(Path(args.path) if args.path else None, scheme, url=args.db):
         pass
-    print(f"created {args.path} with the {scheme.name} scheme ({len(scheme.labels)} labels)")
+    where = args.path or display_url(args.db)
+    print(f"created {where} with the {scheme.name} scheme ({plural(len(scheme.labels), 'label')})")
     return 0
 
 

@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from ..wording import plural
 from . import add_project_options, open_from_args
 
 
@@ -117,7 +118,7 @@ def merge(args: argparse.Namespace) -> int:
 def adjudicate(args: argparse.Namespace) -> int:
     from .. import adjudication
     from ..errors import AnnotatorError
-    from . import default_annotator
+    from . import annotator_of
 
     with open_from_args(args) as project:
         humans = adjudication.human_annotators(project)
@@ -133,12 +134,13 @@ def adjudicate(args: argparse.Namespace) -> int:
             ids.append(doc.id)
         if args.premerge:
             report = adjudication.premerge(project, annotators,
-                                           args.adjudicator or default_annotator(),
+                                           annotator_of(project, args.adjudicator),
                                            min_agree=args.min_agree, gold=args.gold,
                                            documents=ids)
-            print(f"pre-merged {report.spans_added} spans into {args.gold} in "
-                  f"{report.documents} documents; {report.skipped_adjudicated} agreed spans "
-                  "were already adjudicated or rejected and left alone")
+            print(f"pre-merged {plural(report.spans_added, 'span')} into {args.gold} in "
+                  f"{plural(report.documents, 'document')}; "
+                  f"{plural(report.skipped_adjudicated, 'agreed span')} "
+                  "already adjudicated or rejected and left alone")
             return 0
         rows = adjudication.progress(project, annotators, gold=args.gold, documents=ids)
     print(f"{'document':<20} {'open':>5} {'decided':>8} {'agree':>6} {'gold':>5}  status")
@@ -146,7 +148,7 @@ def adjudicate(args: argparse.Namespace) -> int:
         print(f"{row.key[:20]:<20} {row.open:>5} {row.decided:>8} {row.agreements:>6} "
               f"{row.gold_spans:>5}  {row.status}")
     done = sum(1 for row in rows if row.status == "done")
-    print(f"{len(rows)} documents: {sum(r.open for r in rows)} findings open, "
+    print(f"{plural(len(rows), 'document')}: {plural(sum(r.open for r in rows), 'finding')} open, "
           f"{sum(r.decided for r in rows)} decided; {done} marked done in {args.gold}")
     return 0
 

@@ -7,7 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from . import add_project_options, default_annotator, open_from_args, stderr_progress
+from ..wording import plural
+from . import add_project_options, annotator_of, open_from_args, stderr_progress
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -81,7 +82,7 @@ def suggest_(args: argparse.Namespace) -> int:
         for status in engine.status():
             if not status.available:
                 print(f"note: {status.name} cannot run: {status.reason}", file=sys.stderr)
-        annotator = args.annotator or default_annotator()
+        annotator = annotator_of(project, args.annotator)
         engine.suggesters(args.suggesters)  # unknown names fail before any work
         for document in project.documents(args.documents):
             for s in engine.suggest(document.id, enabled=args.suggesters, annotator=annotator):
@@ -159,7 +160,7 @@ def evaluate_(args: argparse.Namespace) -> int:
             for s in result.scores]}, indent=2))
         _notes(result.notes)
         return 0
-    print(f"{result.documents} documents with spans; "
+    print(f"{plural(result.documents, 'document')} with spans; "
           f"{'overlap' if args.overlap else 'exact'} match")
     print(f"{'suggester':<24} {'label':<22} {'pred':>6} {'ref':>6} "
           f"{'precision':>9} {'recall':>7} {'F1':>6}")

@@ -19,7 +19,8 @@ def add(sub: argparse._SubParsersAction) -> None:
                               "ARTICLES_DIR LABELS_FILE. W3C annotations attach to "
                               "documents already in the project.")
     add_project_options(p)
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="files, folders, or http(s) URLs of articles, PDFs and feeds")
     p.add_argument("--format", default="auto",
                    choices=["auto", *sorted(f.name for f in readers())])
     p.add_argument("--annotator", default=None,
@@ -81,13 +82,21 @@ def _encoding(name: str) -> str:
 
 def import_(args: argparse.Namespace) -> int:
     from ..formats import ReadOptions, import_files
+    from ..intake.fetch import is_url
 
     options = ReadOptions(progress=stderr_progress("importing"), label=args.label,
                           spans_key=args.spans_key, offset_unit=args.offset_unit,
                           reanchor=args.reanchor, encoding=args.encoding)
     with open_from_args(args) as project:
-        report = import_files(project, [Path(p) for p in args.paths], format_name=args.format,
-                              annotator=args.annotator or default_annotator(), options=options,
+        annotator = args.annotator or default_annotator()
+        if project.engine.dialect.name == "postgresql":  # a team project: admins import
+            from ..team.roles import current_user, require_admin
+
+            require_admin(project, "import articles (and use --annotator)")
+            annotator = args.annotator or current_user(project)
+        report = import_files(project, [p if is_url(p) else Path(p) for p in args.paths],
+                              format_name=args.format,
+                              annotator=annotator, options=options,
                               add_labels=args.add_labels)
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..domain import IncomingDocument, Progress, SpanFilter, count, no_progress
+from ..domain import IncomingDocument, Progress, SpanFilter, no_progress
+from ..wording import agree, plural
 from ..errors import FormatError
 from ..schemes import label_key_problem
 from ..text import read_text
@@ -63,7 +64,7 @@ class ExportReport:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return f"{count(self.spans, 'span')} from {count(self.documents, 'document')}"
+        return f"{plural(self.spans, 'span')} from {plural(self.documents, 'document')}"
 
 
 Reader = Callable[[Sequence[Path], ReadOptions], list[IncomingDocument]]
@@ -199,11 +200,14 @@ def json_lines(path: Path, options: ReadOptions) -> Iterator[tuple[int, dict[str
 
 def _load_all() -> None:
     from . import brat, csv, docbin, doccano, jsonl, labelstudio, semeval, txt, w3c  # noqa: F401
+    from ..intake import sources  # noqa: F401  (html, pdf, docx, feed)
 
 
-def read_files(paths: Sequence[Path], format_name: str = "auto",
+def read_files(paths: Sequence[Path | str], format_name: str = "auto",
                options: ReadOptions | None = None) -> list[IncomingDocument]:
-    """Read every file first (all or nothing); the format is detected per file."""
+    """Read every file first (all or nothing); the format is detected per file.
+
+    A ``str`` holding ``scheme://`` is a URL: fetched (http and https only)."""
     options = options or ReadOptions()
     if not paths:
         raise FormatError("no files to import")
@@ -212,9 +216,17 @@ def read_files(paths: Sequence[Path], format_name: str = "auto",
         fmt = get(format_name)
         if fmt.read is None:
             raise FormatError(f"the {fmt.name} format cannot be imported")
-        docs = fmt.read(list(paths), options)
+        docs = fmt.read([Path(p) for p in paths], options)
     else:
         for path in paths:
+            if isinstance(path, str):
+                from ..intake.fetch import is_url
+                from ..intake.sources import read_url
+
+                if is_url(path):
+                    docs.extend(read_url(path, options))
+                    continue
+                path = Path(path)
             if not path.exists():
                 raise FormatError("no such file or folder", file=str(path))
             fmt = detect(path)
@@ -224,7 +236,7 @@ def read_files(paths: Sequence[Path], format_name: str = "auto",
     return docs
 
 
-def import_files(project: Project, paths: Sequence[Path], *, format_name: str = "auto",
+def import_files(project: Project, paths: Sequence[Path | str], *, format_name: str = "auto",
                  annotator: str, options: ReadOptions | None = None,
                  add_labels: bool = False) -> Any:
     """Read then import files in one transaction; returns the ImportReport.
@@ -240,14 +252,15 @@ def import_files(project: Project, paths: Sequence[Path], *, format_name: str = 
     unknown = unknown_labels(docs, scheme)
     if unknown and not add_labels:
         listed = ", ".join(f"{label!r} ({_at(*where)})" for label, where in unknown.items())
-        raise FormatError(f"{len(unknown)} labels are not in the scheme {scheme.name!r}: "
+        raise FormatError(f"{plural(len(unknown), 'label')} {agree(len(unknown), 'is', 'are')} "
+                          f"not in the scheme {scheme.name!r}: "
                           f"{listed}; add them with --add-labels")
     for label, (source, line) in unknown.items():
         if problem := label_key_problem(label):
             raise FormatError(f"cannot add label {label!r}: {problem}", file=source, line=line)
     if unknown:
         scheme = scheme.with_labels(list(unknown))
-        options.notes.append(f"added {len(unknown)} labels to the scheme: {', '.join(unknown)}")
+        options.notes.append(f"added {plural(len(unknown), 'label')} to the scheme: {', '.join(unknown)}")
     if add_labels:  # and the attributes the labels lack (else the import names the first)
         scheme, added = scheme.with_attributes((s.label, k, v) for doc in docs
                                                for s in doc.spans for k, v in s.attributes.items())

@@ -39,6 +39,7 @@ from typing import Any
 from ..domain import IncomingDocument, IncomingSpan
 from ..errors import FormatError
 from ..offsets import OffsetMap
+from ..wording import agree, plural
 from . import ExportReport, Format, ReadOptions, WriteOptions, read_source, register
 from .bom import BOM, CountedBom
 from .folder import FileNames, open_folder, write_text
@@ -280,7 +281,8 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
         report.notes.append(f"{free_text} attribute values with spaces (free text) have no brat "
                             "form and were not written")
     if flattened:
-        report.notes.append(f"{flattened} notes with line breaks or tabs were written on one line")
+        report.notes.append(f"{plural(flattened, 'note')} with line breaks or tabs "
+                            f"{agree(flattened, 'was', 'were')} written on one line")
     return report
 
 

@@ -1,11 +1,12 @@
 """CSV (RFC 4180, UTF-8, header row).
 
 In: one article per row; a ``text`` column is required, ``id``, ``title``,
-``outlet``, ``author``, ``date`` and ``url`` are optional, other columns go to
+``outlet``, ``author``, ``date``, ``url`` and ``language`` are optional, other columns go to
 the document's metadata. No spans.
 
 Out: one row per span: ``doc_id, doc_title, annotator, label, start, end,
-text, note, attributes`` (JSON), ``origin, created_at, updated_at, sentence, provenance`` (JSON).
+text, note, attributes`` (JSON), ``origin, created_at, updated_at, sentence, provenance`` (JSON), then the
+document's ``doc_outlet, doc_author, doc_date, doc_url, doc_language``.
 ``start``/``end`` are ``[start, end)`` in Unicode code points of the stored
 text. Cells a spreadsheet would run as a formula are prefixed with ``'``
 unless neutralizing is off (see :func:`neutralize`).
@@ -32,9 +33,11 @@ from .output import open_output
 from .txt import title_of
 
 COLUMNS = ("doc_id", "doc_title", "annotator", "label", "start", "end", "text", "note",
-           "attributes", "origin", "created_at", "updated_at", "sentence", "provenance")
+           "attributes", "origin", "created_at", "updated_at", "sentence", "provenance",
+           "doc_outlet", "doc_author", "doc_date", "doc_url", "doc_language")
 DOCUMENT_COLUMNS = {"id": "external_id", "title": "title", "outlet": "outlet",
-                    "author": "author", "date": "published", "url": "url"}
+                    "author": "author", "date": "published", "url": "url",
+                    "language": "language"}
 # A cell a spreadsheet would run as a formula: tab or CR first, or a formula
 # sign (ASCII or full-width U+FF1D, U+FF0B, U+FF0D, U+FF20) after any white space.
 _FORMULA = re.compile(r"[\t\r]|\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]")
@@ -168,13 +171,15 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
             text = doc.text
             sentences = Sentences(text)
             key, title = safe(doc.key), safe(doc.title)
+            document_cells = tuple(safe(getattr(doc, column) or "") for column in
+                                   ("outlet", "author", "published", "url", "language"))
             for name, label, start, end, note, attributes, origin, created, updated, provenance in rows:
                 writer.writerow((
                     key, title, once("name", name, str), once("label", label, str), start, end,
                     safe(text[start:end]), safe(note) if note else "", safe(attributes),
                     once("origin", origin, str), once("time", created, _stored_time),
                     once("time", updated, _stored_time), safe(sentences.around(start, end)),
-                    safe(provenance)))
+                    safe(provenance), *document_cells))
             report.spans += len(rows)
     return report
 

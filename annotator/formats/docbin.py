@@ -37,6 +37,7 @@ from ..domain import IncomingDocument, IncomingSpan
 from ..errors import FormatError
 from ..nlp import pipeline
 from ..text import text_sha256
+from ..wording import agree, plural
 from . import ExportReport, Format, ReadOptions, WriteOptions, register
 from .output import open_output
 from .txt import title_of
@@ -107,8 +108,9 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
         out.write(data)
     if misaligned:
         report.notes.append(
-            f"{len(misaligned)} spans do not start and end on token boundaries and were not "
-            f"written (snap them to whole words to include them): {'; '.join(misaligned[:EXAMPLES])}"
+            f"{plural(len(misaligned), 'span')} {agree(len(misaligned), 'does', 'do')} not start "
+            f"and end on token boundaries and {agree(len(misaligned), 'was', 'were')} not written "
+            f"(snap them to whole words to include them): {'; '.join(misaligned[:EXAMPLES])}"
             + (" ..." if len(misaligned) > EXAMPLES else ""))
     return report
 

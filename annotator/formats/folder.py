@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import files
-from ..domain import count
 from ..errors import FormatError
+from ..wording import plural
 
 if TYPE_CHECKING:
     from . import ExportReport
@@ -118,6 +118,6 @@ class FileNames:
         shown = "; ".join(f"{key!r} -> {stem}" for key, stem in list(self.renamed.items())[:5])
         more = f"; ... ({len(self.renamed)} in all)" if len(self.renamed) > 5 else ""
         report.notes.append(
-            f"{count(len(self.renamed), 'document')} got file names ({what}) other than their "
+            f"{plural(len(self.renamed), 'document')} got file names ({what}) other than their "
             "ids, which are unsafe as file names (characters, length, a Windows device name, "
             f"or differing from another only in case); {MAPPING_FILE} lists them: {shown}{more}")

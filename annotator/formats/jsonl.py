@@ -4,7 +4,7 @@
 "rejected"}``.
 
 Offsets are Unicode code points of ``text``, ``[start, end)``. ``meta`` carries
-outlet, author, date, url and the text's ``sha256``; on import a ``sha256``
+outlet, author, date, url, language and the text's ``sha256``; on import a ``sha256``
 that does not match the text is refused. Spans without an annotator go to the
 one named on import. ``rejected`` (only when there are any) maps a gold layer
 to the spans its adjudicator turned down, by identity (``annotator``, ``label``,
@@ -27,7 +27,8 @@ from . import ExportReport, Format, ReadOptions, WriteOptions, json_lines, regis
 from .output import open_output
 from .txt import title_of
 
-META_COLUMNS = {"outlet": "outlet", "author": "author", "date": "published", "url": "url"}
+META_COLUMNS = {"outlet": "outlet", "author": "author", "date": "published", "url": "url",
+                "language": "language"}
 
 
 def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from ..domain import SpanData
+from ..wording import plural
 
 
 class MergedLayers:
@@ -47,9 +48,10 @@ class MergedLayers:
                          f"{len(self.annotators)} annotators are merged (choose one with "
                          "--annotator, or --gold)")
         if self.repeated:
-            notes.append(f"{self.repeated} spans repeated another annotator's identical span "
+            notes.append(f"{plural(self.repeated, 'span')} repeated another annotator's identical span "
                          "and were written once")
         if self.noted or self.attributed:
-            notes.append(f"{self.format_title} files have no notes or attributes: {self.noted} "
-                         f"notes and the attributes of {self.attributed} spans were not written")
+            notes.append(f"{self.format_title} files have no notes or attributes: "
+                         f"{plural(self.noted, 'note')} and the attributes of "
+                         f"{plural(self.attributed, 'span')} were not written")
         return notes

@@ -15,9 +15,13 @@ from . import Format, ReadOptions, read_source, register
 
 
 def title_of(text: str) -> str:
+    """The first line when an empty line follows it, unless it is a date or a
+    dateline: then the next heading-like line (see :mod:`annotator.intake.titles`)."""
+    from ..intake.titles import better_title
+
     lines = [line.rstrip("\r") for line in text.split("\n", 2)]
     if len(lines) >= 2 and lines[0].strip() and not lines[1].strip():
-        return lines[0].strip()
+        return better_title(lines[0], text)
     return ""
 
 

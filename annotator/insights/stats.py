@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from ..domain import Progress, no_progress
 from ..errors import AnnotatorError
+from ..wording import agree, plural
 from .terms import log_odds, span_terms, words
 
 if TYPE_CHECKING:
@@ -204,17 +205,19 @@ def load(project: Project, progress: Progress = no_progress) -> Dataset:
     About 2 s for 10,000 articles: run it off the GUI thread. ``progress``
     may raise ``Cancelled``.
     """
-    from ..models import Annotator, DocumentLabel, DocumentStatus
+    from ..models import Annotator, Document, DocumentLabel, DocumentStatus, Span
+    from ..portable import raw_rows
 
     scheme = project.scheme
     with project.reading() as s:
         people = s.execute(select(Annotator.id, Annotator.name, Annotator.kind)
                            .order_by(Annotator.name)).all()
-        raw = s.connection().connection.driver_connection  # plain rows: 10,000 texts
-        docs = raw.execute("SELECT id, external_id, title, text, outlet, author, published, "
-                           "json_extract(meta, '$.story') FROM document ORDER BY id").fetchall()
-        spans = raw.execute("SELECT document_id, annotator_id, label, start, \"end\" FROM span "
-                            "WHERE deleted_at IS NULL").fetchall()
+        docs = s.execute(select(Document.id, Document.external_id, Document.title,
+                                Document.text, Document.outlet, Document.author,
+                                Document.published, Document.meta["story"].as_string())
+                         .order_by(Document.id)).all()
+        spans = raw_rows(s, select(Span.document_id, Span.annotator_id, Span.label, Span.start,
+                                   Span.end).where(Span.deleted_at.is_(None)))
         statuses = s.execute(select(DocumentStatus.document_id, DocumentStatus.annotator_id)
                              .where(DocumentStatus.status != "todo")).all()
         labels = s.execute(select(DocumentLabel.document_id, DocumentLabel.annotator_id,
@@ -470,7 +473,8 @@ def top_terms(data: Dataset, label: str, layer: str, *, by: str = "outlet",
                          {names[g]: round(float(z[g, t]), 3) for g in range(len(groups))})
                  for t in chosen)
     if empty:
-        notes.append(f"{empty} spans over punctuation only are not terms")
+        notes.append(f"{plural(empty, 'span')} over punctuation only "
+                     f"{agree(empty, 'is not a term', 'are not terms')}")
     return Terms(label, layer, by, tuple(names),
                  {names[g]: int(counts[g].sum()) for g in range(len(groups))}, rows, spans,
                  tuple(notes))

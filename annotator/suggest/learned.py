@@ -27,6 +27,7 @@ from ..domain import Progress, SpanFilter, no_progress
 from ..errors import AnnotatorError, ProjectError
 from ..models import Annotator
 from ..schemes import Scheme
+from ..wording import agree, plural
 from .base import Suggester, Suggestion, Target, Unavailable
 
 if TYPE_CHECKING:
@@ -59,7 +60,8 @@ class TrainReport:
 
     def summary(self) -> str:
         labels = ", ".join(f"{k} ({n})" for k, n in self.labels.items())
-        return (f"trained on {sum(self.labels.values())} spans in {self.examples} sentences "
+        return (f"trained on {plural(sum(self.labels.values()), 'span')} in "
+                f"{plural(self.examples, 'sentence')} "
                 f"({labels}), {self.epochs} epochs in {self.seconds:.1f} s, final loss "
                 f"{self.loss:.3f}; saved to {self.output}")
 
@@ -176,9 +178,11 @@ def _sentences(project: Project, nlp: Any, labels: Sequence[str], annotators: Se
                     crossing += 1
             found.append((sent.as_doc(), inside))
     if too_long:
-        notes.append(f"{too_long} spans longer than {MAX_TOKENS} tokens were left out")
+        notes.append(f"{plural(too_long, 'span')} longer than {MAX_TOKENS} tokens "
+                     f"{agree(too_long, 'was', 'were')} left out")
     if crossing:
-        notes.append(f"{crossing} spans crossing a sentence boundary were left out")
+        notes.append(f"{plural(crossing, 'span')} crossing a sentence boundary "
+                     f"{agree(crossing, 'was', 'were')} left out")
     return found, counts, documents
 
 
@@ -216,7 +220,8 @@ class SpancatSuggester(Suggester):
         self.labels = tuple(label for label in pipe.labels if scheme.has_label(label))
         if not self.labels:
             raise Unavailable(f"the trained model {path} proposes no label of the scheme")
-        self.notes = [f"trained on {len(self.trained_documents)} documents; threshold {threshold}"]
+        self.notes = [f"trained on {plural(len(self.trained_documents), 'document')}; "
+                      f"threshold {threshold}"]
         self._last: tuple[tuple[int, str], list[Suggestion]] | None = None
 
     def evaluable(self, document_id: int) -> bool:
