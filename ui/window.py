@@ -42,14 +42,6 @@ T = TypeVar("T")
 READ_ONLY_NOTE = "The project is open read-only: nothing can be changed (copy it to a writable folder to edit it)"
 
 
-def _connect_dialog() -> Any:
-    """``ui.connect_dialog``, imported when used: it loads SQLAlchemy, which
-    must not stand between launch and the first article (``ui.startup``)."""
-    from . import connect_dialog
-
-    return connect_dialog
-
-
 class MainWindow(QMainWindow):
     """Built before the project opens (a shell shows at once); ``set_project`` fills it."""
 
@@ -155,7 +147,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Open project…", self.open_project_dialog, QKeySequence.StandardKey.Open)
         self._action(file, "Open read-&only…", lambda: self.open_project_dialog(read_only=True), None,
                      "Open a project without changing it (for a file on read-only media)")
-        self._action(file, "Connect to &team project…", lambda: _connect_dialog().connect_dialog(self),
+        self._action(file, "Connect to &team project…", self._connect_team,
                      None, "Open a shared project on a PostgreSQL server")
         self.recent_menu = file.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
@@ -383,15 +375,22 @@ class MainWindow(QMainWindow):
         if path:
             self.open_project(str(path), read_only)
 
+    def _connect_team(self) -> None:
+        from . import connect_dialog  # SQLAlchemy's URL type: off the start-up path
+
+        connect_dialog.connect_dialog(self)
+
     def open_project(self, path: str, read_only: bool = False) -> None:
         """Open and show a project; one that cannot be written may be opened read-only."""
         if path == self.project.location and read_only == self.read_only:
             return
-        from annotator.store import is_server  # SQLAlchemy: off the start path
+        from annotator.project import Project
+        from annotator.store import is_server
 
         if is_server(path):  # a recent team project
-            return _connect_dialog().connect(self, path)
-        from annotator.project import Project
+            from . import connect_dialog  # SQLAlchemy's URL type: off the start-up path
+
+            return connect_dialog.connect(self, path)
 
         try:
             project = Project.open(path, readonly=read_only)
