@@ -56,6 +56,11 @@ from .models import (
     utcnow,
 )
 from .offsets import span_problem
+from .rows import check_document as _check_document
+from .rows import check_span
+from .rows import document_row as _document_row
+from .rows import span_row as _span_row
+from .rows import text_or_none as _text_or_none
 from .schemes import Scheme
 from .text import text_sha256
 from .wording import agree, plural
@@ -418,8 +423,11 @@ class Project:
             raise EditError(f"no span with id {span_id}")
         return span_data(*row)
 
-    def iter_spans(self, where: SpanFilter = SpanFilter()) -> Iterator[tuple[DocumentData, list[SpanData]]]:
-        """Documents with their live spans, filtered, in import order.
+    def iter_spans(self, where: SpanFilter = SpanFilter(),
+                   build: Callable[[Any], Any] = _span_row) -> Iterator[tuple[DocumentData, list[Any]]]:
+        """Documents with their live spans, filtered, in import order; each span
+        is ``build`` of its row (``rows.SPAN_ROW`` fields; :class:`SpanData` by
+        default, the CSV export makes its cells).
 
         Two streamed Core queries in one read transaction (documents, and spans
         in document order) merged as they go, without ORM objects: an export of
@@ -443,10 +451,10 @@ class Project:
             pending = next(span_rows, None)
             for row in conn.execute(docs.execution_options(yield_per=500)):
                 doc = _document_row(row)
-                found: list[SpanData] = []
+                found: list[Any] = []
                 while pending is not None and pending[1] <= doc.id:
                     if pending[1] == doc.id:
-                        found.append(_span_row(pending))
+                        found.append(build(pending))
                     pending = next(span_rows, None)
                 yield doc, found
 
@@ -1292,33 +1300,11 @@ def _validate_incoming(doc: IncomingDocument, scheme: Scheme) -> None:
 _DOCUMENT_COLUMNS = (Document.id, Document.external_id, Document.title, Document.text,
                      Document.sha256, Document.outlet, Document.author, Document.published,
                      Document.url, Document.meta, Document.language)
-# JSON read as text and decoded only when not empty (most are "{}"); times as
-# text for the C-speed datetime.fromisoformat.
+# In the order of rows.DOCUMENT_ROW and rows.SPAN_ROW (JSON and times as text).
 _SPAN_COLUMNS = (Span.id, Span.document_id, Annotator.name, Span.label, Span.start, Span.end,
                  Span.note, portable.as_text(Span.attributes), Span.origin,
                  portable.as_text(Span.provenance), portable.as_text(Span.created_at),
                  portable.as_text(Span.updated_at))
-
-
-def _json_object(raw: str | None) -> dict[str, Any]:
-    return json.loads(raw) if raw and raw != "{}" else {}
-
-
-def _document_row(row: Any) -> DocumentData:
-    _check_document(row[0], row[1:9])
-    meta = row[9] if row[9] is not None else {}
-    if not isinstance(meta, dict):
-        raise DamagedRecordError(f"document {row[0]}: meta is not a JSON object")
-    return DocumentData(*row[:9], meta=dict(meta), language=_text_or_none(row[10]))
-
-
-def _span_row(row: Any) -> SpanData:
-    (span_id, document_id, name, label, start, end, note, attributes, origin, provenance,
-     created, updated) = row
-    check_span(span_id, (document_id, name, label, start, end, note, origin, created, updated))
-    return SpanData(span_id, document_id, name, label, start, end, note or "",
-                    _json_object(attributes), origin, _json_object(provenance),
-                    datetime.fromisoformat(created), datetime.fromisoformat(updated))
 
 
 def document_data(row: Document) -> DocumentData:
@@ -1328,11 +1314,6 @@ def document_data(row: Document) -> DocumentData:
                         sha256=row.sha256, outlet=row.outlet, author=row.author,
                         published=row.published, url=row.url, meta=dict(row.meta or {}),
                         language=_text_or_none(row.language))
-
-
-def _text_or_none(value: Any) -> str | None:
-    """A text column that is not the file's own (e.g. ``language``): anything but text is None."""
-    return value if isinstance(value, str) else None
 
 
 def span_data(row: Span, annotator: str) -> SpanData:
@@ -1345,37 +1326,3 @@ def span_data(row: Span, annotator: str) -> SpanData:
                     updated_at=row.updated_at)
 
 
-# Types a row must hold, checked where rows become data: a colleague's file (or
-# a damaged one) may hold a blob or NULL anywhere SQLite lets it.
-_TEXT, _MAYBE_TEXT, _NUMBER = (str,), (str, type(None)), (int,)
-_DOCUMENT_FIELDS = (("external_id", _MAYBE_TEXT), ("title", _TEXT), ("text", _TEXT),
-                    ("sha256", _TEXT), ("outlet", _MAYBE_TEXT), ("author", _MAYBE_TEXT),
-                    ("published", _MAYBE_TEXT), ("url", _MAYBE_TEXT))
-_SPAN_FIELDS = (("document", _NUMBER), ("annotator", _TEXT), ("label", _TEXT),
-                ("start", _NUMBER), ("end", _NUMBER), ("note", _MAYBE_TEXT), ("origin", _TEXT),
-                ("created_at", _TEXT), ("updated_at", _TEXT))
-
-
-def _check_document(document_id: Any, values: tuple[Any, ...]) -> None:
-    _check_types(f"document {document_id}", _DOCUMENT_FIELDS, values)
-
-
-def check_span(span_id: Any, values: tuple[Any, ...]) -> None:
-    """Raise DamagedRecordError unless (document_id, annotator, label, start, end,
-    note, origin[, created_at, updated_at]) have the types the app writes."""
-    _check_types(f"span {span_id}", _SPAN_FIELDS, values)
-
-
-def _check_types(record: str, fields: tuple[tuple[str, tuple[type, ...]], ...],
-                 values: tuple[Any, ...]) -> None:
-    for (name, types), value in zip(fields, values):
-        if type(value) not in types:
-            raise DamagedRecordError(f"{record}: {name} is {_kind(value)}, not "
-                                     + ("a number" if types is _NUMBER else "text"))
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "empty (NULL)"
-    return {bytes: "a blob", str: "text", int: "a number", float: "a decimal number"}.get(
-        type(value), type(value).__name__)

@@ -22,6 +22,7 @@ from annotator.paths import default_annotator
 from annotator.errors import AnnotatorError, Cancelled, ProjectReadOnlyError
 from annotator.resources import ASSETS_DIR
 
+from . import startup
 from .colors import apply_system_palette
 from .dialogs import ask_first_annotator, offer_read_only, show_error
 from .settings import open_settings
@@ -100,7 +101,8 @@ def run(args: argparse.Namespace) -> int:
     """Show the window's shell at once, then open the project into it.
 
     Opening a project loads SQLAlchemy (most of the start-up time), so the
-    window is painted first and filled a moment later.
+    window is painted first, with the last article read through the stdlib
+    driver (``ui.startup``), and the project opens into it a moment later.
     """
     app = application()
     settings = open_settings()
@@ -113,9 +115,12 @@ def run(args: argparse.Namespace) -> int:
             annotator, defaulted = ask_first_annotator(annotator)
         settings.setValue("annotator", annotator)
     window = MainWindow(settings, annotator)
+    clock = startup.Clock(bool(getattr(args, "time_startup", False)))
     if not screenshot:
+        shown = startup.preview(window, args, settings)
         window.show()
         paint_now(app, window)
+        clock.mark("window painted" + (", article readable" if shown else ""))
         app.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         project, read_only = open_chosen(args, settings, ask=not screenshot)
@@ -137,6 +142,8 @@ def run(args: argparse.Namespace) -> int:
         window.statusBar().showMessage(f"Annotating as {annotator} (Edit > Switch annotator… "
                                        "changes it)", 15000)
     app.restoreOverrideCursor()
+    window.repaint()
+    clock.mark("article usable (project open, taggable)")
     QTimer.singleShot(0, warm_nlp)
     leave(window, app.exec())
 

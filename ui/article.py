@@ -55,11 +55,13 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._formats.clear()
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
+        if not self.index.segments:  # runs for every block of the text: leave early
+            return
         start = self.currentBlock().position()
-        for segment in self.index.overlapping(start, start + len(text)):
+        end = start + len(text)
+        for segment in self.index.overlapping(start, end):
             a = max(segment.start, start)
-            self.setFormat(a - start, min(segment.end, start + len(text)) - a,
-                           self._format(segment.items))
+            self.setFormat(a - start, min(segment.end, end) - a, self._format(segment.items))
 
     def _format(self, items: tuple[Shown, ...]) -> QTextCharFormat:
         key = tuple((i.span.label, i.own) for i in items)

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 from annotator import cli
 
+from . import startup  # noqa: F401 (its clock starts here)
+
 COMMAND_MODULES = (*cli.COMMAND_MODULES, "ui.command")
 
 

@@ -16,6 +16,8 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--doc", metavar="ID", help="open this document (external or row id)")
     p.add_argument("--read-only", action="store_true",
                    help="open the project without changing it (for a file on read-only media)")
+    p.add_argument("--time-startup", action="store_true",
+                   help="print when the window is painted and when the article is usable")
     p.set_defaults(func=gui)
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sqlalchemy import case, select
 
+from .. import tokencache
 from ..errors import AnnotatorError
 
 if TYPE_CHECKING:
@@ -186,9 +187,13 @@ def token_bounds(nlp: Language, texts: Sequence[str]) -> list[Array]:
     with _cache_lock:
         found = {t: _cache.get((id(nlp), t)) for t in texts}
     missing = [t for t, b in found.items() if b is None]
+    key = _tokenizer_key(nlp)
     if missing:
+        found.update(tokencache.load(key, missing))
+        uncut = [t for t in missing if found[t] is None]
+    if missing and uncut:
         tables = [doc.to_array([IDX, LENGTH, IS_SPACE]).reshape(-1, 3)
-                  for doc in tokenizer.pipe(missing)]
+                  for doc in tokenizer.pipe(uncut)]
         sizes = [len(t) for t in tables]
         table = np.concatenate(tables).astype(np.int64)
         keep = table[:, 2] == 0
@@ -196,7 +201,8 @@ def token_bounds(nlp: Language, texts: Sequence[str]) -> list[Array]:
         owner = np.repeat(np.arange(len(sizes)), sizes)
         kept = np.bincount(owner[keep], minlength=len(sizes))
         parts = np.split(bounds[keep].astype(np.int32), np.cumsum(kept)[:-1])
-        found.update(zip(missing, parts))
+        found.update(zip(uncut, parts))
+        tokencache.save(key, dict(zip(uncut, parts)))
     with _cache_lock:
         for text in missing:
             _cache[(id(nlp), text)] = found[text]
@@ -204,6 +210,14 @@ def token_bounds(nlp: Language, texts: Sequence[str]) -> list[Array]:
         while _cached_tokens > CACHE_TOKENS and _cache:
             _cached_tokens -= len(_cache.popitem(last=False)[1])
     return [found[t] for t in texts]  # type: ignore[misc]
+
+
+def _tokenizer_key(nlp: Language) -> str:
+    """What decides the tokens: the pipeline and the spaCy that runs it."""
+    import spacy
+
+    meta = nlp.meta
+    return f"{meta.get('lang')}/{meta.get('name')}/{meta.get('version')}/spacy-{spacy.__version__}"
 
 
 def merge_overlapping(key: Array, start: Array, end: Array) -> tuple[Array, Array, Array]:

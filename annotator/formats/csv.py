@@ -26,6 +26,7 @@ from typing import Any, TextIO
 
 from ..domain import IncomingDocument
 from ..errors import FormatError
+from ..rows import check_span
 from ..text import Sentences
 from . import ExportReport, Format, ReadOptions, WriteOptions, read_source, register
 from .output import open_output
@@ -110,33 +111,76 @@ def _time(value: datetime | None) -> str:
     return value.isoformat(timespec="seconds") + "Z" if value else ""
 
 
+_STORED_TIME = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?")
+
+
+def _stored_time(raw: str) -> str:
+    """A stored time (text) as the export writes it: ``_time`` of it, by slicing when
+    it has SQLAlchemy's form."""
+    if _STORED_TIME.fullmatch(raw):
+        return f"{raw[:10]}T{raw[11:19]}Z"
+    return _time(datetime.fromisoformat(raw))
+
+
+def _json_cell(raw: str | None) -> str:
+    value = json.loads(raw) if raw and raw != "{}" else None
+    return json.dumps(value, ensure_ascii=False) if value else ""
+
+
+def _checked(row: Any) -> tuple[Any, ...]:
+    """A span row checked, its JSON made cells (inside the project's read, which
+    names the file when a value is damaged)."""
+    (span_id, document_id, name, label, start, end, note, attributes, origin, provenance,
+     created, updated) = row
+    check_span(span_id, (document_id, name, label, start, end, note, origin, created, updated))
+    return (name, label, start, end, note, _json_cell(attributes), origin, created, updated,
+            _json_cell(provenance))
+
+
 def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
+    """One row per span, straight from the stored rows (no :class:`SpanData`):
+    cells repeated across spans (annotator, label, origin, times) are made once."""
     report = ExportReport()
     total = project.document_count()
+    keep = not options.neutralize_formulas
+    formula = _FORMULA.match
+
+    def safe(cell: str) -> str:
+        return "'" + cell if not keep and formula(cell) else cell
+
+    made: dict[Any, str] = {}  # repeated cells, neutralized or converted once
+
+    def once(kind: str, raw: Any, convert: Any) -> str:
+        key = (kind, raw)
+        found = made.get(key)
+        if found is None:
+            if len(made) > 100_000:
+                made.clear()
+            found = made[key] = safe(convert(raw))
+        return found
+
     with open_output(target, newline="") as out:
-        writer = Writer(out, keep_formulas=not options.neutralize_formulas)
+        writer = csv.writer(out)
         writer.writerow(COLUMNS)
-        for n, (doc, spans) in enumerate(project.iter_spans(options.where)):
+        for n, (doc, rows) in enumerate(project.iter_spans(options.where, build=_checked)):
             if n % 200 == 0:
                 options.progress(n, total)
-            if not spans:
+            if not rows:
                 continue
             report.documents += 1
             text = doc.text
             sentences = Sentences(text)
-            document_cells = tuple(getattr(doc, column) or "" for column in
+            key, title = safe(doc.key), safe(doc.title)
+            document_cells = tuple(safe(getattr(doc, column) or "") for column in
                                    ("outlet", "author", "published", "url", "language"))
-            writer.writerows(
-                (doc.key, doc.title, s.annotator, s.label, s.start, s.end,
-                 text[s.start:s.end], s.note,
-                 json.dumps(s.attributes, ensure_ascii=False) if s.attributes else "",
-                 s.origin, _time(s.created_at), _time(s.updated_at),
-                 sentences.around(s.start, s.end),
-                 json.dumps(s.provenance, ensure_ascii=False) if s.provenance else "",
-                 *document_cells)
-                for s in spans
-            )
-            report.spans += len(spans)
+            for name, label, start, end, note, attributes, origin, created, updated, provenance in rows:
+                writer.writerow((
+                    key, title, once("name", name, str), once("label", label, str), start, end,
+                    safe(text[start:end]), safe(note) if note else "", safe(attributes),
+                    once("origin", origin, str), once("time", created, _stored_time),
+                    once("time", updated, _stored_time), safe(sentences.around(start, end)),
+                    safe(provenance), *document_cells))
+            report.spans += len(rows)
     return report
 
 
