@@ -63,7 +63,7 @@ def _msgpack_extensions_looked_up_once() -> Iterator[None]:
     with _registry_lock:
         try:
             for registry in registries:
-                registry.get_all = lambda found=registry.get_all(): found  # type: ignore[method-assign]
+                registry.get_all = lambda found=registry.get_all(): found  # noqa: B008 (bound once, on purpose)
         except AttributeError:  # a srsly that does not allow it: only slower
             pass
         try:
