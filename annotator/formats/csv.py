@@ -22,7 +22,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..domain import IncomingDocument
 from ..errors import FormatError
@@ -30,6 +30,10 @@ from ..text import Sentences
 from . import ExportReport, Format, ReadOptions, WriteOptions, read_source, register
 from .output import open_output
 from .txt import title_of
+
+if TYPE_CHECKING:
+    from ..project import Project
+
 
 COLUMNS = ("doc_id", "doc_title", "annotator", "label", "start", "end", "text", "note",
            "attributes", "origin", "created_at", "updated_at", "sentence", "provenance",
@@ -95,7 +99,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
                 body = record.pop("text")
                 if not body:
                     raise FormatError("empty text", file=str(path), line=line)
-                fields = {DOCUMENT_COLUMNS[k]: (record.pop(k) or None)
+                fields: dict[str, Any] = {DOCUMENT_COLUMNS[k]: (record.pop(k) or None)
                           for k in list(record) if k in DOCUMENT_COLUMNS}
                 fields["title"] = fields.get("title") or title_of(body)
                 docs.append(IncomingDocument(text=body, source=str(path), line=line,
@@ -110,7 +114,7 @@ def _time(value: datetime | None) -> str:
     return value.isoformat(timespec="seconds") + "Z" if value else ""
 
 
-def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
+def write(project: Project, target: Path | None, options: WriteOptions) -> ExportReport:
     report = ExportReport()
     total = project.document_count()
     with open_output(target, newline="") as out:
