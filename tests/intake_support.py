@@ -176,3 +176,19 @@ def serving(routes: dict[str, Reply]) -> Iterator[str]:
         server.shutdown()
         server.server_close()
     serving.user_agents = seen  # type: ignore[attr-defined]
+
+
+def intake_sample(format_name: str) -> bytes:
+    """A small valid file of an intake format (the fuzz tests mutate it); a
+    feed's link is relative with no base, so it is refused and nothing is fetched
+    (a mutated host name must not reach the network)."""
+    if format_name == "html":
+        return NEWS_PAGE.encode("utf-8")
+    if format_name == "pdf":
+        return pdf_bytes([["Senate passes bill", BODY[:80], BODY[80:160], "1"],
+                          ["Senate passes bill", BODY[160:240], "2"]], {"Author": "Lois"})
+    if format_name == "docx":
+        return docx_bytes("Senate passes bill", [BODY[:160], BODY[160:]], author="Lois")
+    assert format_name == "feed", format_name
+    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item>'
+            "<title>A</title><link>a.html</link></item></channel></rss>").encode()

@@ -177,4 +177,4 @@ def test_export_reports_the_notes_and_attributes_it_cannot_write(ptc: Project, t
     s, e = at("702", "thugs")
     ptc.add_span(doc.id, "me", "Loaded_Language", s, e, note="slur")
     report = export(ptc, "semeval", tmp_path / "out")
-    assert "1 notes and the attributes of 0 spans were not written" in " ".join(report.notes)
+    assert "1 note and the attributes of 0 spans were not written" in " ".join(report.notes)

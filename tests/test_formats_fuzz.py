@@ -148,6 +148,10 @@ def samples(project: Project, tmp_path_factory: pytest.TempPathFactory) -> dict[
         if fmt.name in ("csv", "txt"):  # articles in, spans out: write an article file
             target.write_text(f'id,title,text\nd9,T,"{TEXT}"\n' if fmt.name == "csv" else TEXT,
                               encoding="utf-8", newline="")
+        elif fmt.write is None:  # articles only (web pages, PDF, Word, feeds): made here
+            from intake_support import intake_sample
+
+            target.write_bytes(intake_sample(fmt.name))
         else:
             export(project, fmt.name, target if not fmt.writes_folder else folder / fmt.name)
             target = target if not fmt.writes_folder else folder / fmt.name

@@ -11,7 +11,7 @@ import pytest
 from intake_support import NEWS_PAGE, Reply, docx_bytes, pdf_bytes, serving
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from ui_support import ANNOTATOR, dialogs, make_window, settings_dir  # noqa: F401 (fixtures)
 
@@ -124,19 +124,18 @@ def test_new_article_from_clipboard_is_prefilled_from_html(qtbot, project, make_
                                                           monkeypatch) -> None:
     from ui.intake import ClipboardDialog, clipboard_dialog
 
-    mime = QMimeData()
-    mime.setHtml(NEWS_PAGE)
+    mime = QMimeData()  # as a browser puts a copied page on the clipboard (the real
+    mime.setHtml(NEWS_PAGE)  # clipboard would own it and crash the test run at exit)
     mime.setText("plain version")
-    QApplication.clipboard().setMimeData(mime)
     window = make_window(project)
-    dialog = ClipboardDialog(window, QApplication.clipboard().mimeData())
+    dialog = ClipboardDialog(window, mime)
     assert [dialog.lines[k].text() for k in ("title", "outlet", "author", "published", "url")] == [
         "Senate passes climate bill", "Daily Planet", "Lois Lane", "2024-03-05",
         "https://planet.example/news/senate-climate-bill"]
     assert "sweeping climate bill" in dialog.text.toPlainText()
     assert "Reader comment" not in dialog.text.toPlainText()
     monkeypatch.setattr(ClipboardDialog, "exec", lambda self: True)
-    clipboard_dialog(window)
+    clipboard_dialog(window, mime)
     (doc,) = project.documents()
     assert window.document.id == doc.id and doc.outlet == "Daily Planet"
     assert project.raw_source(doc.id).content_type == "text/html"

@@ -118,3 +118,30 @@ def test_a_feed_with_no_readable_article_is_an_error(project: Project) -> None:
         with pytest.raises(FormatError, match=f"{base}/feed: none of the feed's 1 articles"):
             import_files(project, [f"{base}/feed"], annotator="ana")
     assert project.document_count() == 0
+
+
+def test_cancel_stops_a_download_under_way(project: Project) -> None:
+    calls: list[tuple[int, int]] = []
+
+    def cancel(done: int, total: int) -> None:
+        calls.append((done, total))
+        if done:
+            raise Cancelled()
+
+    big = NEWS_PAGE.encode() + b"<!--" + b"x" * 2_000_000 + b"-->"
+    with serving({"/big": Reply(big)}) as base:
+        with pytest.raises(Cancelled):
+            import_files(project, [f"{base}/big"], annotator="ana",
+                         options=ReadOptions(progress=cancel))
+    assert calls[-1] == (fetch.CHUNK, len(big))  # stopped at the first chunk of 2 MB
+    assert project.document_count() == 0
+
+
+def test_a_feed_item_that_is_a_feed_is_not_followed(project: Project) -> None:
+    routes: dict[str, Reply] = {"/a": Reply(NEWS_PAGE.encode())}
+    with serving(routes) as base:
+        routes["/inner"] = Reply(_feed(base, ["/a"]), "application/rss+xml")
+        routes["/feed"] = Reply(_feed(base, ["/inner", "/a"]), "application/rss+xml")
+        report = import_files(project, [f"{base}/feed"], annotator="ana")
+    assert report.documents_added == 1
+    assert f"{base}/inner: links to a feed, not an article" in " ".join(report.notes)

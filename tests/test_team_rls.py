@@ -184,3 +184,17 @@ def test_a_reviewer_writes_review_settings_but_not_the_scheme(team: Team) -> Non
         assert rev.setting("review:annotators") == ["x"]
         with pytest.raises(Exception, match="row-level security"):
             rev.set_setting("shortcuts", {"a": "b"})
+
+
+def test_every_table_of_the_models_is_under_row_level_security(team: Team) -> None:
+    from annotator.models import Base
+
+    with team.owner.reading() as s:
+        secured = {name for (name,) in s.connection().exec_driver_sql(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND relrowsecurity")}
+    assert set(Base.metadata.tables) <= secured
+    for table in sorted(set(Base.metadata.tables) - {"span", "document_status", "document_label",
+                                                     "rejected_suggestion", "annotation_session",
+                                                     "assignment", "annotator", "project_info",
+                                                     "document"}):
+        assert team.run("ana", f"DELETE FROM {table}") == 0  # read-only for annotators

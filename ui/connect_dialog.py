@@ -16,9 +16,9 @@ from urllib.parse import parse_qsl
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QInputDialog, QLineEdit,
                                QSpinBox, QWidget)
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 from annotator.errors import PasswordRequired
-from annotator.store import display_url
 
 from .dialogs import show_error
 from .tasks import run_with_progress
@@ -37,7 +37,7 @@ class ConnectDialog(QDialog):
         self.setWindowTitle("Connect to team project")
         try:
             previous = make_url(last) if last else None
-        except Exception:  # noqa: BLE001 - a damaged setting is forgotten
+        except (ArgumentError, ValueError):  # a damaged setting is forgotten
             previous = None
         self.host = QLineEdit(previous.host or "" if previous else "127.0.0.1")
         self.port = QSpinBox()
@@ -80,6 +80,7 @@ def connect(window: MainWindow, url: str) -> None:
     """Open the team project at ``url`` in a worker and show it, as its
     database user; a password is asked for if the server wants one."""
     from annotator.project import Project
+    from annotator.store import display_url
     from annotator.team.roles import current_user
 
     def work(_progress: object) -> tuple[Project, str]:

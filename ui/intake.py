@@ -131,11 +131,12 @@ class ClipboardDialog(QDialog):
                                 raw=self.raw, **fields)  # type: ignore[arg-type]
 
 
-def clipboard_dialog(window: MainWindow) -> None:
-    """File > New article from clipboard: one document, one transaction, then opened."""
+def clipboard_dialog(window: MainWindow, mime: QMimeData | None = None) -> None:
+    """File > New article from clipboard (``mime``: instead of the clipboard's):
+    one document, one transaction, then opened."""
     if window.refuse_if_read_only():
         return
-    dialog = ClipboardDialog(window, QApplication.clipboard().mimeData())
+    dialog = ClipboardDialog(window, mime or QApplication.clipboard().mimeData())
     while dialog.exec():
         try:
             doc = dialog.document()

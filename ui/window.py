@@ -22,10 +22,9 @@ from annotator.errors import AnnotatorError, Cancelled, ProjectReadOnlyError
 from annotator.formats.options import read_options, write_options
 from annotator.nlp import snap
 from annotator.schemes import resolve_scheme
-from annotator.store import is_server
 from annotator.text import UTF8, detect_encoding
 
-from . import backups_dialog, connect_dialog, file_dialogs, intake, review
+from . import backups_dialog, file_dialogs, intake, review
 from .article import ArticleView
 from .dialogs import (ExportDialog, ImportDialog, NewProjectDialog, ShortcutDialog, ask_annotator,
                       offer_read_only, show_error, show_info)
@@ -148,7 +147,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Open project…", self.open_project_dialog, QKeySequence.StandardKey.Open)
         self._action(file, "Open read-&only…", lambda: self.open_project_dialog(read_only=True), None,
                      "Open a project without changing it (for a file on read-only media)")
-        self._action(file, "Connect to &team project…", lambda: connect_dialog.connect_dialog(self),
+        self._action(file, "Connect to &team project…", self._connect_team,
                      None, "Open a shared project on a PostgreSQL server")
         self.recent_menu = file.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
@@ -376,13 +375,22 @@ class MainWindow(QMainWindow):
         if path:
             self.open_project(str(path), read_only)
 
+    def _connect_team(self) -> None:
+        from . import connect_dialog  # SQLAlchemy's URL type: off the start-up path
+
+        connect_dialog.connect_dialog(self)
+
     def open_project(self, path: str, read_only: bool = False) -> None:
         """Open and show a project; one that cannot be written may be opened read-only."""
         if path == self.project.location and read_only == self.read_only:
             return
-        if is_server(path):  # a recent team project
-            return connect_dialog.connect(self, path)
         from annotator.project import Project
+        from annotator.store import is_server
+
+        if is_server(path):  # a recent team project
+            from . import connect_dialog  # SQLAlchemy's URL type: off the start-up path
+
+            return connect_dialog.connect(self, path)
 
         try:
             project = Project.open(path, readonly=read_only)

@@ -9,11 +9,13 @@ from email.message import Message
 from urllib.parse import urlsplit
 
 from .. import __version__
+from ..domain import Progress, no_progress
 from ..errors import FormatError
 
 USER_AGENT = f"media-bias-annotator/{__version__} (article import for annotation)"
 TIMEOUT_S = 20.0
 MAX_BYTES = 30 * 1024 * 1024
+CHUNK = 64 * 1024
 SCHEMES = ("http", "https")
 
 
@@ -52,17 +54,29 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_Redirects)
 
 
-def fetch(url: str, *, timeout: float | None = None,
-          accept: str = "text/html,*/*;q=0.8") -> Fetched:
+def fetch(url: str, *, timeout: float | None = None, accept: str = "text/html,*/*;q=0.8",
+          progress: Progress = no_progress) -> Fetched:
     """GET ``url`` (``timeout`` seconds per network wait, default ``TIMEOUT_S``);
-    every failure is a FormatError naming it."""
+    every failure is a FormatError naming it. ``progress(bytes read, expected)``
+    is called per chunk read, so a Cancel (it raises) stops a slow download."""
     check_url(url)
     timeout = TIMEOUT_S if timeout is None else timeout
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": accept})
     try:
         with _OPENER.open(request, timeout=timeout) as response:
-            data = response.read(MAX_BYTES + 1)
             headers: Message = response.headers
+            expected = int(headers.get("Content-Length") or 0) if (
+                headers.get("Content-Length") or "").isdigit() else 0
+            chunks: list[bytes] = []
+            size = 0
+            while size <= MAX_BYTES:
+                chunk = response.read(CHUNK)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                progress(size, max(expected, size))
+            data = b"".join(chunks)
             final = response.geturl()
     except urllib.error.HTTPError as exc:
         raise FormatError(f"the server answered {exc.code} {exc.reason}", file=url) from None

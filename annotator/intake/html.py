@@ -82,7 +82,9 @@ def extract(markup: str, source: str, url: str | None = None) -> Page:
     found = trafilatura.bare_extraction(tree, url=url, with_metadata=True,
                                         include_comments=False, include_tables=True,
                                         date_extraction_params=DATE_SEARCH)
-    text = (getattr(found, "text", None) or "").strip() if found is not None else ""
+    raw_text = (getattr(found, "text", None) or "") if found is not None else ""
+    # trafilatura puts a paragraph a line; a blank line between them reads as the page did
+    text = "\n\n".join(line.strip() for line in raw_text.splitlines() if line.strip())
     if len(text) < MIN_TEXT:
         raise FormatError("no article text could be extracted from this page (is it the "
                           "article itself, not an index, a login or a consent page?)",

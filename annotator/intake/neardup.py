@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-import numpy as np
-
 NUM_PERM = 64
 SHINGLE = 3  # words
 THRESHOLD = 0.5
@@ -47,6 +45,7 @@ class Index:
             self.add(document_id, value)
 
     def _minhash(self, value: bytes) -> object:
+        import numpy as np
         from datasketch import MinHash
 
         return MinHash(num_perm=NUM_PERM, scheme=SCHEME,

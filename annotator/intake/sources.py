@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import select
-
 from .. import files
 from ..domain import IncomingDocument
 from ..errors import FormatError
@@ -42,12 +40,13 @@ def read_feed(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocum
     return docs
 
 
-def read_url(url: str, options: ReadOptions) -> list[IncomingDocument]:
-    """The article, PDF, Word file or feed at ``url``."""
-    options.progress(0, 1)
-    got = fetch(url)
+def read_url(url: str, options: ReadOptions, *, feed: bool = True) -> list[IncomingDocument]:
+    """The article, PDF, Word file or (with ``feed``) feed at ``url``."""
+    got = fetch(url, progress=options.progress)
     kind = got.content_type
     if kind in feeds.FEED_TYPES or (kind in ("text/html", "text/plain") and feeds.is_feed(got.data)):
+        if not feed:
+            raise FormatError("links to a feed, not an article", file=url)
         return _feed(got.data, url, got.url, options)
     if kind == pdf.CONTENT_TYPE:
         return [pdf.document(got.data, url, url=got.url)]
@@ -65,6 +64,8 @@ def _feed(data: bytes, source: str, base: str | None,
     urls: set[str] = set()
     shas: set[str] = set()
     if options.project is not None:
+        from sqlalchemy import select
+
         from ..models import Document
 
         with options.project.reading() as s:
@@ -72,7 +73,7 @@ def _feed(data: bytes, source: str, base: str | None,
                 if url:
                     urls.add(url)
                 shas.add(sha)
-    docs, notes = feeds.read(listed, source, lambda url: read_url_document(url),
+    docs, notes = feeds.read(listed, source, read_url_document,
                              known_urls=urls, known_shas=shas, progress=options.progress)
     options.notes.extend(notes)
     return docs
@@ -80,10 +81,8 @@ def _feed(data: bytes, source: str, base: str | None,
 
 def read_url_document(url: str) -> IncomingDocument:
     """One article at ``url`` (a feed's item): a page, a PDF or a Word file."""
-    docs = read_url(url, ReadOptions())
-    if len(docs) != 1:
-        raise FormatError("links to a feed, not an article", file=url)
-    return docs[0]
+    (doc,) = read_url(url, ReadOptions(), feed=False)
+    return doc
 
 
 def _format(name: str, title: str, patterns: tuple[str, ...], reader, doc: str | None) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,8 @@
 - an admin manages documents, the scheme and settings, annotators and
   assignments, and may add anyone's rows (imports, ``team push``) and raise
   their statuses, but, like everyone, changes and deletes only their own spans;
-- everyone reads documents, annotators and the project's facts.
+- everyone reads documents (and their sources), annotators and the
+  project's facts; every table the models add later falls under this rule.
 
 Policies are permissive and name the group roles, so a member's rights are
 their group's; the project's owner (who ran ``init``) is not bound by them.
@@ -28,7 +29,9 @@ OWNED = ("span", "document_status", "document_label", "rejected_suggestion",
          "annotation_session")
 # Owned tables an admin's import may raise for others (statuses, document labels).
 RAISED_BY_IMPORT = ("document_status", "document_label")
-SHARED = ("document", "annotator", "project_info", "assignment")
+# Every other table of the models (documents, their raw sources, fingerprints,
+# tombstones, annotators, the project's facts...) everyone reads and admins
+# write; annotator, project_info and assignment have rules of their own besides.
 
 
 def install(cursor: Any, groups: dict[str, str]) -> None:
@@ -53,7 +56,10 @@ def install(cursor: Any, groups: dict[str, str]) -> None:
             parts.append(sql.SQL("WITH CHECK ({})").format(sql.SQL(check)))
         run(sql.SQL(" ").join(parts))
 
-    for table in OWNED + SHARED:
+    from ..models import Base
+
+    tables = sorted(Base.metadata.tables)
+    for table in tables:
         run(sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(sql.Identifier(table)))
     for table in OWNED:
         policy(table, "own", "ALL", everyone, MINE, MINE)
@@ -62,7 +68,7 @@ def install(cursor: Any, groups: dict[str, str]) -> None:
         policy(table, "import", "INSERT", adm, None, "true")
     for table in RAISED_BY_IMPORT:
         policy(table, "raise", "UPDATE", adm, "true", "true")
-    for table in ("document", "annotator", "project_info"):
+    for table in [t for t in tables if t not in OWNED and t != "assignment"]:
         policy(table, "read", "SELECT", everyone, "true")
         policy(table, "manage", "ALL", adm, "true", "true")
     policy("annotator", "self", "INSERT", everyone, None,
