@@ -26,7 +26,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from . import files, store
@@ -103,7 +103,7 @@ def interrupt_after(conn: sqlite3.Connection, seconds: float) -> None:
 def take_backup(project: Path, *, now: datetime | None = None, prune: bool = True) -> Path:
     """Copy the project consistently into its backup folder; the new backup's path."""
     project = Path(project)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     folder = backup_folder(project)
     partial = folder / f"{_TEMP_PREFIX}{uuid.uuid4().hex}{project.suffix}"
     try:
@@ -123,7 +123,7 @@ def take_backup(project: Path, *, now: datetime | None = None, prune: bool = Tru
 def backup_if_due(project: Path, *, interval: timedelta = AUTO_INTERVAL,
                   now: datetime | None = None) -> Path | None:
     """Take a backup unless the newest one is younger than ``interval``."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     newest = max((taken for taken, _n, _path in _backup_files(project)), default=None)
     if newest is not None and now.replace(tzinfo=None) - newest < interval:
         return None
@@ -160,7 +160,7 @@ def prune_backups(project: Path, *, keep_days: int | None = None,
                 keep_days = _setting(conn, KEEP_DAYS_SETTING, DEFAULT_KEEP_DAYS)
         except (*DAMAGED, ProjectError):
             keep_days = DEFAULT_KEEP_DAYS
-    now = (now or datetime.now(timezone.utc)).replace(tzinfo=None)
+    now = (now or datetime.now(UTC)).replace(tzinfo=None)
     newest_first = sorted(_backup_files(project), reverse=True)
     doomed = [path for n, (taken, _n, path) in enumerate(newest_first)
               if n > 0 and (n >= keep_count or now - taken > timedelta(days=keep_days))]
@@ -267,7 +267,7 @@ def _remove_partials(folder: Path, *, older_than: datetime) -> None:
     """Remove copies a crash left under a temporary name."""
     if not folder.is_dir():
         return
-    cutoff = older_than.replace(tzinfo=timezone.utc).timestamp()
+    cutoff = older_than.replace(tzinfo=UTC).timestamp()
     for path in folder.glob(f"{_TEMP_PREFIX}*"):
         try:
             if path.stat().st_mtime < cutoff:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 
 class AnnotatorError(Exception):
     """Base of every error the core raises on purpose."""
@@ -13,6 +15,13 @@ class ProjectError(AnnotatorError):
 
 class SchemeError(AnnotatorError):
     """A label scheme is invalid; the message names the file and the key."""
+
+
+class Where(TypedDict):
+    """Where bad input is, as :class:`FormatError`'s keywords: ``FormatError(message, **where)``."""
+
+    file: str | None
+    line: int | None
 
 
 class FormatError(AnnotatorError):

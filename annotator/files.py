@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 import threading
 from collections import Counter, deque
 from collections.abc import Iterator
@@ -202,7 +203,7 @@ def upgrade_lock(project: Path) -> Iterator[None]:
 
 
 def _lock_exclusive(fd: int) -> None:
-    if os.name == "nt":
+    if sys.platform == "win32":  # not os.name: mypy type-checks this branch for Windows only
         import msvcrt
 
         while True:

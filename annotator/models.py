@@ -7,7 +7,7 @@ returns frozen dataclasses.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -39,7 +39,7 @@ STATUSES = ("todo", "in_progress", "done")
 
 def utcnow() -> datetime:
     """Now in UTC, naive: SQLite keeps no time zone, so every stored time is UTC."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Base(DeclarativeBase):

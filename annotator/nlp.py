@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .errors import AnnotatorError
 from .text import trim_for_label
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokenizer import Tokenizer
     from spacy.tokens import Doc
 
     from .schemes import Label
@@ -46,6 +47,11 @@ def _load(name: str) -> Language:
             and not nlp.has_pipe("senter"):
         nlp.add_pipe("sentencizer")
     return nlp
+
+
+def tokenizer_of(nlp: Language) -> Tokenizer:
+    """``nlp.tokenizer``, typed: spaCy declares any callable, the pipelines here have a Tokenizer."""
+    return cast("Tokenizer", nlp.tokenizer)
 
 
 def snap(text: str, start: int, end: int, nlp: Language | None = None,

@@ -10,7 +10,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from . import files
 from .errors import FormatError, SchemeError
@@ -131,8 +131,8 @@ class Scheme:
         choice lacks is added to it. Labels the scheme lacks are left alone.
         """
         wanted: dict[str, dict[str, list[Any]]] = {}
-        for label, key, value in found:
-            values = wanted.setdefault(label, {}).setdefault(key, [])
+        for name, key, value in found:
+            values = wanted.setdefault(name, {}).setdefault(key, [])
             if value not in values:
                 values.append(value)
         labels, added = list(self.labels), []
@@ -239,7 +239,7 @@ class _Validator:
     def __init__(self, origin: str):
         self.origin = origin
 
-    def fail(self, key: str, problem: str) -> None:
+    def fail(self, key: str, problem: str) -> NoReturn:
         raise SchemeError(f"{self.origin}: {key}: {problem}")
 
     def table(self, data: Any, key: str, where: str) -> dict[str, Any]:

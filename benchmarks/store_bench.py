@@ -32,7 +32,7 @@ DOCS, SPANS_PER_DOC = 10_000, 20
 class Timer:
     """Wall and CPU seconds of a block (CPU time is steadier on a shared machine)."""
 
-    def __enter__(self) -> "Timer":
+    def __enter__(self) -> Timer:
         self.wall, self.cpu = time.perf_counter(), time.process_time()
         return self
 
@@ -40,7 +40,7 @@ class Timer:
         self.wall = time.perf_counter() - self.wall
         self.cpu = time.process_time() - self.cpu
 
-    def ratio(self, base: "Timer") -> str:
+    def ratio(self, base: Timer) -> str:
         return (f"{self.wall:.2f} s wall / {self.cpu:.2f} s CPU vs {base.wall:.2f} / {base.cpu:.2f}: "
                 f"ratio {self.wall / base.wall:.2f} wall, {self.cpu / base.cpu:.2f} CPU")
 WORDS = ("the regime said thugs infest a city council vote claims everyone knows "

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -175,9 +174,9 @@ def versus(server: str, admin: Any, documents: int, runs: int) -> bool:
                         clear_token_cache()
                         agreement.measure(project)
 
-                    def open_article() -> None:
-                        project.document(big_id)
-                        project.spans(big_id)
+                    def open_article(document_id: int = big_id) -> None:
+                        project.document(document_id)
+                        project.spans(document_id)
 
                     figures[backend] = {"agreement": _time(cold, runs),
                                         "agreement, tokens cached": _time(

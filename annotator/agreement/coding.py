@@ -26,6 +26,7 @@ from .corpus import Array, Corpus, unique
 from .figures import COHEN, FLEISS, KRIPPENDORFF, TOKENS, Figure
 
 UNIT = "token-label decision"
+Hist = Sequence[int] | Array  # [k]: units marked by k of the annotators
 
 
 def marked_units(corpus: Corpus, tok_start: Array, tok_end: Array) -> tuple[Array, Array, Array]:
@@ -100,13 +101,13 @@ def coding_figures(corpus: Corpus, tok_doc: Array, tok_start: Array, tok_end: Ar
     return figures, documents
 
 
-def _counts(hist: Sequence[int]) -> dict[str, float]:
+def _counts(hist: Hist) -> dict[str, float]:
     return {"units": int(sum(hist)), "annotators": len(hist) - 1,
             "units_marked_by_any": int(sum(hist[1:])),
             "units_marked_by_all": int(hist[-1]) if len(hist) > 2 else 0}
 
 
-def _uniform(hist: Sequence[int]) -> str:
+def _uniform(hist: Hist) -> str:
     """Why chance-corrected agreement is undefined for these units, or ''."""
     n_units, raters = int(sum(hist)), len(hist) - 1
     if raters < 2:
@@ -120,7 +121,7 @@ def _uniform(hist: Sequence[int]) -> str:
     return ""
 
 
-def fleiss_values(hist: Array) -> Array:
+def fleiss_values(hist: Hist) -> Array:
     """Fleiss' kappa of each row ``hist[u, k]``: units marked by k annotators (nan if undefined)."""
     hist = np.atleast_2d(hist).astype(np.float64)
     n, r = hist.sum(axis=1), hist.shape[1] - 1
@@ -129,10 +130,11 @@ def fleiss_values(hist: Array) -> Array:
         p_bar = (hist * (k * (k - 1) + (r - k) * (r - k - 1))).sum(axis=1) / (n * r * (r - 1))
         p_yes = (hist * k).sum(axis=1) / (n * r)
         p_e = p_yes ** 2 + (1 - p_yes) ** 2
-        return (p_bar - p_e) / (1 - p_e)
+        kappa: Array = (p_bar - p_e) / (1 - p_e)
+    return kappa
 
 
-def fleiss(hist: Sequence[int], names: tuple[str, ...], label: str | None,
+def fleiss(hist: Hist, names: tuple[str, ...], label: str | None,
            value: float | None = None) -> Figure:
     """Fleiss' kappa from ``hist[k]``: units marked by k of the annotators."""
     why = _uniform(hist)

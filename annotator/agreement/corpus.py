@@ -20,6 +20,7 @@ from sqlalchemy import case, select
 
 from .. import tokencache
 from ..errors import AnnotatorError
+from ..nlp import tokenizer_of
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -143,10 +144,11 @@ def from_project(project: Project, annotators: Sequence[str] = (), labels: Seque
     if len(all_docs) > len(kept):
         notes.append(f"{len(all_docs) - len(kept)} of {len(all_docs)} documents left out: not "
                      "worked on by every annotator compared (no span and status to do)")
+    doc, rater, label, start, end = table.T
     return Corpus(tuple(chosen), tuple(chosen_labels), tuple(r.id for r in kept),
                   tuple(r.external_id if r.external_id is not None else str(r.id) for r in kept),
-                  tuple(r.title for r in kept), tuple(r.text for r in kept), *table.T,
-                  notes=tuple(notes))
+                  tuple(r.title for r in kept), tuple(r.text for r in kept), doc, rater, label,
+                  start, end, notes=tuple(notes))
 
 
 def tokens(corpus: Corpus, nlp: Language | None = None) -> tuple[Array, Array, Array]:
@@ -183,7 +185,7 @@ def token_bounds(nlp: Language, texts: Sequence[str]) -> list[Array]:
     global _cached_tokens
     from spacy.attrs import IDX, IS_SPACE, LENGTH
 
-    tokenizer = nlp.tokenizer
+    tokenizer = tokenizer_of(nlp)
     with _cache_lock:
         found = {t: _cache.get((id(nlp), t)) for t in texts}
     missing = [t for t, b in found.items() if b is None]
@@ -209,7 +211,7 @@ def token_bounds(nlp: Language, texts: Sequence[str]) -> list[Array]:
             _cached_tokens += len(found[text])
         while _cached_tokens > CACHE_TOKENS and _cache:
             _cached_tokens -= len(_cache.popitem(last=False)[1])
-    return [found[t] for t in texts]  # type: ignore[misc]
+    return [found[t] for t in texts]
 
 
 def _tokenizer_key(nlp: Language) -> str:
@@ -245,7 +247,8 @@ def group_cummax(values: Array, key: Array) -> Array:
         return values
     shift = values.max() + 1
     group = np.cumsum(np.r_[0, (key[1:] != key[:-1]).astype(np.int64)])
-    return np.maximum.accumulate(values + group * shift) - group * shift
+    running: Array = np.maximum.accumulate(values + group * shift) - group * shift
+    return running
 
 
 def overlap_pairs(a_start: Array, a_end: Array, b_start: Array, b_end: Array
@@ -271,4 +274,5 @@ def common(a: Array, b: Array) -> Array:
     if not len(a) or not len(b):
         return a[:0]
     at = np.minimum(np.searchsorted(b, a), len(b) - 1)
-    return a[b[at] == a]
+    both: Array = a[b[at] == a]
+    return both

@@ -15,6 +15,8 @@ Totals pool all documents (micro average), as the official scorer does.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from ..errors import AnnotatorError
@@ -127,7 +129,7 @@ def _overlap(method: str, label: str | None, names: tuple[str, str], p_num: floa
 
 
 def _prf(method: str, label: str | None, names: tuple[str, str], p_num: float, r_num: float,
-         t_count: int, s_count: int, counts: dict[str, float],
+         t_count: int, s_count: int, counts: Mapping[str, float],
          measures: tuple[str, ...] = (PRECISION, RECALL, F1)) -> list[Figure]:
     which = f" with the label {label}" if label else ""
     p, p_why = ratio(p_num, s_count, f"{names[1]} marked no span{which}")

@@ -61,7 +61,7 @@ def unitizing_figures(corpus: Corpus, per_document: bool
     total = int(lengths.sum())
     if r < 2 or total == 0:
         why = "agreement needs at least two annotators" if r < 2 else "no text to compare"
-        counts = {"characters": total, "annotators": r}
+        counts: dict[str, float] = {"characters": total, "annotators": r}
         return ([Figure(UNITIZING, CHARACTERS, UNIT, None, counts, label, names, why)
                  for label in (*corpus.labels, None)],
                 [[Figure(UNITIZING, CHARACTERS, UNIT, None, counts, None, names, why)]
@@ -219,4 +219,5 @@ def _fits(g_len: Array, g_weight: Array, u_len: Array, *, g_doc: Array | None,
     hi = np.full(len(u_len), len(g_key)) if u_doc is None else \
         np.searchsorted(g_key, (u_doc + 1) * span, side="left")
     count = cum_w[hi] - cum_w[lo]
-    return (cum_wg[hi] - cum_wg[lo]) - (u_len - 1) * count
+    weighted: Array = (cum_wg[hi] - cum_wg[lo]) - (u_len - 1) * count
+    return weighted

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..check import CheckReport
 
 
-def add(sub: argparse._SubParsersAction) -> None:
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "check", help="check a project file's integrity (and repair what is safe)",
         description="Check a project file read-only: SQLite integrity and foreign keys, the "
@@ -131,7 +131,7 @@ def backup(args: argparse.Namespace) -> int:
     if not found:
         print(f"{path}: no backups yet (in {backups.backup_folder(path)})")
     for b in found:
-        counts = (f"{plural(b.documents, 'document')}, {plural(b.spans, 'span')}" if b.problem is None
-                  else f"unreadable: {b.problem}")
+        counts = (f"{plural(b.documents, 'document')}, {plural(b.spans, 'span')}"
+                  if b.documents is not None and b.spans is not None else f"unreadable: {b.problem}")
         print(f"{b.name}  {b.taken_at:%Y-%m-%d %H:%M} UTC  {b.size / 1e6:.1f} MB  {counts}")
     return 0

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING, Any
 
+from ..domain import DocumentData
 from ..wording import plural
 from . import add_project_options, open_from_args
+
+if TYPE_CHECKING:
+    from ..project import Project
 
 FIELDS = (("title", "title"), ("outlet", "outlet"), ("author", "author"), ("date", "published"),
           ("url", "url"), ("language", "language"))
 
 
-def add(sub: argparse._SubParsersAction) -> None:
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("documents", help="list, edit or remove documents",
                        description="List documents with their metadata (the default); edit "
                                    "a document's title, outlet, author, date, URL or "
@@ -39,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         args.action](args)
 
 
-def _record(doc) -> dict:  # type: ignore[no-untyped-def]
+def _record(doc: DocumentData) -> dict[str, Any]:
     return {"id": doc.key, "row": doc.id, **{flag: getattr(doc, column) for flag, column in FIELDS},
             "story": doc.meta.get("story"), "characters": len(doc.text)}
 
@@ -56,7 +61,7 @@ def list_documents(args: argparse.Namespace) -> int:
     return 0
 
 
-def _one(project, key: str) -> int:  # type: ignore[no-untyped-def]
+def _one(project: Project, key: str) -> int:
     from ..errors import EditError
 
     ids = project.resolve_documents([key])

@@ -28,7 +28,7 @@ def add_stats_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=14, help="bootstrap seed (default 14)")
 
 
-def add(sub: argparse._SubParsersAction) -> None:
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("report", help="write an HTML report of the figures, charts and agreement",
                        description="One self-contained HTML file: charts, tables, top terms, "
                                    "frames, agreement, the scheme and the method.")

@@ -11,7 +11,7 @@ from . import add_project_options, open_from_args
 from .insights import add_stats_options, grouped_stats
 
 
-def add(sub: argparse._SubParsersAction) -> None:
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("init", help="create an empty project file",
                        description="Create an empty project holding a label scheme.")
     p.add_argument("path", metavar="PATH", nargs="?", help="the new project file")

@@ -11,7 +11,7 @@ from ..wording import plural
 from . import add_project_options, open_from_args
 
 
-def add(sub: argparse._SubParsersAction) -> None:
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "agreement", help="inter-annotator agreement: F1, kappa, alpha",
         description="Agreement between annotators on the documents all of them worked on. "

@@ -11,7 +11,7 @@ from ..wording import plural
 from . import add_project_options, annotator_of, open_from_args, stderr_progress
 
 
-def add(sub: argparse._SubParsersAction) -> None:
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("suggest", help="list suggested spans (nothing is stored)",
                        description="List what the suggesters propose: not rejected, not "
                                    "already tagged by the annotator. Offsets are [start, end) "

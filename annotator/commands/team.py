@@ -10,7 +10,7 @@ from ..wording import plural
 from . import add_project_options, open_from_args, stderr_progress
 
 
-def add(sub: argparse._SubParsersAction) -> None:
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     team = sub.add_parser("team", help="team projects on PostgreSQL: users, assignments, push",
                           description="Manage a team project on a PostgreSQL server "
                                       "(--db postgresql+psycopg://USER@HOST/DB). The password "

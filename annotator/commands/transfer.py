@@ -9,7 +9,7 @@ from pathlib import Path
 from . import add_project_options, default_annotator, open_from_args, stderr_progress
 
 
-def add(sub: argparse._SubParsersAction) -> None:
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from ..formats import readers, writers
 
     p = sub.add_parser("import", help="import articles (and their spans) into the project",

@@ -20,12 +20,12 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
-from ..domain import IncomingDocument, Progress, SpanFilter, no_progress
+from ..domain import ImportReport, IncomingDocument, Progress, SpanFilter, no_progress
 from ..wording import agree, plural
 from ..errors import FormatError
-from ..schemes import label_key_problem
+from ..schemes import Scheme, label_key_problem
 from ..text import read_text
 
 if TYPE_CHECKING:
@@ -171,6 +171,11 @@ def parse_json(text: str, path: Path, line: int | None = None) -> Any:
                     found.start() if found else 0) from None
 
 
+def is_offset(value: object) -> TypeGuard[int]:
+    """A JSON integer, not a boolean: what an offset field must hold."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _deepest(text: str) -> int:
     """Where ``text``'s brackets (outside strings) first nest deepest."""
     depth = deepest = at = 0
@@ -238,7 +243,7 @@ def read_files(paths: Sequence[Path | str], format_name: str = "auto",
 
 def import_files(project: Project, paths: Sequence[Path | str], *, format_name: str = "auto",
                  annotator: str, options: ReadOptions | None = None,
-                 add_labels: bool = False) -> Any:
+                 add_labels: bool = False) -> ImportReport:
     """Read then import files in one transaction; returns the ImportReport.
 
     Labels the scheme lacks are refused, all listed with where each was first
@@ -273,7 +278,7 @@ def import_files(project: Project, paths: Sequence[Path | str], *, format_name: 
 
 
 def unknown_labels(docs: Sequence[IncomingDocument],
-                   scheme: Any) -> dict[str, tuple[str, int | None]]:
+                   scheme: Scheme) -> dict[str, tuple[str, int | None]]:
     """Labels the scheme lacks, in order of appearance, with file and line of the first."""
     found: dict[str, tuple[str, int | None]] = {}
     for doc in docs:

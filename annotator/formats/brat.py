@@ -34,10 +34,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain import IncomingDocument, IncomingSpan
-from ..errors import FormatError
+from ..errors import FormatError, Where
 from ..offsets import OffsetMap
 from ..wording import agree, plural
 from . import ExportReport, Format, ReadOptions, WriteOptions, read_source, register
@@ -45,6 +45,11 @@ from .bom import BOM, CountedBom
 from .folder import FileNames, open_folder, write_text
 from .layers import MergedLayers
 from .txt import title_of
+
+if TYPE_CHECKING:
+    from ..project import Project
+    from ..schemes import Scheme
+
 
 _FRAGMENT = re.compile(r"^(\d{1,18}) (\d{1,18})$")  # longer numbers are no offsets
 _ONE_LINE = str.maketrans("\r\n\t", "   ")
@@ -115,7 +120,7 @@ def _read_ann(path: Path, text: str, skipped: dict[str, int], split: list[str],
         line = line.rstrip("\r")
         if not line.strip():
             continue
-        where = {"file": str(path), "line": number}
+        where: Where = {"file": str(path), "line": number}
         kind = line[0]
         if kind == "T":
             found = _text_bound(line, number, where)
@@ -151,10 +156,10 @@ def _read_ann(path: Path, text: str, skipped: dict[str, int], split: list[str],
         if not target.startswith(("R", "E", "N")):
             raise FormatError(f"a note or attribute refers to {target}, which is not defined",
                               file=str(path))
-        for kind, found in (("notes", notes), ("attributes", attributes)):
-            if found.get(target):
+        for kind, by_target in (("notes", notes), ("attributes", attributes)):
+            if by_target.get(target):
                 what = f"{kind} of {_SKIPPED[target[0]]}"
-                skipped[what] = skipped.get(what, 0) + len(found[target])
+                skipped[what] = skipped.get(what, 0) + len(by_target[target])
     placed = _placed(path, list(bound.values()), text, converted, after_bom)
     spans: list[IncomingSpan] = []
     for found, fragments in zip(bound.values(), placed):
@@ -169,7 +174,7 @@ def _placed(path: Path, bound: list[_TextBound], text: str, converted: list[str]
             after_bom: list[str]) -> list[list[tuple[int, int]]]:
     """Fragments placed as stored, else counted the ways other tools count
     (CRLF as one character, offsets after the BOM), noting which was used."""
-    ways = [(None, 0)]
+    ways: list[tuple[OffsetMap | None, int]] = [(None, 0)]
     if "\r\n" in text:
         ways.append((OffsetMap.lf(text), 0))
     if text.startswith(BOM):
@@ -198,7 +203,7 @@ class _TextBound:
     line: int
 
 
-def _text_bound(line: str, number: int, where: dict[str, Any]) -> _TextBound:
+def _text_bound(line: str, number: int, where: Where) -> _TextBound:
     fields = line.split("\t")
     if len(fields) < 2 or " " not in fields[1]:
         raise FormatError("expected T<ID><TAB>Label START END<TAB>text", **where)
@@ -221,7 +226,7 @@ def _place(bound: list[_TextBound], text: str, source: str,
     length = (len(view.view_text) if view else len(text)) - shift
     placed = []
     for found in bound:
-        where = {"file": source, "line": found.line}
+        where: Where = {"file": source, "line": found.line}
         fragments = []
         for start, end in found.fragments:
             if not 0 <= start < end <= length:
@@ -239,7 +244,7 @@ def _place(bound: list[_TextBound], text: str, source: str,
     return placed
 
 
-def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
+def write(project: Project, target: Path | None, options: WriteOptions) -> ExportReport:
     report = ExportReport()
     layers = MergedLayers("brat", details=True)
     total = project.document_count()
@@ -286,7 +291,7 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
     return report
 
 
-def annotation_conf(scheme: Any) -> str:
+def annotation_conf(scheme: Scheme) -> str:
     """brat's ``annotation.conf`` for a scheme: labels as entities, attributes."""
     attributes: dict[str, tuple[list[str], list[str]]] = {}
     for label in scheme.labels:

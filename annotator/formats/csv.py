@@ -22,7 +22,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..domain import IncomingDocument
 from ..errors import FormatError
@@ -31,6 +31,10 @@ from ..text import Sentences
 from . import ExportReport, Format, ReadOptions, WriteOptions, read_source, register
 from .output import open_output
 from .txt import title_of
+
+if TYPE_CHECKING:
+    from ..project import Project
+
 
 COLUMNS = ("doc_id", "doc_title", "annotator", "label", "start", "end", "text", "note",
            "attributes", "origin", "created_at", "updated_at", "sentence", "provenance",
@@ -96,7 +100,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
                 body = record.pop("text")
                 if not body:
                     raise FormatError("empty text", file=str(path), line=line)
-                fields = {DOCUMENT_COLUMNS[k]: (record.pop(k) or None)
+                fields: dict[str, Any] = {DOCUMENT_COLUMNS[k]: (record.pop(k) or None)
                           for k in list(record) if k in DOCUMENT_COLUMNS}
                 fields["title"] = fields.get("title") or title_of(body)
                 docs.append(IncomingDocument(text=body, source=str(path), line=line,
@@ -137,7 +141,7 @@ def _checked(row: Any) -> tuple[Any, ...]:
             _json_cell(provenance))
 
 
-def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
+def write(project: Project, target: Path | None, options: WriteOptions) -> ExportReport:
     """One row per span, straight from the stored rows (no :class:`SpanData`):
     cells repeated across spans (annotator, label, origin, times) are made once."""
     report = ExportReport()

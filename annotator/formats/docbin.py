@@ -30,10 +30,10 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .. import files
-from ..domain import IncomingDocument, IncomingSpan
+from ..domain import DocumentData, IncomingDocument, IncomingSpan, SpanData
 from ..errors import FormatError
 from ..nlp import pipeline
 from ..text import text_sha256
@@ -41,6 +41,13 @@ from ..wording import agree, plural
 from . import ExportReport, Format, ReadOptions, WriteOptions, register
 from .output import open_output
 from .txt import title_of
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, DocBin
+
+    from ..project import Project
+
 
 EXAMPLES = 5
 # What spaCy raises on damaged DocBin contents (strings missing, arrays cut
@@ -63,7 +70,7 @@ def _msgpack_extensions_looked_up_once() -> Iterator[None]:
     with _registry_lock:
         try:
             for registry in registries:
-                registry.get_all = lambda found=registry.get_all(): found  # type: ignore[method-assign]
+                registry.get_all = lambda found=registry.get_all(): found  # noqa: B008 (bound once, on purpose)
         except AttributeError:  # a srsly that does not allow it: only slower
             pass
         try:
@@ -73,7 +80,7 @@ def _msgpack_extensions_looked_up_once() -> Iterator[None]:
                 vars(registry).pop("get_all", None)
 
 
-def _done(project: Any) -> dict[int, list[str]]:
+def _done(project: Project) -> dict[int, list[str]]:
     """Annotators who marked each document done: their empty layers are real negatives."""
     from sqlalchemy import select
 
@@ -87,7 +94,7 @@ def _done(project: Any) -> dict[int, list[str]]:
     return done
 
 
-def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
+def write(project: Project, target: Path | None, options: WriteOptions) -> ExportReport:
     from spacy.tokens import DocBin
 
     report = ExportReport()
@@ -115,10 +122,11 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
     return report
 
 
-def _add_layers(bin_: Any, nlp: Any, doc: Any, spans: list[Any], done: dict[int, list[str]],
-                chosen: set[str], key: str, misaligned: list[str], report: ExportReport) -> None:
+def _add_layers(bin_: DocBin, nlp: Language, doc: DocumentData, spans: list[SpanData],
+                done: dict[int, list[str]], chosen: set[str], key: str, misaligned: list[str],
+                report: ExportReport) -> None:
     """One Doc per annotator of ``doc`` (with spans there, or done with it)."""
-    layers: dict[str, list[Any]] = {}
+    layers: dict[str, list[SpanData]] = {}
     for span in spans:
         layers.setdefault(span.annotator, []).append(span)
     for name in done.get(doc.id, ()):
@@ -180,7 +188,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
     return list(docs.values())
 
 
-def _read_doc(sdoc: Any, n: int, source: str, key: str, docs: dict[str, IncomingDocument],
+def _read_doc(sdoc: Doc, n: int, source: str, key: str, docs: dict[str, IncomingDocument],
               ignored: set[str]) -> bool:
     """Add Doc ``n``'s text and spans to ``docs`` (by SHA-256); True if it has
     neither the span group nor entities."""

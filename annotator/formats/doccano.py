@@ -32,15 +32,19 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain import IncomingDocument, IncomingSpan
-from ..errors import FormatError
+from ..errors import FormatError, Where
 from ..offsets import OffsetMap
-from . import ExportReport, Format, ReadOptions, WriteOptions, json_lines, register
+from . import ExportReport, Format, ReadOptions, WriteOptions, is_offset, json_lines, register
 from .layers import MergedLayers
 from .output import open_output
 from .txt import title_of
+
+if TYPE_CHECKING:
+    from ..project import Project
+
 
 UNITS = ("utf16", "codepoint")
 
@@ -69,11 +73,11 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
 
 def _record(obj: dict[str, Any], source: str, number: int, utf16: bool,
             unit_chosen: bool) -> IncomingDocument:
-    where = {"file": source, "line": number}
+    where: Where = {"file": source, "line": number}
     text = obj.get("text")
     if not isinstance(text, str) or not text:
         raise FormatError('"text" must be a non-empty string', **where)
-    meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+    meta = obj["meta"] if isinstance(obj.get("meta"), dict) else {}
     sha = obj.get("sha256", meta.get("sha256"))
     raw = obj.get("label", obj.get("labels", []))
     if "entities" in obj:
@@ -88,7 +92,7 @@ def _record(obj: dict[str, Any], source: str, number: int, utf16: bool,
     spans = []
     for i, item in enumerate(raw):
         if not (isinstance(item, list) and len(item) == 3
-                and all(isinstance(v, int) and not isinstance(v, bool) for v in item[:2])
+                and is_offset(item[0]) and is_offset(item[1])
                 and isinstance(item[2], str) and item[2]):
             raise FormatError(f"label[{i}] must be [start, end, label], found {item!r}"[:200], **where)
         start, end, label = item
@@ -109,7 +113,7 @@ def _record(obj: dict[str, Any], source: str, number: int, utf16: bool,
                             title=title_of(text), sha256=sha, spans=spans)
 
 
-def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
+def write(project: Project, target: Path | None, options: WriteOptions) -> ExportReport:
     utf16 = _unit(options.offset_unit) == "utf16"
     report = ExportReport()
     layers = MergedLayers("doccano")

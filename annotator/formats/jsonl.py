@@ -17,15 +17,19 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..domain import IncomingDocument, IncomingSpan
-from ..errors import FormatError
+from ..domain import IncomingDocument, IncomingSpan, SpanData
+from ..errors import FormatError, Where
 from ..rejected import layers
 from ..rejected import problem as rejections_problem
 from . import ExportReport, Format, ReadOptions, WriteOptions, json_lines, register
 from .output import open_output
 from .txt import title_of
+
+if TYPE_CHECKING:
+    from ..project import Project
+
 
 META_COLUMNS = {"outlet": "outlet", "author": "author", "date": "published", "url": "url",
                 "language": "language"}
@@ -37,7 +41,7 @@ def read(paths: Sequence[Path], options: ReadOptions) -> list[IncomingDocument]:
 
 
 def parse_record(obj: dict[str, Any], source: str, number: int) -> IncomingDocument:
-    where = {"file": source, "line": number}
+    where: Where = {"file": source, "line": number}
     text = obj.get("text")
     if not isinstance(text, str) or not text:
         raise FormatError('"text" must be a non-empty string', **where)
@@ -79,7 +83,7 @@ def parse_record(obj: dict[str, Any], source: str, number: int) -> IncomingDocum
     return doc
 
 
-def _span(raw: Any, index: int, where: dict[str, Any]) -> IncomingSpan:
+def _span(raw: Any, index: int, where: Where) -> IncomingSpan:
     if not isinstance(raw, dict):
         raise FormatError(f"spans[{index}] must be an object", **where)
     for key in ("start", "end"):
@@ -100,7 +104,7 @@ def _span(raw: Any, index: int, where: dict[str, Any]) -> IncomingSpan:
                         provenance=raw.get("provenance", {}), line=where["line"])
 
 
-def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
+def write(project: Project, target: Path | None, options: WriteOptions) -> ExportReport:
     report = ExportReport()
     total = project.document_count()
     document_labels = project.document_labels_by_document(options.where.annotators)
@@ -132,7 +136,7 @@ def write(project: Any, target: Path | None, options: WriteOptions) -> ExportRep
     return report
 
 
-def _span_record(span: Any) -> dict[str, Any]:
+def _span_record(span: SpanData) -> dict[str, Any]:
     record: dict[str, Any] = {"start": span.start, "end": span.end, "label": span.label,
                               "annotator": span.annotator, "note": span.note}
     if span.attributes:

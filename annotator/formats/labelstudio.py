@@ -41,17 +41,21 @@ import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain import IncomingDocument, IncomingSpan
 from ..errors import FormatError
 from ..offsets import OffsetMap
 from ..schemes import Scheme
 from ..text import text_sha256
-from . import (ExportReport, Format, ReadOptions, WriteOptions, parse_json, read_source,
+from . import (ExportReport, Format, ReadOptions, WriteOptions, is_offset, parse_json, read_source,
                register)
 from .output import open_output
 from .w3c import anchor
+
+if TYPE_CHECKING:
+    from ..project import Project
+
 
 _USER_ID_SUFFIX = re.compile(r",\s*\d+$")
 NOTE = "note"  # from_name of the per-region TextArea holding a span's note
@@ -139,7 +143,7 @@ def _task(task: Any, n: int, source: str, skipped: dict[str, int],
             if not isinstance(value, dict):
                 raise fail(f"region {region}: no value")
             start, end, labels = value.get("start"), value.get("end"), value.get("labels")
-            if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+            if not (is_offset(start) and is_offset(end)):
                 raise fail(f"region {region}: start and end must be integers")
             if not isinstance(labels, list) or not labels or \
                     not all(isinstance(label, str) and label for label in labels):
@@ -223,7 +227,7 @@ def _annotator(annotation: dict[str, Any]) -> str | None:
     return None
 
 
-def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
+def write(project: Project, target: Path | None, options: WriteOptions) -> ExportReport:
     report = ExportReport()
     total = project.document_count()
     scheme = project.scheme

@@ -17,7 +17,7 @@ class Option:
     key: str  # the ReadOptions / WriteOptions field it sets (or ADD_LABELS)
     title: str
     help: str
-    default: Any  # False: a yes/no; a string: text (with ``choices``: one of them)
+    default: bool | str  # False: a yes/no; a string: text (with ``choices``: one of them)
     choices: tuple[str, ...] = ()
 
 

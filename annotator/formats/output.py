@@ -6,9 +6,9 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, Literal, TextIO, overload
 
 from .. import files
 from ..errors import FormatError
@@ -17,6 +17,13 @@ from ..errors import FormatError
 # safe once worker threads create files.
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
+
+
+@overload
+def open_output(target: Path | None, *, newline: str = "",
+                binary: Literal[False] = False) -> AbstractContextManager[TextIO]: ...
+@overload
+def open_output(target: Path | None, *, binary: Literal[True]) -> AbstractContextManager[BinaryIO]: ...
 
 
 @contextmanager

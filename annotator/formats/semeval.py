@@ -35,15 +35,19 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..domain import IncomingDocument, IncomingSpan, SpanData
-from ..errors import FormatError
+from ..errors import FormatError, Where
 from . import ExportReport, Format, ReadOptions, WriteOptions, read_source, register
 from .bom import BOM, CountedBom
 from .folder import FileNames, open_folder, write_text
 from .layers import MergedLayers
 from .txt import title_of
+
+if TYPE_CHECKING:
+    from ..project import Project
+
 
 GENERIC_LABEL = "propaganda"
 LABELS_FILE = "semeval.labels"
@@ -110,7 +114,7 @@ def _read_labels(path: Path, docs: dict[str, IncomingDocument], options: ReadOpt
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        where = {"file": str(path), "line": number}
+        where: Where = {"file": str(path), "line": number}
         fields = line.split("\t")
         if len(fields) == 4:
             article_id, label, start, end = fields
@@ -146,7 +150,7 @@ def article_id(key: str) -> str | None:
     return key if _SAFE_ID.match(key) else None
 
 
-def file_order(span: SpanData) -> tuple[Any, ...]:
+def file_order(span: SpanData) -> tuple[int | str, ...]:
     """Spans by start; among equal starts, imported ones in the order they were
     imported (their row ids), then the others by end and label."""
     if span.origin == "imported":
@@ -154,7 +158,7 @@ def file_order(span: SpanData) -> tuple[Any, ...]:
     return (span.start, 1, span.end, span.label, span.id)
 
 
-def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
+def write(project: Project, target: Path | None, options: WriteOptions) -> ExportReport:
     report = ExportReport()
     total = project.document_count()
     names = FileNames(prefix="article")

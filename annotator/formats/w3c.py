@@ -37,14 +37,18 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
-from ..domain import DocumentData, IncomingDocument, IncomingSpan
+from ..domain import DocumentData, IncomingDocument, IncomingSpan, SpanData
 from ..errors import FormatError
-from . import (ExportReport, Format, ReadOptions, WriteOptions, parse_json, read_source,
+from . import (ExportReport, Format, ReadOptions, WriteOptions, is_offset, parse_json, read_source,
                register)
 from .output import open_output
+
+if TYPE_CHECKING:
+    from ..project import Project
+
 
 CONTEXT = ["http://www.w3.org/ns/anno.jsonld", {"mba": "urn:media-bias-annotator:terms#"}]
 DOCUMENT_IRI = "urn:media-bias-annotator:document:"
@@ -60,7 +64,7 @@ def _time(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") + "Z" if value else None
 
 
-def annotation(doc: DocumentData, span: Any) -> dict[str, Any]:
+def annotation(doc: DocumentData, span: SpanData) -> dict[str, Any]:
     text = doc.text
     identity = f"{doc.sha256}:{span.annotator}:{span.label}:{span.start}:{span.end}"
     body: list[dict[str, Any]] = [{"type": "TextualBody", "purpose": "tagging",
@@ -90,7 +94,7 @@ def annotation(doc: DocumentData, span: Any) -> dict[str, Any]:
     return {k: v for k, v in record.items() if v is not None}
 
 
-def write(project: Any, target: Path | None, options: WriteOptions) -> ExportReport:
+def write(project: Project, target: Path | None, options: WriteOptions) -> ExportReport:
     report = ExportReport()
     total = project.document_count()
     head = {"@context": CONTEXT, "type": "AnnotationCollection",
@@ -167,7 +171,7 @@ def _source(item: dict[str, Any]) -> str | None:
 class _Documents:
     """Project documents by the IRI an annotation targets, looked up in batches."""
 
-    def __init__(self, project: Any, sources: list[str | None]):
+    def __init__(self, project: Project, sources: list[str | None]):
         self.by_key: dict[str, DocumentData] = {}
         self.by_url: dict[str, DocumentData] = {}
         keys = sorted({unquote(s[len(DOCUMENT_IRI):]) for s in sources
@@ -212,10 +216,12 @@ def _read_annotation(item: dict[str, Any], n: int, source: str, resolver: _Docum
                      and s.get("type") == "TextPositionSelector"), None)
     quote_selector = next((s for s in selectors if isinstance(s, dict)
                            and s.get("type") == "TextQuoteSelector"), None)
-    start = end = None
+    start: int | None = None
+    end: int | None = None
+    anchored: tuple[int, int] | str
     if position is not None:
         start, end = position.get("start"), position.get("end")
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+        if not (is_offset(start) and is_offset(end)):
             raise fail("TextPositionSelector start and end must be integers")
     refined = next((s for s in selectors if isinstance(s, dict) and "refinedBy" in s), None)
     if position is None and quote_selector is None:
@@ -223,7 +229,7 @@ def _read_annotation(item: dict[str, Any], n: int, source: str, resolver: _Docum
                 or refined["refinedBy"].get("type") != "TextQuoteSelector":
             raise fail("no TextPositionSelector or TextQuoteSelector (a selector plain text "
                        "cannot resolve is only read when refined by a TextQuoteSelector)")
-        anchored: tuple[int, int] | str = (0, len(doc.text))  # refined below
+        anchored = (0, len(doc.text))  # refined below
     else:
         exact = quote_selector.get("exact") if quote_selector else None
         if quote_selector is not None and (not isinstance(exact, str) or not exact):
@@ -241,7 +247,7 @@ def _read_annotation(item: dict[str, Any], n: int, source: str, resolver: _Docum
             raise fail(f"refinedBy: {anchored} in document {doc.key!r}")
     bodies = item.get("body", [])
     bodies = bodies if isinstance(bodies, list) else [bodies]
-    labels = [b.get("value") for b in bodies if isinstance(b, dict) and b.get("purpose") == "tagging"]
+    labels: list[Any] = [b.get("value") for b in bodies if isinstance(b, dict) and b.get("purpose") == "tagging"]
     notes = [b.get("value") for b in bodies if isinstance(b, dict)
              and (b.get("purpose") == "commenting"
                   or ("purpose" not in b and b.get("type") == "TextualBody"))]
@@ -256,9 +262,9 @@ def _read_annotation(item: dict[str, Any], n: int, source: str, resolver: _Docum
     if incoming is None:
         incoming = docs[doc.id] = IncomingDocument(text=doc.text, source=source,
                                                    external_id=doc.external_id, title=doc.title)
-    for label in labels:
+    for tag in labels:
         incoming.spans.append(IncomingSpan(
-            anchored[0], anchored[1], label, annotator=_creator(item.get("creator")),
+            anchored[0], anchored[1], tag, annotator=_creator(item.get("creator")),
             note="\n".join(v for v in notes if isinstance(v, str)), attributes=attributes,
             line=n, source=source))
 
@@ -280,8 +286,7 @@ def refine(text: str, outer: tuple[int, int], selector: Any) -> tuple[int, int] 
     kind = selector.get("type")
     if kind == "TextPositionSelector":
         start, end = selector.get("start"), selector.get("end")
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)) \
-                or not 0 <= start < end <= hi - lo:
+        if not (is_offset(start) and is_offset(end)) or not 0 <= start < end <= hi - lo:
             return (f"position [{start}, {end}) does not fit the {hi - lo} characters it "
                     "refines")
         found: tuple[int, int] | str = (lo + start, lo + end)

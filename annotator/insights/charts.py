@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..schemes import PALETTE
 from .stats import SMALL_N, Distribution, Table
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .process import Period
 
 MAX_BARS = 25
-_NOTE = dict(fontsize=8, color="#444444")
+_NOTE: dict[str, Any] = {"fontsize": 8, "color": "#444444"}
 
 
 def _footer(fig: Figure, text: str) -> None:
@@ -123,7 +123,7 @@ def agreement_chart(fig: Figure, periods: Sequence[Period], message: str, *,
                 ha="center", va="center", transform=ax.transAxes)
         return
     xs = list(range(len(points)))
-    ax.plot(xs, [p.value for p in points], marker="o", color=PALETTE[4])
+    ax.plot(xs, [p.value for p in points if p.value is not None], marker="o", color=PALETTE[4])
     ax.set_xticks(xs, [f"{p.month}\n(n={p.documents})" for p in points], fontsize=7)
     ax.set_ylim(-0.05, 1.05)
     ax.set_ylabel("span F1 (overlap)")

@@ -41,8 +41,7 @@ def record(project: Project, annotator: str, document_id: int, at: datetime | No
         rater = project.annotator_id(s, annotator)
         last = s.scalar(select(AnnotationSession).where(AnnotationSession.annotator_id == rater)
                         .order_by(AnnotationSession.ended_at.desc()).limit(1))
-        recent = last is not None and timedelta(0) <= at - last.ended_at <= idle
-        if recent:
+        if last is not None and timedelta(0) <= at - last.ended_at <= idle:  # recent: go on
             last.ended_at = at
             if last.document_id == document_id:
                 return
@@ -147,8 +146,10 @@ def agreement_over_time(project: Project, result: Agreement | None = None
         finished[doc] = (names, max(latest, when))
     sums: dict[str, list[float]] = {}  # month -> documents, p credit, r credit, ref, other spans
     for document in result.per_document:
-        names, when = finished.get(document.document_id, (set(), None))
-        if when is None or len(names) < len(chosen):
+        if document.document_id not in finished:
+            continue
+        names, when = finished[document.document_id]
+        if len(names) < len(chosen):
             continue
         total = sums.setdefault(when.strftime("%Y-%m"), [0, 0.0, 0.0, 0, 0])
         total[0] += 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -94,7 +94,7 @@ def build(project: Project, *, by: str = "outlet", labels: Sequence[str] = (),
     names = {lab.key: lab.name for lab in scheme.labels}
     colors = {lab.key: lab.color for lab in scheme.labels}
     page = _Page()
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     title = Path(project.location).stem
     page.add(f"<h1>Insights: {escape(title)}</h1>")
     page.add(f"<p class='note'>Exported {stamp} by media-bias-annotator {escape(__version__)} "

@@ -216,8 +216,9 @@ def load(project: Project, progress: Progress = no_progress) -> Dataset:
                                 Document.text, Document.outlet, Document.author,
                                 Document.published, Document.meta["story"].as_string())
                          .order_by(Document.id)).all()
-        spans = raw_rows(s, select(Span.document_id, Span.annotator_id, Span.label, Span.start,
-                                   Span.end).where(Span.deleted_at.is_(None)))
+        # portable.raw_rows's Select[Any] is too narrow for a 5-column query (being typed: issue 11)
+        spans = raw_rows(s, select(Span.document_id, Span.annotator_id,  # type: ignore[arg-type]
+                                   Span.label, Span.start, Span.end).where(Span.deleted_at.is_(None)))
         statuses = s.execute(select(DocumentStatus.document_id, DocumentStatus.annotator_id)
                              .where(DocumentStatus.status != "todo")).all()
         labels = s.execute(select(DocumentLabel.document_id, DocumentLabel.annotator_id,

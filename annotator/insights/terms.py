@@ -58,9 +58,9 @@ def _tokens(pieces: Sequence[str], nlp: Language | None) -> _Pieces:
     """
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, NORM
 
-    from ..nlp import pipeline
+    from ..nlp import pipeline, tokenizer_of
 
-    tokenizer = (nlp or pipeline()).tokenizer
+    tokenizer = tokenizer_of(nlp or pipeline())
     lengths = np.fromiter((len(p) + 1 for p in pieces), dtype=np.int64, count=len(pieces))
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
     tables = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -83,10 +82,10 @@ def fetch(url: str, *, timeout: float | None = None, accept: str = "text/html,*/
         raise FormatError(f"the server answered {exc.code} {exc.reason}", file=url) from None
     except urllib.error.URLError as exc:
         reason = exc.reason
-        if isinstance(reason, (socket.timeout, TimeoutError)):
+        if isinstance(reason, TimeoutError):
             raise FormatError(f"no answer within {timeout:g} s (timed out)", file=url) from None
         raise FormatError(f"cannot fetch: {reason}", file=url) from None
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise FormatError(f"no answer within {timeout:g} s (timed out)", file=url) from None
     except (OSError, ValueError) as exc:  # a connection reset, a malformed answer
         raise FormatError(f"cannot fetch: {exc}", file=url) from None

@@ -29,7 +29,8 @@ def fingerprint(text: str) -> bytes | None:
     minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     minhash.update_batch([" ".join(words[i:i + SHINGLE]).encode("utf-8")
                           for i in range(len(words) - SHINGLE + 1)])
-    return minhash.hashvalues.astype("<u4").tobytes()
+    packed: bytes = minhash.hashvalues.astype("<u4").tobytes()
+    return packed
 
 
 class Index:

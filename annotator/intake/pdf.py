@@ -9,7 +9,9 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from ..domain import IncomingDocument, RawData
 from ..errors import FormatError
@@ -34,7 +36,7 @@ def document(data: bytes, source: str, url: str | None = None) -> IncomingDocume
             raise FormatError("the PDF is password-protected; remove the password and import "
                               "it again", file=source)
         pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata or {}
+        info: Mapping[str, Any] = reader.metadata or {}
     except FormatError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
@@ -57,8 +59,8 @@ def document(data: bytes, source: str, url: str | None = None) -> IncomingDocume
         url=url, raw=RawData(data, CONTENT_TYPE, url))
 
 
-def _info(info: object, key: str) -> str | None:
-    value = info.get(key) if hasattr(info, "get") else None  # type: ignore[attr-defined]
+def _info(info: Mapping[str, Any], key: str) -> str | None:
+    value = info.get(key)
     return str(value).strip() or None if value is not None else None
 
 

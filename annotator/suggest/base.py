@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..domain import DocumentData
 from ..errors import AnnotatorError, FormatError
+from ..nlp import tokenizer_of
 from ..text import read_text
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ def phrase_matcher(nlp: Language, phrases: dict[str, list[str]]) -> PhraseMatche
 
     matcher = PhraseMatcher(nlp.vocab, attr="NORM")
     for key, texts in phrases.items():
-        matcher.add(key, list(nlp.tokenizer.pipe(texts)))
+        matcher.add(key, list(tokenizer_of(nlp).pipe(texts)))
     if has_lemmatizer(nlp):
         lemmas = PhraseMatcher(nlp.vocab, attr="LEMMA")
         for key, texts in phrases.items():

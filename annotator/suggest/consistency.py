@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import groupby
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -23,6 +23,7 @@ from .base import Suggester, Suggestion, Target, find, phrase_matcher, variants
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.matcher import PhraseMatcher
 
     from ..project import Project
 
@@ -37,7 +38,9 @@ class ConsistencySuggester(Suggester):
         self.nlp = nlp
         self.project = project
         self.labels = tuple(label.key for label in project.scheme.labels)
-        self._built: tuple[frozenset[tuple[str, str]], Any, dict[str, tuple[str, str, int]]] | None = None
+        # (the terms it was built from, the matcher, match key -> (label, text, count))
+        self._built: tuple[frozenset[tuple[tuple[str, str], int]], PhraseMatcher,
+                           dict[str, tuple[str, str, int]]] | None = None
 
     def terms(self, annotator: str | None, exclude_document: int | None = None) -> dict[tuple[str, str], int]:
         """(label, text) of tagged spans -> how many times it was tagged.
@@ -79,7 +82,8 @@ class ConsistencySuggester(Suggester):
                              round(min(0.95, 0.7 + 0.05 * count), 2),
                              f'"{text}" was tagged {label} {times} in this project')
 
-    def _matcher(self, terms: dict[tuple[str, str], int]) -> tuple[Any, dict[str, tuple[str, str, int]]]:
+    def _matcher(self, terms: dict[tuple[str, str], int]
+                 ) -> tuple[PhraseMatcher, dict[str, tuple[str, str, int]]]:
         key = frozenset(terms.items())
         if self._built is None or self._built[0] != key:
             entries = {f"consistency:{i}": (label, text, count)

@@ -159,8 +159,9 @@ class Engine:
                 if name not in known:
                     raise AnnotatorError(f"no suggester {name!r}; there are: "
                                          + ", ".join(sorted(known)))
-                if isinstance(known[name], SuggesterStatus):
-                    raise AnnotatorError(f"suggester {name} cannot run: {known[name].reason}")
+                status = known[name]
+                if isinstance(status, SuggesterStatus):
+                    raise AnnotatorError(f"suggester {name} cannot run: {status.reason}")
             return [s for s in ready if s.name in wanted]
 
     # -- running -------------------------------------------------------------------

@@ -82,8 +82,8 @@ def evaluate(project: Project, *, enabled: Iterable[str] | None = None,
         for suggester in suggesters:
             if not suggester.evaluable(document.id):
                 continue
-            labels = set(suggester.labels)
-            gold[suggester.name] |= {k for k in reference[document.id] if k[1] in labels}
+            wanted = set(suggester.labels)
+            gold[suggester.name] |= {k for k in reference[document.id] if k[1] in wanted}
             predicted[suggester.name] |= {
                 (s.document_id, s.label, s.start, s.end)
                 for s in engine.raw(document, [suggester], annotator=one_annotator, held_out=True)}

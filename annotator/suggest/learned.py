@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import select
 
@@ -31,7 +31,13 @@ from ..wording import agree, plural
 from .base import Suggester, Suggestion, Target, Unavailable
 
 if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.pipeline import SpanCategorizer
+    from spacy.tokens import Doc
+
     from ..project import Project
+
+    Sentence = tuple[Doc, list[tuple[str, int, int]]]  # with its spans: (label, start, end) in it
 
 NAME = "spancat"
 SPANS_KEY = "sc"
@@ -83,7 +89,8 @@ def train(project: Project, *, labels: Sequence[str] = (), annotators: Sequence[
     """
     import spacy
     from spacy.training import Example
-    from spacy.util import fix_random_seed, minibatch
+    from spacy.util import minibatch
+    from thinc.api import fix_random_seed  # what spacy.util re-exports, untyped there
 
     began = time.perf_counter()
     output = output or model_dir(project)
@@ -102,7 +109,8 @@ def train(project: Project, *, labels: Sequence[str] = (), annotators: Sequence[
         raise AnnotatorError(f"nothing to learn from: no label has {MIN_SPANS} spans of at most "
                              f"{MAX_TOKENS} tokens (check --labels and --annotator)")
     rng = random.Random(seed)
-    positive, negative = [], []
+    positive: list[Sentence] = []
+    negative: list[Sentence] = []
     for item in sentences:
         kept = any(label in counts for label, _start, _end in item[1])
         (positive if kept else negative).append(item)
@@ -121,10 +129,10 @@ def train(project: Project, *, labels: Sequence[str] = (), annotators: Sequence[
                     longest = max(longest, len(span))
         reference.spans[SPANS_KEY] = group
         examples.append(Example(doc, reference))
-    spancat = nlp.add_pipe("spancat", config={
+    spancat = cast("SpanCategorizer", nlp.add_pipe("spancat", config={
         "spans_key": SPANS_KEY,
         "suggester": {"@misc": "spacy.ngram_range_suggester.v1", "min_size": 1,
-                      "max_size": longest}})
+                      "max_size": longest}}))
     for label in sorted(counts):
         spancat.add_label(label)
     optimizer = nlp.initialize(lambda: examples)
@@ -134,7 +142,7 @@ def train(project: Project, *, labels: Sequence[str] = (), annotators: Sequence[
     for epoch in range(epochs):
         rng.shuffle(examples)
         losses: dict[str, float] = {}
-        for n, batch in enumerate(minibatch(examples, size=16)):
+        for n, batch in enumerate(minibatch(examples, size=16)):  # type: ignore[no-untyped-call]
             nlp.update(batch, sgd=optimizer, losses=losses, drop=0.1)
             progress(epoch * batches + n + 1, epochs * batches)
         loss = losses.get("spancat", 0.0)
@@ -148,8 +156,8 @@ def train(project: Project, *, labels: Sequence[str] = (), annotators: Sequence[
                        time.perf_counter() - began, loss, notes)
 
 
-def _sentences(project: Project, nlp: Any, labels: Sequence[str], annotators: Sequence[str],
-               notes: list[str]) -> tuple[list[tuple[Any, list[tuple[str, int, int]]]], Counter[str], set[int]]:
+def _sentences(project: Project, nlp: Language, labels: Sequence[str], annotators: Sequence[str],
+               notes: list[str]) -> tuple[list[Sentence], Counter[str], set[int]]:
     """Sentences of annotated documents with their spans (sentence offsets)."""
     where = SpanFilter(annotators=tuple(annotators), labels=tuple(labels))
     found: list[tuple[Any, list[tuple[str, int, int]]]] = []
@@ -209,7 +217,7 @@ class SpancatSuggester(Suggester):
 
         try:
             self.nlp = spacy.load(path)
-            pipe = self.nlp.get_pipe("spancat")
+            pipe = cast("SpanCategorizer", self.nlp.get_pipe("spancat"))
         except Exception as exc:  # spaCy raises many kinds for a damaged folder
             raise Unavailable(f"cannot load the trained model {path}: {exc}") from None
         pipe.cfg["threshold"] = threshold
