@@ -423,7 +423,7 @@ def _insert(project: Project, wanted: list[tuple[Any, ...]], gold: str, *,
     new provenance for gold spans already there (``cite``) and gold spans
     deleted (``remove``), one transaction."""
     scheme = project.scheme
-    for _doc, label, start, end, attributes, _note, _prov in wanted:
+    for _doc, label, _start, _end, attributes, _note, _prov in wanted:
         problem = scheme.check_attributes(label, attributes)
         if problem:
             raise EditError(problem)

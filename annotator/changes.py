@@ -47,7 +47,7 @@ class Changes:
     @classmethod
     def everything(cls) -> Changes:
         """Anything may have changed (another program wrote to the project)."""
-        return cls(**{kind: True for kind in KINDS})
+        return cls(**{kind: True for kind in KINDS})  # type: ignore[arg-type]
 
     def merged(self, other: Changes) -> Changes:
         """What this and ``other`` changed together."""

@@ -71,7 +71,7 @@ class SqliteChangeFeed:
         self._own_all = False
 
     def _data_version(self) -> int:
-        return self._conn.execute("PRAGMA data_version").fetchone()[0]
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
     def _fingerprint(self) -> dict[str, tuple[Any, ...]]:
         run = self._conn.execute

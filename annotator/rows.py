@@ -44,7 +44,8 @@ def document_row(row: Any) -> DocumentData:
         meta = json_object(meta)
     if not isinstance(meta, dict):
         raise DamagedRecordError(f"document {row[0]}: meta is not a JSON object")
-    return DocumentData(*row[:9], meta=dict(meta), language=text_or_none(row[10]))
+    return DocumentData(*row[:9], meta=dict(meta),  # type: ignore[misc]
+                        language=text_or_none(row[10]))
 
 
 def text_or_none(value: Any) -> str | None:

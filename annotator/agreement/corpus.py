@@ -205,21 +205,22 @@ def token_bounds(nlp: Language, texts: Sequence[str]) -> list[Array]:
         parts = np.split(bounds[keep].astype(np.int32), np.cumsum(kept)[:-1])
         found.update(zip(uncut, parts))
         tokencache.save(key, dict(zip(uncut, parts)))
+    done: dict[str, Array] = {t: b for t, b in found.items() if b is not None}  # all, by now
     with _cache_lock:
         for text in missing:
-            _cache[(id(nlp), text)] = found[text]
-            _cached_tokens += len(found[text])
+            _cache[(id(nlp), text)] = done[text]
+            _cached_tokens += len(done[text])
         while _cached_tokens > CACHE_TOKENS and _cache:
             _cached_tokens -= len(_cache.popitem(last=False)[1])
-    return [found[t] for t in texts]
+    return [done[t] for t in texts]
 
 
 def _tokenizer_key(nlp: Language) -> str:
     """What decides the tokens: the pipeline and the spaCy that runs it."""
-    import spacy
+    from spacy import about
 
     meta = nlp.meta
-    return f"{meta.get('lang')}/{meta.get('name')}/{meta.get('version')}/spacy-{spacy.__version__}"
+    return f"{meta.get('lang')}/{meta.get('name')}/{meta.get('version')}/spacy-{about.__version__}"
 
 
 def merge_overlapping(key: Array, start: Array, end: Array) -> tuple[Array, Array, Array]:

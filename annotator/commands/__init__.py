@@ -39,6 +39,8 @@ def open_from_args(args: argparse.Namespace) -> Project:
 
 def with_password(url: str) -> str:
     """``url`` with a password asked for on the terminal (kept in memory only)."""
+    import getpass
+
     from sqlalchemy.engine import make_url
 
     from ..store import display_url

@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import add_project_options, default_annotator, open_from_args, stderr_progress
+from ..paths import default_annotator
+from . import add_project_options, open_from_args, stderr_progress
 
 
 def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

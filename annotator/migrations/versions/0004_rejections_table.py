@@ -48,7 +48,7 @@ def upgrade() -> None:
                             name=op.f('uq_adjudication_rejection_document_id')),
     )
     conn = op.get_bind()
-    by_sha = dict(conn.execute(sa.text("SELECT sha256, id FROM document")).all())
+    by_sha: dict[str, int] = dict(conn.execute(sa.text("SELECT sha256, id FROM document")).all())
     rows, seen = [], set()
     for key, raw in conn.execute(sa.text("SELECT key, value FROM project_info WHERE "
                                          "substr(key, 1, :n) = :prefix"),
