@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ui_support import settings_dir  # noqa: F401 (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 
