@@ -327,31 +327,31 @@ class CompareWindow(QMainWindow):
                 + "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows)
                 + "</table>")
 
-    def _action(self, menu: QMenu, text: str, slot: Callable[[], Any], keys: Sequence[str]) -> QAction:
+    def add_command(self, menu: QMenu, text: str, slot: Callable[[], Any], keys: Sequence[str]) -> QAction:
         return add_action(self, menu, text, slot, keys)
 
     def _make_actions(self) -> None:
         bar = self.menuBar()
         go = bar.addMenu("&Go")
-        self._action(go, "&Next finding", lambda: self.step(1), ["N", "F8"])
-        self._action(go, "&Previous finding", lambda: self.step(-1), ["Shift+N", "Shift+F8"])
+        self.add_command(go, "&Next finding", lambda: self.step(1), ["N", "F8"])
+        self.add_command(go, "&Previous finding", lambda: self.step(-1), ["Shift+N", "Shift+F8"])
         go.addSeparator()
-        self._action(go, "Next &document", lambda: self.step_document(1), ["Alt+Right", "PgDown"])
-        self._action(go, "Pre&vious document", lambda: self.step_document(-1), ["Alt+Left", "PgUp"])
+        self.add_command(go, "Next &document", lambda: self.step_document(1), ["Alt+Right", "PgDown"])
+        self.add_command(go, "Pre&vious document", lambda: self.step_document(-1), ["Alt+Left", "PgUp"])
         decide = bar.addMenu("&Adjudicate")
         for n, name in enumerate(self.annotators[:9]):
-            self._action(decide, f"Accept {name}'s span", lambda n=n: self.accept_annotator(n), [str(n + 1)])
-        self._action(decide, "Accept &all", self.accept_all, ["A"])
-        self._action(decide, "&Reject", self.reject, ["R"])
-        self._action(decide, "&Edit boundary or label", self.edit, ["E"])
+            self.add_command(decide, f"Accept {name}'s span", lambda n=n: self.accept_annotator(n), [str(n + 1)])
+        self.add_command(decide, "Accept &all", self.accept_all, ["A"])
+        self.add_command(decide, "&Reject", self.reject, ["R"])
+        self.add_command(decide, "&Edit boundary or label", self.edit, ["E"])
         decide.addSeparator()
-        self._action(decide, "Document &adjudicated", self.toggle_done, ["Ctrl+Return"])
-        self._action(decide, "&Pre-merge agreed spans…", self.premerge, [])
+        self.add_command(decide, "Document &adjudicated", self.toggle_done, ["Ctrl+Return"])
+        self.add_command(decide, "&Pre-merge agreed spans…", self.premerge, [])
         edit = bar.addMenu("&Edit")
-        self._action(edit, "&Undo", self.undo, ["Ctrl+Z"])
-        self._action(edit, "&Redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
+        self.add_command(edit, "&Undo", self.undo, ["Ctrl+Z"])
+        self.add_command(edit, "&Redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
         edit.addSeparator()
-        self._action(edit, "&Close", self.close, ["Ctrl+W"])
+        self.add_command(edit, "&Close", self.close, ["Ctrl+W"])
 
     # -- documents ----------------------------------------------------------------------
     def start(self, document_id: int | None = None) -> None:

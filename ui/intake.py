@@ -34,13 +34,13 @@ CLIPBOARD = "clipboard"
 
 def add_actions(window: MainWindow, file_menu: Any, edit_menu: Any) -> None:
     """File > Import from URL…, File > New article from clipboard, Edit > Remove document."""
-    window._action(file_menu, "Import from &URL…", lambda: import_url_dialog(window),
+    window.add_command(file_menu, "Import from &URL…", lambda: import_url_dialog(window),
                    ["Ctrl+Shift+U"], "Fetch a web article, PDF, Word file or RSS/Atom feed",
                    edits=True)
-    window._action(file_menu, "New article from &clipboard…", lambda: clipboard_dialog(window),
+    window.add_command(file_menu, "New article from &clipboard…", lambda: clipboard_dialog(window),
                    ["Ctrl+Shift+V"], "Make a document of the text (or web page) you copied",
                    edits=True)
-    window._action(edit_menu, "Re&move document…", lambda: remove_document(window), None,
+    window.add_command(edit_menu, "Re&move document…", lambda: remove_document(window), None,
                    "Remove the open document and its spans (Undo brings it back)", edits=True)
     window.panel.document_editor.details.edited.connect(
         lambda key, value: edit_detail(window, key, value))
@@ -63,8 +63,8 @@ def import_url_dialog(window: MainWindow, url: str | None = None) -> None:
         return formats.import_files(project, [url], annotator=annotator,
                                     options=formats.ReadOptions(progress=progress))
 
-    run_with_progress(window, "Fetching and importing…", work, window._imported,
-                      window._import_failed)
+    run_with_progress(window, "Fetching and importing…", work, window.show_imported,
+                      window.show_import_failed)
 
 
 class ClipboardDialog(QDialog):
@@ -175,10 +175,10 @@ def refresh_document(window: MainWindow, document_id: int) -> None:
     window.doc_list.fill_choices()
     if window.document is not None and window.document.id == document_id:
         window.document = window.project.document(document_id)
-        window._show_title()
+        window.show_title()
         window.panel.document_editor.details.show_document(window.document)
         window.doc_list.select(document_id)
-    window._update_position()
+    window.update_position()
 
 
 def remove_document(window: MainWindow) -> None:
@@ -213,20 +213,20 @@ def show_after_removal(window: MainWindow, neighbour: int | None) -> None:
     window.document = None
     window.doc_model.reload()
     window.doc_list.fill_choices()
-    if neighbour is not None and window._exists(neighbour):
+    if neighbour is not None and window.has_document(neighbour):
         window.open_document(neighbour)
     elif window.doc_model.rowCount():
         window.open_document(window.doc_model.summary(0).id)
     else:
         window.article.clear_document()
-        window._show_empty()
+        window.show_empty()
 
 
 def after_history_step(window: MainWindow, description: str | None, document_id: int) -> bool:
     """Redraw after undo/redo of a document edit (True if it was one)."""
     if not description or not description.startswith(DOCUMENT_EDITS):
         return False
-    if window._exists(document_id):
+    if window.has_document(document_id):
         window.doc_model.reload()
         window.doc_list.fill_choices()
         window.open_document(document_id)

@@ -54,7 +54,7 @@ def preview(window: object, args: argparse.Namespace, settings: QSettings) -> bo
     others = [s for s in screen.spans if s.annotator != name] \
         if window.others_action.isChecked() else []  # type: ignore[attr-defined]
     window.document = screen.document  # type: ignore[attr-defined]
-    window._show_title()  # type: ignore[attr-defined]
+    window.show_title()  # type: ignore[attr-defined]
     window.document = None  # type: ignore[attr-defined]  (the window has no project yet)
     window.article.show_document(screen.document, screen.scheme, own, others)  # type: ignore[attr-defined]
     return True

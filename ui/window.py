@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
             self.set_project(project)
 
     # -- building -------------------------------------------------------------
-    def _action(self, menu: Any, text: str, slot: Callable[[], Any],
+    def add_command(self, menu: Any, text: str, slot: Callable[[], Any],
                 shortcuts: list[QKeySequence | str] | QKeySequence.StandardKey | None = None,
                 tip: str = "", edits: bool = False) -> QAction:
         """A menu command; ``edits``: it changes the project (off when read-only)."""
@@ -148,67 +148,67 @@ class MainWindow(QMainWindow):
     def _make_actions(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
-        self._action(file, "&New project…", self.new_project, QKeySequence.StandardKey.New)
-        self._action(file, "&Open project…", self.open_project_dialog, QKeySequence.StandardKey.Open)
-        self._action(file, "Open read-&only…", lambda: self.open_project_dialog(read_only=True), None,
+        self.add_command(file, "&New project…", self.new_project, QKeySequence.StandardKey.New)
+        self.add_command(file, "&Open project…", self.open_project_dialog, QKeySequence.StandardKey.Open)
+        self.add_command(file, "Open read-&only…", lambda: self.open_project_dialog(read_only=True), None,
                      "Open a project without changing it (for a file on read-only media)")
-        self._action(file, "Connect to &team project…", self._connect_team,
+        self.add_command(file, "Connect to &team project…", self._connect_team,
                      None, "Open a shared project on a PostgreSQL server")
         self.recent_menu = file.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addSeparator()
-        self._action(file, "&Import articles…", self.import_dialog, ["Ctrl+I"],
+        self.add_command(file, "&Import articles…", self.import_dialog, ["Ctrl+I"],
                      "Import articles and spans in any format (or drop files on the window)",
                      edits=True)
         self._intake_menu = file  # intake.add_actions adds to it and to Edit
-        self._action(file, "&Export spans…", self.export_dialog, ["Ctrl+E"])
-        self._action(file, "&Merge colleague's work…", lambda: review.merge_dialog(self), None,
+        self.add_command(file, "&Export spans…", self.export_dialog, ["Ctrl+E"])
+        self.add_command(file, "&Merge colleague's work…", lambda: review.merge_dialog(self), None,
                      "Bring in spans from a colleague's project file or export", edits=True)
-        self._action(file, "Restore from &backup…", lambda: backups_dialog.restore_dialog(self),
+        self.add_command(file, "Restore from &backup…", lambda: backups_dialog.restore_dialog(self),
                      None, "Put back an automatic backup of this project", edits=True)
         file.addSeparator()
-        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.add_command(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         edit = bar.addMenu("&Edit")
-        self.undo_action = self._action(edit, "&Undo", self.undo, ["Ctrl+Z"])
-        self.redo_action = self._action(edit, "&Redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
+        self.undo_action = self.add_command(edit, "&Undo", self.undo, ["Ctrl+Z"])
+        self.redo_action = self.add_command(edit, "&Redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
         edit.addSeparator()
-        self.delete_action = self._action(edit, "&Delete span", self.delete_span,
+        self.delete_action = self.add_command(edit, "&Delete span", self.delete_span,
                                           ["Delete", "Backspace"])
-        self._action(edit, "Select &next span", lambda: self.step_span(1), ["]"])
-        self._action(edit, "Select &previous span", lambda: self.step_span(-1), ["["])
-        self._action(edit, "Clear selection", self.clear_selection, ["Esc"])
+        self.add_command(edit, "Select &next span", lambda: self.step_span(1), ["]"])
+        self.add_command(edit, "Select &previous span", lambda: self.step_span(-1), ["["])
+        self.add_command(edit, "Clear selection", self.clear_selection, ["Esc"])
         edit.addSeparator()
-        self._action(edit, "&Find in article…", self.show_find, QKeySequence.StandardKey.Find)
-        self._action(edit, "Search &documents…", self.doc_list.search.setFocus, ["Ctrl+Shift+F"])
-        self._action(edit, "Find next", lambda: self.find(False), QKeySequence.StandardKey.FindNext)
-        self._action(edit, "Find previous", lambda: self.find(True),
+        self.add_command(edit, "&Find in article…", self.show_find, QKeySequence.StandardKey.Find)
+        self.add_command(edit, "Search &documents…", self.doc_list.search.setFocus, ["Ctrl+Shift+F"])
+        self.add_command(edit, "Find next", lambda: self.find(False), QKeySequence.StandardKey.FindNext)
+        self.add_command(edit, "Find previous", lambda: self.find(True),
                      QKeySequence.StandardKey.FindPrevious)
         edit.addSeparator()
-        self._action(edit, "&Switch annotator…", self.switch_annotator, ["Ctrl+Shift+A"])
+        self.add_command(edit, "&Switch annotator…", self.switch_annotator, ["Ctrl+Shift+A"])
         edit.addSeparator()
         intake.add_actions(self, self._intake_menu, edit)
 
         view = bar.addMenu("&View")
-        self.others_action = self._action(view, "Show &colleagues' spans", self.toggle_others,
+        self.others_action = self.add_command(view, "Show &colleagues' spans", self.toggle_others,
                                           ["Ctrl+Shift+C"])
         self.others_action.setCheckable(True)
         self.others_action.setChecked(self.settings.value("show_others", False, type=bool))
         view.addSeparator()
-        self._action(view, "Zoom &in", lambda: self.zoom(1), ["Ctrl+=", "Ctrl++"])
-        self._action(view, "Zoom &out", lambda: self.zoom(-1), ["Ctrl+-"])
-        self._action(view, "&Actual size", lambda: self.zoom(0), ["Ctrl+0"])
+        self.add_command(view, "Zoom &in", lambda: self.zoom(1), ["Ctrl+=", "Ctrl++"])
+        self.add_command(view, "Zoom &out", lambda: self.zoom(-1), ["Ctrl+-"])
+        self.add_command(view, "&Actual size", lambda: self.zoom(0), ["Ctrl+0"])
         view.addSeparator()
-        self._action(view, "&Insights…", self.show_insights, ["Ctrl+Shift+I"],
+        self.add_command(view, "&Insights…", self.show_insights, ["Ctrl+Shift+I"],
                      "Figures and charts of what the labels show, and how the annotation went")
 
         document = bar.addMenu("&Document")
-        self._action(document, "&Next document", lambda: self.step_document(1),
+        self.add_command(document, "&Next document", lambda: self.step_document(1),
                      ["Alt+Right", "PgDown"])
-        self._action(document, "&Previous document", lambda: self.step_document(-1),
+        self.add_command(document, "&Previous document", lambda: self.step_document(-1),
                      ["Alt+Left", "PgUp"])
         document.addSeparator()
-        self.done_action = self._action(document, "Mark &done", self.toggle_done,
+        self.done_action = self.add_command(document, "Mark &done", self.toggle_done,
                                         ["Ctrl+Return"])
         self.done_action.setCheckable(True)
 
@@ -222,8 +222,8 @@ class MainWindow(QMainWindow):
 
         review.add_menu(self, bar)
         help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, ["F1"])
-        self._action(help_menu, "&About", self.about)
+        self.add_command(help_menu, "&Keyboard shortcuts", self.show_shortcuts, ["F1"])
+        self.add_command(help_menu, "&About", self.about)
         self.who.clicked.connect(self.switch_annotator)
 
     def _make_find_bar(self) -> QWidget:
@@ -335,7 +335,7 @@ class MainWindow(QMainWindow):
         if key and found is None:
             show_error(self, "No such document", f"The project has no document {key!r}.")
         document_id = found.id if found else self.settings.value(f"{group}/document", None, type=int)
-        if document_id is not None and self._exists(document_id):
+        if document_id is not None and self.has_document(document_id):
             self.open_document(document_id)
             if not key:
                 top = self.settings.value(f"{group}/top", 0, type=int)
@@ -343,16 +343,16 @@ class MainWindow(QMainWindow):
         elif self.doc_model.rowCount():
             self.open_document(self.doc_model.summary(0).id)
         else:
-            self._show_empty()
+            self.show_empty()
 
-    def _exists(self, document_id: int) -> bool:
+    def has_document(self, document_id: int) -> bool:
         try:
             self.project.document(document_id)
         except AnnotatorError:
             return False
         return True
 
-    def _show_empty(self) -> None:
+    def show_empty(self) -> None:
         self.title.setText("<h2>No articles yet</h2><p>Use File &gt; Import articles (Ctrl+I) "
                            "or Import from URL, or drop saved web pages, PDF, Word, .txt, "
                            ".jsonl or .csv files on this window.</p>")
@@ -432,17 +432,17 @@ class MainWindow(QMainWindow):
         self.current = None
         self._load_spans()
         self.article.show_document(self.document, self.project.scheme, self.own, self.others)
-        self._show_title()
+        self.show_title()
         self._refresh_panel()
         self._refresh_document_fields()
         self.doc_list.select(document_id)
         self.settings.setValue(f"{project_key(self.project.location)}/document", document_id)
-        self._update_position()
+        self.update_position()
         self.article.setFocus()  # the keyboard belongs to the article
         self.suggestions.document_opened()
         self._note_activity()
 
-    def _show_title(self) -> None:
+    def show_title(self) -> None:
         assert self.document is not None
         doc = self.document
         meta = " · ".join(escape(x) for x in (doc.outlet, doc.author, doc.published) if x)
@@ -452,9 +452,9 @@ class MainWindow(QMainWindow):
     def _list_filtered(self) -> None:
         if self.document is not None:
             self.doc_list.select(self.document.id)
-        self._update_position()
+        self.update_position()
 
-    def _update_position(self) -> None:
+    def update_position(self) -> None:
         if self.document is None:
             return
         row = self.doc_model.row_of(self.document.id)
@@ -639,14 +639,14 @@ class MainWindow(QMainWindow):
         if doc is not None and (changes.documents or changes.document_fields
                                 or not changes.document_ids):
             self.doc_list.select(doc.id)  # the list reloaded
-            self._update_position()
+            self.update_position()
         if doc is None:
             if changes.documents and self.doc_model.rowCount():
                 self.start()
             return
         if not changes.touches(doc.id):
             return
-        if changes.documents and not self._exists(doc.id):  # removed elsewhere
+        if changes.documents and not self.has_document(doc.id):  # removed elsewhere
             self.document = None
             self.article.clear_document()
             self.start()
@@ -721,7 +721,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Nothing to {verb}", 2000)
             return
         if self.document is None or self.document.id != done.value:
-            if self._exists(done.value):
+            if self.has_document(done.value):
                 self.open_document(done.value)
         self.statusBar().showMessage(f"{'Undid' if verb == 'undo' else 'Redid'}: {text}", 3000)
 
@@ -809,7 +809,7 @@ class MainWindow(QMainWindow):
 
         run_with_progress(self, "Reading the files…", check,
                           lambda found: self._import_checked(paths, format_name, values or {}, found),
-                          self._import_failed)
+                          self.show_import_failed)
 
     def _import_checked(self, paths: list[Path], format_name: str, values: dict[str, Any],
                         found: list[NotUtf8]) -> None:
@@ -833,10 +833,10 @@ class MainWindow(QMainWindow):
             return Done(report, report.changes)
 
         self.ops.run_long("Importing articles…", work, initiator=self,
-                          label="The articles could not be imported", success=self._imported,
+                          label="The articles could not be imported", success=self.show_imported,
                           cancelled="Import cancelled; nothing was imported")
 
-    def _imported(self, report: Any) -> None:
+    def show_imported(self, report: Any) -> None:
         self.doc_list.fill_choices()
         message = report.summary() + "".join(f"\n{note}" for note in report.notes)
         self.statusBar().showMessage("Imported: " + report.summary(), 8000)
@@ -844,10 +844,10 @@ class MainWindow(QMainWindow):
             self.open_document(report.first_document_id)  # what was imported, shown
         elif self.document is not None:
             self.doc_list.select(self.document.id)
-            self._update_position()
+            self.update_position()
         show_info(self, "Import finished", message)
 
-    def _import_failed(self, exc: BaseException) -> None:
+    def show_import_failed(self, exc: BaseException) -> None:
         if isinstance(exc, Cancelled):
             self.statusBar().showMessage("Import cancelled; nothing was imported", 5000)
         else:
